@@ -1,0 +1,82 @@
+// The contract between the playground and the scheduler running in WebAssembly.
+// One result shape everywhere: a run resolves with the same object the CLI prints with `--json`,
+// plus its trace. Times are in the pattern's own seconds (unscaled), measured on the loop's clock.
+
+export type Clock = 'real' | 'virtual';
+
+/** One parameter of a pattern, as the C++ registry describes it. Values travel as strings,
+ *  exactly as the CLI's `--param key=value` takes them. */
+export interface ParamSpec {
+  key: string;
+  label: string;
+  /** number: a real; integer: a whole number; list: comma-separated numbers; choice: one of `choices`. */
+  type: 'number' | 'integer' | 'list' | 'choice';
+  default: string;
+  /** Inclusive bounds of a number, an integer, or each item of a list. */
+  min?: number;
+  max?: number;
+  /** Most items in a list. */
+  maxItems?: number;
+  choices?: string[];
+  /** Accepts the value `none` (e.g. no timeout). */
+  optional?: boolean;
+  help: string;
+}
+
+export interface PatternInfo {
+  id: string;
+  title: string;
+  summary: string;
+  params: ParamSpec[];
+  /** Ideal time (critical path of the sleeps) for the default parameters, in seconds. */
+  ideal: number;
+}
+
+export interface Line {
+  t: number;
+  text: string;
+}
+
+export type TaskState = 'created' | 'running' | 'sleeping' | 'waiting' | 'done' | 'cancelled' | 'failed';
+export type JobState = 'queued' | 'running' | 'done' | 'failed';
+
+/** A task's life and the executor's jobs as data; the timeline is drawn from these, never from text. */
+export type TraceEvent =
+  | { kind: 'task'; t: number; id: number; state: TaskState; name?: string; parent?: number; detail?: string }
+  | { kind: 'job'; t: number; id: number; state: JobState; name?: string; task?: number; worker?: number; detail?: string }
+  | { kind: 'line'; t: number; text: string; task?: number };
+
+export interface RunResult {
+  id: string;
+  params: Record<string, string>;
+  clock: Clock;
+  time_scale: number;
+  lines: Line[];
+  elapsed: number;
+  ideal: number;
+  /** True when the run was stopped before it finished. */
+  cancelled: boolean;
+  /** The message of the exception that ended the run, if any. */
+  error?: string;
+  trace: TraceEvent[];
+  /** True when the page was hidden during a real-clock run, so the browser throttled its timers. */
+  throttled?: boolean;
+}
+
+export interface RunOptions {
+  params?: Record<string, string>;
+  timeScale?: number;
+  clock?: Clock;
+  onLine?(line: Line): void;
+  onTrace?(event: TraceEvent): void;
+}
+
+export interface Engine {
+  patterns(): PatternInfo[];
+  /** Ideal time for the given parameters; throws an Error with the C++ message on bad parameters. */
+  ideal(id: string, params: Record<string, string>): number;
+  /** Runs one pattern; rejects with an Error carrying the C++ message on bad input. One run at a time. */
+  run(id: string, options?: RunOptions): Promise<RunResult>;
+  /** Cancels the running pattern's main task; its result then says `cancelled: true`. */
+  stop(): void;
+}
