@@ -1,0 +1,96 @@
+// Build-time highlighting of the pattern sources (C++ and the Python original) with Shiki.
+// Exposes `virtual:pattern-sources` (a map id -> {cpp?, python?} of highlighted HTML) and
+// `virtual:pattern-sources.css` (colour classes for light + dark). No highlighter ships to the
+// browser, and the HTML carries classes instead of style attributes, so the pages' CSP needs no
+// 'unsafe-inline' for styles. Files not written yet are simply omitted.
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Plugin, ViteDevServer } from 'vite';
+import { createHighlighter } from 'shiki';
+
+const JS_ID = 'virtual:pattern-sources';
+const CSS_ID = 'virtual:pattern-sources.css';
+const RESOLVED_JS = '\0' + JS_ID;
+const RESOLVED_CSS = '\0' + CSS_ID;
+
+interface Highlighted { cpp?: string; python?: string; cppFile?: string; pythonFile?: string }
+
+function listFiles(dir: string, ext: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith(ext)).sort();
+}
+
+export function patternSources(root: string): Plugin {
+  const cppDir = resolve(root, 'native/patterns');
+  const pyDir = resolve(root, 'native/patterns/python');
+  let cache: { js: string; css: string } | null = null;
+
+  async function generate(): Promise<{ js: string; css: string }> {
+    if (cache) return cache;
+    const hl = await createHighlighter({ themes: ['github-light', 'github-dark'], langs: ['cpp', 'python'] });
+    const classes = new Map<string, string>();
+    const toClasses = (html: string): string =>
+      html.replace(/ style="([^"]*)"/g, (_m, style: string) => {
+        let cls = classes.get(style);
+        if (!cls) { cls = `sh${classes.size}`; classes.set(style, cls); }
+        return ` data-sh="${cls}"`;
+      }).replace(/ data-sh="(sh\d+)"/g, (_m, c: string) => ` class="${c}"`)
+        // merge duplicate class attributes produced on <pre class="shiki ..." class="shN">
+        .replace(/class="([^"]*)"([^>]*?) class="(sh\d+)"/g, 'class="$1 $3"$2');
+    const out: Record<string, Highlighted> = {};
+    const render = (code: string, lang: 'cpp' | 'python') =>
+      toClasses(hl.codeToHtml(code, { lang, themes: { light: 'github-light', dark: 'github-dark' }, defaultColor: false }));
+    for (const f of listFiles(cppDir, '.cpp')) {
+      const id = f.slice(0, -4).replace(/_/g, '-');
+      const code = readFileSync(join(cppDir, f), 'utf8');
+      (out[id] ??= {}).cpp = render(code, 'cpp');
+      out[id].cppFile = `native/patterns/${f}`;
+    }
+    for (const f of listFiles(pyDir, '.py')) {
+      const id = f.slice(0, -3).replace(/_/g, '-');
+      const code = readFileSync(join(pyDir, f), 'utf8');
+      (out[id] ??= {}).python = render(code, 'python');
+      out[id].pythonFile = `native/patterns/python/${f}`;
+    }
+    hl.dispose();
+    // Each style is like "--shiki-light:#24292E;--shiki-dark:#E1E4E8" (plus -bg variants on <pre>).
+    let css = '';
+    for (const [style, cls] of classes) {
+      const decl = style.split(';').filter(Boolean).map((d) => d.trim()).join(';');
+      css += `.${cls}{${decl}}\n`;
+    }
+    css += `.shiki span,.shiki{color:var(--shiki-light);background-color:var(--shiki-light-bg)}\n`;
+    css += `:root[data-theme="dark"] .shiki span,:root[data-theme="dark"] .shiki{color:var(--shiki-dark);background-color:var(--shiki-dark-bg)}\n`;
+    css += `.shiki span{background-color:transparent}\n`;
+    cache = { js: `export const sources = ${JSON.stringify(out)};\nexport default sources;\n`, css };
+    return cache;
+  }
+
+  return {
+    name: 'aio-pattern-sources',
+    resolveId(id) {
+      if (id === JS_ID) return RESOLVED_JS;
+      if (id === CSS_ID) return RESOLVED_CSS;
+      return null;
+    },
+    async load(id) {
+      if (id !== RESOLVED_JS && id !== RESOLVED_CSS) return null;
+      for (const d of [cppDir, pyDir]) if (existsSync(d)) this.addWatchFile(d);
+      const g = await generate();
+      return id === RESOLVED_JS ? g.js : g.css;
+    },
+    configureServer(server: ViteDevServer) {
+      const onChange = (file: string) => {
+        if (!file.startsWith(cppDir)) return;
+        cache = null;
+        for (const id of [RESOLVED_JS, RESOLVED_CSS]) {
+          const mod = server.moduleGraph.getModuleById(id);
+          if (mod) server.moduleGraph.invalidateModule(mod);
+        }
+        server.ws.send({ type: 'full-reload' });
+      };
+      server.watcher.add(cppDir);
+      server.watcher.on('add', onChange).on('change', onChange).on('unlink', onChange);
+    },
+  };
+}

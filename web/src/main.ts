@@ -1,0 +1,295 @@
+// The playground page: pattern list, sources, parameter form, run/stop, console, timeline,
+// summary, earlier runs, share link and embed code. Everything is driven by engine.patterns().
+import './styles.css';
+import { createEngine } from './engine';
+import type { Engine, PatternInfo, RunResult } from './engine/types';
+import { buildQuery, embedSnippet, parseQuery } from './state/url.js';
+import { fmtT, toChromeTrace } from './state/trace.js';
+import { $, h, showMessages } from './views/dom';
+import { initTheme, themeButton } from './views/theme';
+import { OutputConsole } from './views/console';
+import { Timeline } from './views/timeline';
+import { ParamForm } from './views/form';
+import { SourceView } from './views/sources';
+import { RunHistory, renderSummary } from './views/results';
+
+initTheme();
+themeButton($('#theme') as HTMLButtonElement);
+
+const statusBox = $('#status');
+const messages = $('#messages');
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function start(): Promise<void> {
+  let engine: Engine;
+  let patterns: PatternInfo[];
+  try {
+    engine = await createEngine();
+    patterns = engine.patterns();
+  } catch (e) {
+    statusBox.textContent = `The engine could not be loaded: ${errorText(e)}`;
+    statusBox.classList.add('msg-error');
+    return;
+  }
+  if (!patterns.length) { statusBox.textContent = 'The engine reports no patterns.'; return; }
+  statusBox.textContent = '';
+  statusBox.hidden = true;
+  new Playground(engine, patterns);
+}
+
+class Playground {
+  private current: PatternInfo;
+  private running: Promise<void> | null = null;
+  private lastResult: RunResult | null = null;
+  private readonly nav = $('#nav');
+  private readonly title: HTMLElement;
+  private readonly summary: HTMLElement;
+  private readonly form: ParamForm;
+  private readonly runBtn: HTMLButtonElement;
+  private readonly stopBtn: HTMLButtonElement;
+  private readonly idealBox: HTMLElement;
+  private readonly runMessages: HTMLElement;
+  private readonly out: OutputConsole;
+  private readonly timeline: Timeline;
+  private readonly summaryBox: HTMLElement;
+  private readonly downloadBtn: HTMLButtonElement;
+  private readonly history: RunHistory;
+  private readonly sourcesView: SourceView;
+  private readonly shareUrl: HTMLInputElement;
+  private readonly embedCode: HTMLTextAreaElement;
+  private readonly embedOutputOnly: HTMLInputElement;
+  private readonly shareStatus: HTMLElement;
+
+  constructor(private readonly engine: Engine, private readonly patterns: PatternInfo[]) {
+    const url = parseQuery(location.search, patterns);
+    showMessages(messages, url.errors, url.notices);
+    this.current = patterns.find((p) => p.id === url.id) ?? patterns[0];
+
+    // Navigation: one link per pattern (works without JS tricks: middle-click opens a copy).
+    this.nav.replaceChildren(h('ul', {}, ...patterns.map((p) => {
+      const a = h('a', { href: buildQuery({ id: p.id, params: {}, scale: 1, clock: 'real' }, p), 'data-id': p.id, text: p.id });
+      a.title = p.title;
+      a.addEventListener('click', (e) => {
+        if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+        e.preventDefault();
+        void this.select(p.id);
+      });
+      return h('li', {}, a);
+    })));
+
+    const host = $('#pattern');
+    this.title = h('h2', { id: 'pattern-title' });
+    this.summary = h('p', { class: 'pattern-summary' });
+    const formEl = h('form', { class: 'panel form-panel', 'aria-labelledby': 'pattern-title', novalidate: true });
+    this.form = new ParamForm(formEl, () => this.changed());
+    this.runBtn = h('button', { type: 'submit', class: 'primary', 'aria-keyshortcuts': 'Control+Enter', text: 'Run' });
+    this.stopBtn = h('button', { type: 'button', disabled: true, 'aria-keyshortcuts': 'Escape', text: 'Stop' });
+    this.idealBox = h('p', { class: 'ideal', 'aria-live': 'polite' });
+    this.runMessages = h('div', { class: 'messages', role: 'alert', hidden: true });
+    formEl.append(h('div', { class: 'actions' }, this.runBtn, this.stopBtn, h('span', { class: 'kbd-hint', text: 'Ctrl+Enter runs · Esc stops' })), this.idealBox, this.runMessages);
+    formEl.addEventListener('submit', (e) => { e.preventDefault(); void this.run(); });
+    this.stopBtn.addEventListener('click', () => this.stop());
+
+    const outPanel = h('section', { class: 'panel output-panel', 'aria-labelledby': 'h-output' }, h('h3', { id: 'h-output', text: 'Output' }));
+    this.out = new OutputConsole(outPanel);
+    this.summaryBox = h('div', { class: 'summary', 'aria-live': 'polite' });
+    outPanel.append(this.summaryBox);
+
+    const chartPanel = h('section', { class: 'panel chart-panel', 'aria-labelledby': 'h-timeline' });
+    this.downloadBtn = h('button', { type: 'button', disabled: true, text: 'Download trace' });
+    this.downloadBtn.title = 'Chrome trace-event JSON; open it in Perfetto (ui.perfetto.dev) or chrome://tracing';
+    this.downloadBtn.addEventListener('click', () => this.download());
+    chartPanel.append(h('div', { class: 'panel-head' }, h('h3', { id: 'h-timeline', text: 'Timeline' }), this.downloadBtn));
+    this.timeline = new Timeline(chartPanel);
+
+    const sharePanel = h('section', { class: 'panel share-panel', 'aria-labelledby': 'h-share' });
+    this.shareUrl = h('input', { type: 'text', readonly: true, id: 'share-url', class: 'share-url', 'aria-label': 'Link to this pattern and its parameters' });
+    const copyLink = h('button', { type: 'button', text: 'Copy link' });
+    const copyEmbed = h('button', { type: 'button', text: 'Copy embed code' });
+    this.embedOutputOnly = h('input', { type: 'checkbox', id: 'embed-output-only' });
+    this.embedCode = h('textarea', { readonly: true, id: 'embed-code', rows: 3, hidden: true, 'aria-label': 'Embed code' });
+    this.shareStatus = h('p', { class: 'share-status', role: 'status' });
+    sharePanel.append(h('h3', { id: 'h-share', text: 'Share' }),
+      h('div', { class: 'share-row' }, this.shareUrl, copyLink),
+      h('div', { class: 'share-row' }, copyEmbed, h('label', { class: 'check' }, this.embedOutputOnly, ' output only')),
+      this.embedCode, this.shareStatus);
+    copyLink.addEventListener('click', () => void this.copy(this.shareUrl.value, this.shareUrl, 'Link copied.'));
+    copyEmbed.addEventListener('click', () => {
+      this.embedCode.hidden = false;
+      this.updateEmbed();
+      void this.copy(this.embedCode.value, this.embedCode, 'Embed code copied.');
+    });
+    this.embedOutputOnly.addEventListener('change', () => this.updateEmbed());
+
+    const codePanel = h('section', { class: 'panel code-panel', 'aria-label': 'Source code' });
+    this.sourcesView = new SourceView(codePanel);
+    const runsPanel = h('section', { class: 'panel runs-panel', 'aria-labelledby': 'h-runs' }, h('h3', { id: 'h-runs', text: 'Earlier runs' }));
+    this.history = new RunHistory(runsPanel);
+
+    host.replaceChildren(
+      h('header', { class: 'pattern-head' }, this.title, this.summary),
+      h('div', { class: 'workbench' }, formEl, outPanel, chartPanel),
+      codePanel,
+      h('div', { class: 'lower' }, runsPanel, sharePanel),
+    );
+    host.hidden = false;
+
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); void this.run(); }
+      else if (e.key === 'Escape' && this.running) { e.preventDefault(); this.stop(); }
+    });
+
+    this.show(this.current, url.params, url.scale, url.clock);
+  }
+
+  private show(p: PatternInfo, params: Record<string, string>, scale: number, clock: 'real' | 'virtual'): void {
+    this.current = p;
+    document.title = `${p.id} · asyncio patterns in C++`;
+    this.title.textContent = p.title;
+    this.summary.textContent = p.summary;
+    for (const a of this.nav.querySelectorAll('a')) {
+      if (a.dataset.id === p.id) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    }
+    this.form.setPattern(p, params);
+    this.form.setRun(scale, clock);
+    this.sourcesView.show(p.id);
+    this.out.clear();
+    this.summaryBox.replaceChildren();
+    this.timeline.reset(p.ideal);
+    this.lastResult = null;
+    this.downloadBtn.disabled = true;
+    showMessages(this.runMessages, []);
+    this.changed();
+  }
+
+  private async select(id: string): Promise<void> {
+    const p = this.patterns.find((x) => x.id === id);
+    if (!p || p === this.current) return;
+    if (this.running) { this.engine.stop(); await this.running; }
+    const v = this.form.values();
+    showMessages(messages, []);
+    this.show(p, {}, v.scale, v.clock);
+  }
+
+  /** Form changed: validate, preview the ideal time, update the URL. */
+  private changed(): void {
+    const v = this.form.values();
+    if (v.errors.length) {
+      this.idealBox.textContent = 'Fix the highlighted values to run.';
+    } else {
+      try {
+        this.idealBox.textContent = `Ideal time: ${this.engine.ideal(this.current.id, v.params).toFixed(3)} s`;
+      } catch (e) {
+        this.idealBox.textContent = `Invalid parameters: ${errorText(e)}`;
+      }
+      const query = buildQuery({ id: this.current.id, params: v.params, scale: v.scale, clock: v.clock }, this.current);
+      history.replaceState(null, '', location.pathname + query + location.hash);
+    }
+    this.shareUrl.value = location.href;
+    this.updateEmbed();
+  }
+
+  private updateEmbed(): void {
+    const v = this.form.values();
+    const query = buildQuery({ id: this.current.id, params: v.params, scale: v.scale, clock: v.clock, view: this.embedOutputOnly.checked ? 'output' : 'full' }, this.current);
+    this.embedCode.value = embedSnippet(new URL('embed.html' + query, location.href).href, `${this.current.title} (asyncio pattern)`);
+  }
+
+  private async copy(text: string, field: HTMLInputElement | HTMLTextAreaElement, done: string): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(text);
+      this.shareStatus.textContent = done;
+    } catch {
+      field.focus();
+      field.select();
+      this.shareStatus.textContent = 'Copying is blocked here: the text is selected, press Ctrl+C.';
+    }
+  }
+
+  private setRunning(on: boolean): void {
+    this.runBtn.disabled = on;
+    this.stopBtn.disabled = !on;
+    this.form.setDisabled(on);
+    document.body.dataset.running = String(on);
+    if (!on && document.activeElement === document.body) this.runBtn.focus();
+  }
+
+  private stop(): void {
+    if (!this.running) return;
+    this.out.system('Stopping…', 'cancel');
+    this.engine.stop();
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) return;
+    const v = this.form.values();
+    if (v.errors.length) {
+      showMessages(this.runMessages, v.errors);
+      this.form.focusError();
+      return;
+    }
+    let ideal: number;
+    try {
+      ideal = this.engine.ideal(this.current.id, v.params);
+    } catch (e) {
+      showMessages(this.runMessages, [`Invalid parameters: ${errorText(e)}`]);
+      return;
+    }
+    showMessages(this.runMessages, []);
+    const p = this.current;
+    this.out.clear();
+    this.summaryBox.replaceChildren();
+    this.timeline.reset(ideal);
+    this.lastResult = null;
+    this.downloadBtn.disabled = true;
+    let streamed = 0;
+    const body = async () => {
+      this.setRunning(true);
+      try {
+        const r = await this.engine.run(p.id, {
+          params: v.params, timeScale: v.scale, clock: v.clock,
+          onLine: (line) => { streamed++; this.out.line(line); },
+          onTrace: (ev) => this.timeline.push(ev),
+        });
+        if (!streamed) for (const line of r.lines) this.out.line(line);
+        this.lastResult = r;
+        this.timeline.set(r.trace, r.elapsed);
+        if (r.error) {
+          this.out.system(`Error: ${r.error}`, 'error');
+          showMessages(this.runMessages, [`The run failed: ${r.error}`]);
+        } else if (r.cancelled) {
+          this.out.system(`Run cancelled at ${fmtT(r.elapsed)}.`, 'cancel');
+        } else {
+          this.out.system(`Finished in ${fmtT(r.elapsed)} (ideal ${fmtT(r.ideal)}).`);
+        }
+        renderSummary(this.summaryBox, r);
+        this.history.add(r, p);
+        this.downloadBtn.disabled = false;
+      } catch (e) {
+        this.out.system(`Error: ${errorText(e)}`, 'error');
+        showMessages(this.runMessages, [`The run could not start: ${errorText(e)}`]);
+      } finally {
+        this.setRunning(false);
+        this.running = null;
+      }
+    };
+    this.running = body();
+    await this.running;
+  }
+
+  private download(): void {
+    const r = this.lastResult;
+    if (!r) return;
+    const blob = new Blob([JSON.stringify(toChromeTrace(r))], { type: 'application/json' });
+    const a = h('a', { href: URL.createObjectURL(blob), download: `${r.id}-trace.json` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  }
+}
+
+void start();
