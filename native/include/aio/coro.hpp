@@ -1,0 +1,125 @@
+// Coro<T>: what a coroutine function returns, like a Python coroutine object.
+//
+// Lazy: calling the function runs nothing. `co_await f()` runs it inside the awaiting task, as Python's
+// `await f()` does (no new task, no loop turn, cancellation reaches it because it is part of the task).
+// aio::create_task(f()) turns the same frame into a task instead. A Coro is awaited once, or handed to
+// create_task, gather, wait_for, ...; one that is neither is destroyed unstarted with its owner.
+#pragma once
+
+#include <exception>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "detail/coroutine.hpp"
+#include "detail/task_base.hpp"
+
+namespace aio {
+
+template <class T = void>
+class Coro;
+template <class T>
+class Task;
+
+namespace detail {
+
+template <class T>
+class Promise;
+
+template <class T>
+struct ReturnValue {
+  std::optional<T> value;
+  void return_value(T v) { value.emplace(std::move(v)); }
+};
+template <>
+struct ReturnValue<void> {
+  void return_void() noexcept {}
+};
+
+template <class T>
+class Promise final : public TaskBase, public ReturnValue<T> {
+ public:
+  using Handle = coro_ns::coroutine_handle<Promise>;
+
+  Coro<T> get_return_object() noexcept;
+  coro_ns::suspend_always initial_suspend() noexcept { return {}; }
+
+  struct FinalAwaiter {
+    bool await_ready() const noexcept { return false; }
+    coro_ns::coroutine_handle<> await_suspend(Handle h) noexcept {
+      Promise& p = h.promise();
+      if (p.is_task()) {
+        p.complete();
+        return coro_ns::noop_coroutine();
+      }
+      return p.resume_;  // back to the coroutine that awaited this one
+    }
+    void await_resume() const noexcept {}
+  };
+  FinalAwaiter final_suspend() noexcept { return {}; }
+  void unhandled_exception() noexcept { error_ = std::current_exception(); }
+
+  void start_task(EventLoop& loop, std::string name) { start(loop, Handle::from_promise(*this), std::move(name)); }
+  void set_continuation(coro_ns::coroutine_handle<> h) noexcept { resume_ = h; }
+  const std::exception_ptr& error() const noexcept { return error_; }
+
+ protected:
+  void destroy() noexcept override { Handle::from_promise(*this).destroy(); }
+};
+
+}  // namespace detail
+
+template <class T>
+class [[nodiscard]] Coro {
+ public:
+  using promise_type = detail::Promise<T>;
+  using value_type = T;
+  using Handle = coro_ns::coroutine_handle<promise_type>;
+
+  Coro() = default;
+  explicit Coro(Handle h) noexcept : h_(h) {}
+  Coro(Coro&& o) noexcept : h_(std::exchange(o.h_, {})) {}
+  Coro& operator=(Coro&& o) noexcept {
+    if (this != &o) {
+      reset();
+      h_ = std::exchange(o.h_, {});
+    }
+    return *this;
+  }
+  ~Coro() { reset(); }
+
+  bool valid() const noexcept { return static_cast<bool>(h_); }
+  // Gives up ownership of the frame (create_task takes it over).
+  Handle release() noexcept { return std::exchange(h_, {}); }
+
+  auto operator co_await() && noexcept {
+    struct Awaiter {
+      Handle h;
+      bool await_ready() const noexcept { return false; }
+      coro_ns::coroutine_handle<> await_suspend(coro_ns::coroutine_handle<> awaiting) noexcept {
+        h.promise().set_continuation(awaiting);
+        return h;  // symmetric transfer: runs in the awaiting task, no loop turn
+      }
+      T await_resume() {
+        auto& p = h.promise();
+        if (p.error()) std::rethrow_exception(p.error());
+        if constexpr (!std::is_void_v<T>) return std::move(*p.value);
+      }
+    };
+    return Awaiter{h_};
+  }
+
+ private:
+  void reset() noexcept {
+    if (h_) h_.destroy();
+    h_ = {};
+  }
+  Handle h_;
+};
+
+template <class T>
+Coro<T> detail::Promise<T>::get_return_object() noexcept {
+  return Coro<T>(Handle::from_promise(*this));
+}
+
+}  // namespace aio

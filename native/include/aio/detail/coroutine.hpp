@@ -1,0 +1,21 @@
+// The one place that knows where the coroutine library lives: C++20's <coroutine>, or the Coroutines TS
+// header that Emscripten 3.1.6's libc++ still ships instead. Everything else spells aio::coro_ns::...
+#pragma once
+
+#if __has_include(<coroutine>)
+#include <coroutine>
+namespace aio::coro_ns {
+using std::coroutine_handle;
+using std::noop_coroutine;
+using std::suspend_always;
+using std::suspend_never;
+}  // namespace aio::coro_ns
+#else
+#include <experimental/coroutine>
+namespace aio::coro_ns {
+using std::experimental::coroutine_handle;
+using std::experimental::noop_coroutine;
+using std::experimental::suspend_always;
+using std::experimental::suspend_never;
+}  // namespace aio::coro_ns
+#endif

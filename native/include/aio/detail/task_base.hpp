@@ -1,0 +1,75 @@
+// The part of a task that does not depend on its result type. A task is a future that drives a
+// coroutine: its state lives in the coroutine frame's promise, so creating a task is one allocation.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "../future.hpp"
+
+namespace aio::detail {
+
+class TaskBase : public Runnable, public FutureBase {
+ public:
+  // Task.cancel(msg): a request, delivered as CancelledError at the task's next suspension (or at
+  // once through what it is suspended on). Returns false if the task is already done.
+  bool cancel(std::string_view msg = {}) override;
+  // Task.uncancel() and Task.cancelling(): the count of cancel() requests still outstanding.
+  std::uint32_t uncancel() noexcept { return num_cancels_ ? --num_cancels_ : 0; }
+  std::uint32_t cancelling() const noexcept { return num_cancels_; }
+
+  std::uint64_t id() const noexcept { return id_; }
+  std::string name() const;
+  void set_name(std::string name);
+  bool is_task() const noexcept { return loop_ != nullptr; }
+  EventLoop& loop() const noexcept { return *loop_; }
+
+  // Puts the task back on the ready queue (what it was suspended on no longer holds it).
+  void wake() noexcept {
+    suspended_on_ = nullptr;
+    loop_->push(*this);
+  }
+
+  // The next resumption raises CancelledError (what a cancelled sleep or wait delivers).
+  void request_cancel_on_resume() noexcept { must_cancel_ = true; }
+
+  bool timer_live(std::uint64_t seq) const override {
+    return suspended_on_ != nullptr && suspended_on_->timer_seq == seq;
+  }
+  void timer_fire(std::uint64_t) override { wake(); }
+
+ protected:
+  TaskBase() noexcept { Runnable::run = &step; }
+  // Makes this coroutine frame a task of `loop`, ready to run; `handle` resumes its coroutine.
+  void start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string name);
+  // Called at the coroutine's final suspension: records the outcome and wakes the waiters.
+  void complete() noexcept;
+
+  // A root task: what the next step resumes (the innermost awaiting coroutine). A coroutine awaited
+  // directly (a child, not a task): the coroutine to return to when it finishes.
+  coro_ns::coroutine_handle<> resume_;
+
+ private:
+  friend TaskBase& suspend_current(coro_ns::coroutine_handle<>, Suspension*, bool);
+  friend void throw_if_cancel_requested();
+  friend class ::aio::EventLoop;
+  friend struct TaskList;
+  static void step(Runnable* r);
+  void trace_state(int state, const char* detail = nullptr) noexcept;
+
+  struct Extras {
+    std::string name;
+    std::string cancel_msg;
+  };
+  EventLoop* loop_ = nullptr;      // null for a coroutine awaited directly
+  Suspension* suspended_on_ = nullptr;
+  TaskBase* prev_task_ = nullptr;  // the loop's list of unfinished tasks
+  TaskBase* next_task_ = nullptr;
+  std::uint64_t id_ = 0;
+  std::unique_ptr<Extras> extras_;  // rare data: an explicit name, a cancel message
+  bool deliver_cancel_ = false;     // this step must raise CancelledError at the resumed await
+};
+
+}  // namespace aio::detail

@@ -1,0 +1,219 @@
+// Future<T>: asyncio.Future. A result that is set once (value, exception or cancellation) and that
+// tasks await. Tasks are futures too (detail::FutureBase is their common part), and every combinator
+// here is built from futures the way CPython's are.
+//
+// Contract of `co_await future`: returns the value, rethrows the exception, or throws CancelledError
+// when the future was cancelled. Cancelling the awaiting task cancels the future (as in asyncio: the
+// task's pending "fut_waiter" is cancelled), so the awaiter wakes with CancelledError.
+// Callbacks run in registration order, each scheduled like call_soon when the future completes.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "detail/coroutine.hpp"
+#include "errors.hpp"
+#include "loop.hpp"
+
+namespace aio {
+
+// The value a void future or task yields where a value is needed (gather's tuple): Python's None.
+struct None {
+  friend bool operator==(None, None) noexcept { return true; }
+};
+
+namespace detail {
+
+template <class T>
+using value_of = std::conditional_t<std::is_void_v<T>, None, T>;
+
+class FutureBase;
+class TaskBase;
+
+// A registration on a future, called synchronously when it completes, in registration order. A
+// waiter never runs user code there: it pushes a task or a callback onto the ready queue, which is
+// what CPython's call_soon of the done callback amounts to.
+struct Waiter {
+  Waiter* next = nullptr;
+  void (*notify)(Waiter* self, FutureBase& done) = nullptr;
+};
+
+// What a suspended task is waiting on. Task::cancel() asks it first (CPython's fut_waiter.cancel()):
+// returning true means it took the request and will wake the task, which then raises CancelledError.
+struct Suspension {
+  bool (*cancel)(Suspension* self, std::string_view msg) = nullptr;
+  std::uint64_t timer_seq = 0;  // nonzero while the task sleeps on that timer entry
+};
+
+enum class State : std::uint8_t { pending, done, failed, cancelled };
+
+class FutureBase : public TimerTarget {
+ public:
+  FutureBase(const FutureBase&) = delete;
+  FutureBase& operator=(const FutureBase&) = delete;
+
+  void add_ref() noexcept { ++refs_; }
+  void release() noexcept {
+    if (--refs_ == 0) destroy();
+  }
+
+  State state() const noexcept { return state_; }
+  bool done() const noexcept { return state_ != State::pending; }
+  bool cancelled() const noexcept { return state_ == State::cancelled; }
+
+  // The exception of a failed future; throws CancelledError if cancelled, InvalidStateError if pending.
+  std::exception_ptr exception() const;
+  // Throws what result() would throw, returns normally for a future that has a value.
+  void rethrow_if_unsuccessful() const;
+  // The CancelledError a cancelled future raises; null otherwise.
+  std::exception_ptr cancellation() const noexcept { return state_ == State::cancelled ? error_ : nullptr; }
+  const std::exception_ptr& stored_error() const noexcept { return error_; }
+
+  // Registers `w`; if already done, notifies it at once (a callback added late is still scheduled).
+  void add_waiter(Waiter& w) noexcept;
+  // Unregisters `w` if it is still registered; returns whether it was.
+  bool remove_waiter(Waiter& w) noexcept;
+
+  // asyncio's Future.cancel / Task.cancel. Returns false when already done.
+  virtual bool cancel(std::string_view msg = {});
+
+  // Completion, for futures (tasks complete through their coroutine).
+  void set_exception(std::exception_ptr e);
+
+  bool timer_live(std::uint64_t) const override { return false; }
+  void timer_fire(std::uint64_t) override {}
+  void timer_release() noexcept override { release(); }
+
+ protected:
+  FutureBase() = default;
+  virtual ~FutureBase() = default;
+  virtual void destroy() noexcept { delete this; }
+  // Marks the outcome and notifies every waiter, in order.
+  void finish(State s) noexcept;
+  void require_pending(const char* what) const;
+
+  std::uint32_t refs_ = 1;
+  State state_ = State::pending;
+  bool must_cancel_ = false;      // tasks: deliver CancelledError at the next resumption
+  bool started_ = false;          // tasks: the coroutine has run
+  bool finished_ = false;         // tasks: the coroutine has returned (the frame may go)
+  std::uint32_t num_cancels_ = 0; // tasks: cancel() requests not yet uncancel()ed (Task.cancelling())
+  Waiter* head_ = nullptr;
+  Waiter* tail_ = nullptr;
+  std::exception_ptr error_;      // failed: the exception; cancelled: the CancelledError to raise
+};
+
+// Intrusive shared ownership of a FutureBase-derived object.
+template <class F>
+class Ref {
+ public:
+  Ref() = default;
+  static Ref adopt(F* p) noexcept { Ref r; r.p_ = p; return r; }
+  explicit Ref(F* p) noexcept : p_(p) { if (p_) p_->add_ref(); }
+  Ref(const Ref& o) noexcept : p_(o.p_) { if (p_) p_->add_ref(); }
+  Ref(Ref&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+  Ref& operator=(Ref o) noexcept { std::swap(p_, o.p_); return *this; }
+  ~Ref() { if (p_) p_->release(); }
+  F* get() const noexcept { return p_; }
+  F* operator->() const noexcept { return p_; }
+  F& operator*() const noexcept { return *p_; }
+  explicit operator bool() const noexcept { return p_ != nullptr; }
+  F* detach() noexcept { return std::exchange(p_, nullptr); }
+
+ private:
+  F* p_ = nullptr;
+};
+
+// The task that is running now (set by the loop around each step); null between steps.
+TaskBase* current_task_base() noexcept;
+
+// Suspends the running task on `s` at `h`: the loop resumes `h` when the task is woken.
+// `sleeping` picks the trace state (a timer) over "waiting" (on other tasks or futures).
+TaskBase& suspend_current(coro_ns::coroutine_handle<> h, Suspension* s, bool sleeping);
+// Delivers a pending cancellation: throws CancelledError if cancel() reached the running task while it
+// was suspended. Every awaiter calls this first thing on resumption.
+void throw_if_cancel_requested();
+
+// A done callback: calls fn once f is done, scheduled like call_soon (at once if f is done already).
+void add_done_callback(FutureBase& f, std::function<void()> fn);
+
+// Awaits any future from inside a task.
+class FutureAwaiter : public Waiter, public Suspension {
+ public:
+  explicit FutureAwaiter(FutureBase& f) noexcept : fut_(&f) {
+    Waiter::notify = &on_done;
+    Suspension::cancel = &on_cancel;
+  }
+  bool await_ready() const noexcept { return fut_->done(); }
+  void await_suspend(coro_ns::coroutine_handle<> h);
+  // Throws a pending cancellation or the future's error; the caller reads the value.
+  void await_resume_check();
+
+ private:
+  static void on_done(Waiter* w, FutureBase&);
+  static bool on_cancel(Suspension* s, std::string_view msg);
+  FutureBase* fut_;
+  TaskBase* task_ = nullptr;
+};
+
+template <class T>
+class FutureState final : public FutureBase {
+ public:
+  std::optional<value_of<T>> value;
+  void set(value_of<T> v) {
+    require_pending("set_result");
+    value.emplace(std::move(v));
+    finish(State::done);
+  }
+};
+
+}  // namespace detail
+
+// asyncio.Future: a shared handle; copies refer to the same future.
+template <class T = void>
+class Future {
+ public:
+  // A new pending future for the running loop.
+  Future() : s_(detail::Ref<detail::FutureState<T>>::adopt(new detail::FutureState<T>())) {}
+
+  bool done() const noexcept { return s_->done(); }
+  bool cancelled() const noexcept { return s_->cancelled(); }
+  bool cancel(std::string_view msg = {}) { return s_->cancel(msg); }
+
+  template <class U = T, class = std::enable_if_t<!std::is_void_v<U>>>
+  void set_result(U v) { s_->set(std::move(v)); }
+  template <class U = T, class = std::enable_if_t<std::is_void_v<U>>>
+  void set_result() { s_->set(None{}); }
+  void set_exception(std::exception_ptr e) { s_->set_exception(std::move(e)); }
+
+  // The value; rethrows the exception; CancelledError if cancelled; InvalidStateError if pending.
+  decltype(auto) result() const {
+    s_->rethrow_if_unsuccessful();
+    if constexpr (std::is_void_v<T>) return; else return static_cast<const T&>(*s_->value);
+  }
+  std::exception_ptr exception() const { return s_->exception(); }
+
+  auto operator co_await() const noexcept {
+    struct Awaiter : detail::FutureAwaiter {
+      detail::FutureState<T>* s;
+      T await_resume() {
+        await_resume_check();
+        if constexpr (!std::is_void_v<T>) return *s->value;
+      }
+    };
+    Awaiter a{detail::FutureAwaiter(*s_), s_.get()};
+    return a;
+  }
+
+  detail::FutureBase& base() const noexcept { return *s_; }
+
+ private:
+  detail::Ref<detail::FutureState<T>> s_;
+};
+
+}  // namespace aio

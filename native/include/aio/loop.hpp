@@ -1,0 +1,180 @@
+// EventLoop: asyncio's BaseEventLoop, reduced to what tasks need. One loop per thread, made by aio::run.
+//
+// A ready queue (an intrusive FIFO: pushing a task allocates nothing) and a timer heap ordered by
+// (deadline, scheduling order), so timers with equal deadlines fire in the order they were set.
+// One iteration mirrors CPython's _run_once exactly, because the order of prints depends on it:
+//   1. wait for the next deadline if nothing is ready (the platform's idle wait),
+//   2. take the timers that are due now,
+//   3. run the callbacks that were ready when the iteration began (not the ones they schedule),
+//   4. then fire the due timers: each pushes its task or runs its callback.
+// Step 4 comes after 3 where CPython appends timer handles behind the ready ones: a timer wakes its
+// task one iteration later than a call_soon, exactly as asyncio's sleep does.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "platform.hpp"
+
+namespace aio {
+
+class Trace;
+class ThreadPoolExecutor;
+class EventLoop;
+
+namespace detail {
+
+class TaskBase;
+ThreadPoolExecutor& default_executor(EventLoop& loop);
+
+// Anything the ready queue can hold. Intrusive: an object is in the queue at most once.
+struct Runnable {
+  Runnable* next_ready = nullptr;
+  void (*run)(Runnable*) = nullptr;
+};
+
+// What a timer entry points at. The entry holds a reference until it fires or is dropped.
+class TimerTarget {
+ public:
+  // False once the entry with this sequence number no longer matters (its sleep was cancelled).
+  virtual bool timer_live(std::uint64_t seq) const = 0;
+  virtual void timer_fire(std::uint64_t seq) = 0;
+  virtual void timer_release() noexcept = 0;
+
+ protected:
+  ~TimerTarget() = default;
+};
+
+}  // namespace detail
+
+void shutdown_default_executor(EventLoop& loop);
+
+class EventLoop {
+ public:
+  explicit EventLoop(Platform& platform, Trace* trace = nullptr);
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // The loop running on this thread; throws std::logic_error outside aio::run (asyncio's
+  // "no running event loop").
+  static EventLoop& current();
+  static EventLoop* current_or_null() noexcept;
+
+  Platform& platform() noexcept { return platform_; }
+  Trace* trace() const noexcept { return trace_; }
+
+  // Loop time in nanoseconds and in seconds (asyncio's loop.time()).
+  std::int64_t now_ns() { return platform_.now(); }
+  double time() { return static_cast<double>(now_ns()) * 1e-9; }
+
+  // Appends to the ready queue. The object must not be queued already.
+  void push(detail::Runnable& r) noexcept {
+    r.next_ready = nullptr;
+    if (tail_) tail_->next_ready = &r; else head_ = &r;
+    tail_ = &r;
+  }
+
+  // Adds a timer; takes over one reference to `target`. Returns the entry's sequence number.
+  std::uint64_t add_timer(std::int64_t when_ns, detail::TimerTarget& target);
+  // Tells the loop that one entry went stale, so it can sweep the heap when most entries are stale.
+  void timer_went_stale() noexcept { ++stale_timers_; }
+
+  // asyncio's call_soon / call_later, for callbacks that are not tasks. A call_later handle cancels.
+  void call_soon(std::function<void()> fn);
+  class TimerHandle;
+  TimerHandle call_later(double delay_seconds, std::function<void()> fn);
+  TimerHandle call_at(std::int64_t when_ns, std::function<void()> fn);
+
+  // Thread-safe: queues `fn` for the loop's thread and wakes the loop.
+  void call_soon_threadsafe(std::function<void()> fn);
+
+  // Work outside the loop (an executor job) that will come back through call_soon_threadsafe:
+  // while any is outstanding, an idle loop waits for it instead of declaring itself stalled.
+  void hold_external() noexcept { ++external_; }
+  void release_external() noexcept { --external_; }
+
+  // Runs iterations until `done()` is true. Throws std::runtime_error when nothing is ready, no timer
+  // is set and nothing external is outstanding, yet `done()` is false: nothing could ever wake it.
+  void run_until(const std::function<bool()>& done);
+  // One iteration (see the top of this file).
+  void run_once();
+
+  // Task bookkeeping, for names ("Task-N"), asyncio.all_tasks() and cancelling leftovers at exit.
+  std::uint64_t next_task_id() noexcept { return ++task_counter_; }
+  std::size_t task_count() const noexcept { return task_total_; }
+  std::size_t ready_count() const noexcept;
+  std::size_t timer_count() const noexcept { return heap_.size(); }
+  // Cancels every unfinished task and runs the loop until they have all finished (asyncio.run's exit).
+  void cancel_all_tasks();
+
+  // The task aio::run is running; request_stop() cancels it (thread-safe).
+  void set_main(detail::TaskBase* t) noexcept { main_ = t; }
+  void request_stop(std::string msg = "stopped");
+
+  // The run's printed output: aio::print ends here, with the loop time of the line.
+  using LineSink = std::function<void(std::string_view text, double t)>;
+  void set_output(LineSink sink) { output_ = std::move(sink); }
+  void print_line(std::string_view text);
+
+ private:
+  struct Entry {
+    std::int64_t when;
+    std::uint64_t seq;
+    detail::TimerTarget* target;
+  };
+  static bool later(const Entry& a, const Entry& b) noexcept {
+    return a.when != b.when ? a.when > b.when : a.seq > b.seq;
+  }
+  void sweep_stale_timers();
+  void drain_inbox();
+
+  Platform& platform_;
+  Trace* trace_;
+  EventLoop* previous_;  // the loop this one shadows on this thread (nested aio::run in tests)
+  detail::Runnable* head_ = nullptr;
+  detail::Runnable* tail_ = nullptr;
+  std::vector<Entry> heap_;
+  std::vector<Entry> due_;
+  std::uint64_t timer_seq_ = 0;
+  std::size_t stale_timers_ = 0;
+  std::size_t external_ = 0;
+  std::uint64_t task_counter_ = 0;
+  std::size_t task_total_ = 0;
+  friend class detail::TaskBase;
+  detail::TaskBase* tasks_ = nullptr;  // unfinished tasks, an intrusive list
+  detail::TaskBase* main_ = nullptr;
+  LineSink output_;
+  friend ThreadPoolExecutor& detail::default_executor(EventLoop&);
+  friend void shutdown_default_executor(EventLoop&);
+  std::unique_ptr<ThreadPoolExecutor> default_executor_;
+  std::int64_t last_yield_ns_ = 0;
+  std::mutex inbox_mutex_;
+  std::vector<std::function<void()>> inbox_;
+  std::atomic<bool> inbox_pending_{false};
+};
+
+// asyncio.TimerHandle: cancel() stops a call_later callback that has not run yet.
+class EventLoop::TimerHandle {
+ public:
+  struct State;
+  TimerHandle() = default;
+  explicit TimerHandle(State* s) noexcept;
+  TimerHandle(TimerHandle&& o) noexcept : s_(o.s_) { o.s_ = nullptr; }
+  TimerHandle& operator=(TimerHandle&& o) noexcept;
+  ~TimerHandle();
+  void cancel() noexcept;
+  bool cancelled() const noexcept;
+
+ private:
+  State* s_ = nullptr;
+};
+
+}  // namespace aio

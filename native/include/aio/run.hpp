@@ -1,0 +1,59 @@
+// aio::run(coro, options): asyncio.run.
+//
+// Makes a new loop on this thread with the chosen clock, runs `coro` as its main task until it finishes,
+// then cancels every task still unfinished and runs them to their end, shuts the default executor down,
+// and returns the main task's result or rethrows its exception (CancelledError if it was stopped).
+// Runs nest: a run inside another run's callback gets its own loop (tests use this).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include "loop.hpp"
+#include "platform.hpp"
+#include "task.hpp"
+
+namespace aio {
+
+class Trace;
+
+struct RunOptions {
+  ClockKind clock = ClockKind::real;
+  // Real clock only: every delay lasts `time_scale` times as long; the loop reads pattern seconds.
+  double time_scale = 1.0;
+  // Records the run's events when set.
+  Trace* trace = nullptr;
+  // Receives each aio::print line with its loop time; by default lines go to stdout.
+  EventLoop::LineSink output;
+  // Called with the loop before the main task starts (e.g. to keep it for request_stop()).
+  std::function<void(EventLoop&)> on_start;
+  // A platform to use instead of make_platform(clock, time_scale) (tests, embedding).
+  Platform* platform = nullptr;
+};
+
+namespace detail {
+// Everything of aio::run that does not depend on the result type.
+class Runner {
+ public:
+  explicit Runner(const RunOptions& opts);
+  ~Runner();
+  EventLoop& loop() noexcept { return *loop_; }
+  // Runs `main` to its end, then cancels and finishes the leftovers and the default executor.
+  void run(TaskBase& main);
+
+ private:
+  std::unique_ptr<Platform> owned_;
+  std::unique_ptr<EventLoop> loop_;
+};
+}  // namespace detail
+
+template <class T>
+T run(Coro<T> main, const RunOptions& opts = {}) {
+  detail::Runner runner(opts);
+  Task<T> task = create_task(std::move(main));
+  runner.run(task.base());
+  return task.result();
+}
+
+}  // namespace aio

@@ -1,0 +1,49 @@
+// sleep(seconds) / sleep(duration): asyncio.sleep.
+//
+// Suspends the running task for the delay, on the loop's clock (pattern seconds: a time scale or the
+// virtual clock apply). sleep(0) yields exactly one loop turn: the task goes to the back of the ready
+// queue, as asyncio's bare `yield`. A sleep that times out wakes its task one iteration after the
+// deadline's callbacks, exactly as asyncio's does (see loop.hpp). Cancelling the task ends the sleep at
+// once with CancelledError. A negative or NaN delay is treated as 0, like asyncio; an infinite one
+// waits until cancelled.
+#pragma once
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "detail/task_base.hpp"
+
+namespace aio {
+
+class [[nodiscard]] SleepAwaiter : private detail::Suspension {
+ public:
+  explicit SleepAwaiter(std::int64_t delay_ns) noexcept : delay_ns_(delay_ns) { cancel = &on_cancel; }
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(coro_ns::coroutine_handle<> h);
+  void await_resume() { detail::throw_if_cancel_requested(); }
+
+ private:
+  static bool on_cancel(detail::Suspension* s, std::string_view msg);
+  std::int64_t delay_ns_;
+  detail::TaskBase* task_ = nullptr;
+};
+
+// Seconds to loop nanoseconds, saturating: NaN and negatives are 0, huge values are "forever".
+constexpr std::int64_t to_loop_ns(double seconds) noexcept {
+  if (!(seconds > 0)) return 0;
+  if (seconds >= 9.2e9) return std::numeric_limits<std::int64_t>::max() / 2;
+  return static_cast<std::int64_t>(seconds * 1e9 + 0.5);
+}
+
+inline SleepAwaiter sleep(double seconds) noexcept { return SleepAwaiter(to_loop_ns(seconds)); }
+
+template <class Rep, class Period>
+SleepAwaiter sleep(std::chrono::duration<Rep, Period> d) noexcept {
+  return SleepAwaiter(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count() > 0
+                          ? std::chrono::duration_cast<std::chrono::nanoseconds>(d).count()
+                          : 0);
+}
+
+}  // namespace aio

@@ -1,0 +1,67 @@
+// The native side of the seam: std::chrono::steady_clock, a condition variable for the idle wait,
+// std::thread workers.
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "aio/platform.hpp"
+#include "thread_pool.hpp"
+
+namespace aio {
+
+namespace {
+
+class NativePlatform final : public Platform {
+ public:
+  explicit NativePlatform(double scale) : scale_(scale > 0 ? scale : 1.0), start_(Clock::now()) {}
+  ClockKind clock() const override { return ClockKind::real; }
+  double time_scale() const override { return scale_; }
+
+  std::int64_t now() override {
+    auto real = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start_).count();
+    return static_cast<std::int64_t>(static_cast<double>(real) / scale_);
+  }
+
+  void idle_wait(std::optional<std::int64_t> deadline, bool) override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (deadline) {
+      auto real = std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(*deadline) * scale_));
+      cv_.wait_until(lock, start_ + real, [&] { return woken_; });
+    } else {
+      cv_.wait(lock, [&] { return woken_; });
+    }
+    woken_ = false;
+  }
+
+  void wake() override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      woken_ = true;
+    }
+    cv_.notify_one();
+  }
+
+  std::unique_ptr<WorkerPool> make_pool(int max_workers) override { return make_thread_pool(max_workers); }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  double scale_;
+  Clock::time_point start_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool woken_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Platform> make_platform(ClockKind clock, double time_scale) {
+  if (clock == ClockKind::virtual_time) return make_virtual_platform(std::make_unique<NativePlatform>(1.0));
+  return std::make_unique<NativePlatform>(time_scale);
+}
+
+void host_blocking_sleep(double real_seconds) {
+  std::this_thread::sleep_for(std::chrono::duration<double>(real_seconds));
+}
+
+}  // namespace aio

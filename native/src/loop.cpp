@@ -1,0 +1,242 @@
+#include "aio/loop.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "aio/detail/task_base.hpp"
+#include "aio/executor.hpp"
+#include "aio/trace.hpp"
+
+namespace aio {
+
+namespace {
+thread_local EventLoop* t_current = nullptr;
+
+// A call_soon callback: a Runnable that runs once and deletes itself.
+struct Callback final : detail::Runnable {
+  std::function<void()> fn;
+  explicit Callback(std::function<void()> f) : fn(std::move(f)) {
+    run = [](detail::Runnable* r) {
+      auto* self = static_cast<Callback*>(r);
+      auto fn = std::move(self->fn);
+      delete self;
+      fn();
+    };
+  }
+};
+}  // namespace
+
+// A call_later callback: the timer entry and the handle share it.
+struct EventLoop::TimerHandle::State final : detail::TimerTarget {
+  std::function<void()> fn;
+  int refs = 1;
+  bool cancelled = false;
+  EventLoop* loop = nullptr;
+  bool timer_live(std::uint64_t) const override { return !cancelled; }
+  void timer_fire(std::uint64_t) override {
+    cancelled = true;  // runs once
+    auto f = std::move(fn);
+    f();
+  }
+  void timer_release() noexcept override {
+    if (--refs == 0) delete this;
+  }
+};
+
+EventLoop::TimerHandle::TimerHandle(State* s) noexcept : s_(s) {}
+EventLoop::TimerHandle& EventLoop::TimerHandle::operator=(TimerHandle&& o) noexcept {
+  if (this != &o) {
+    if (s_) s_->timer_release();
+    s_ = std::exchange(o.s_, nullptr);
+  }
+  return *this;
+}
+EventLoop::TimerHandle::~TimerHandle() {
+  if (s_) s_->timer_release();
+}
+void EventLoop::TimerHandle::cancel() noexcept {
+  if (s_ && !s_->cancelled) {
+    s_->cancelled = true;
+    s_->fn = nullptr;
+    s_->loop->timer_went_stale();
+  }
+}
+bool EventLoop::TimerHandle::cancelled() const noexcept { return !s_ || s_->cancelled; }
+
+EventLoop::EventLoop(Platform& platform, Trace* trace)
+    : platform_(platform), trace_(trace), previous_(t_current) {
+  t_current = this;
+}
+
+EventLoop::~EventLoop() {
+  // Whatever is left (only after an error stopped the loop): drop the timers' references.
+  for (auto& e : heap_) e.target->timer_release();
+  t_current = previous_;
+}
+
+EventLoop& EventLoop::current() {
+  if (!t_current) throw std::logic_error("aio: no running event loop (call this inside aio::run)");
+  return *t_current;
+}
+EventLoop* EventLoop::current_or_null() noexcept { return t_current; }
+
+std::uint64_t EventLoop::add_timer(std::int64_t when_ns, detail::TimerTarget& target) {
+  std::uint64_t seq = ++timer_seq_;
+  heap_.push_back(Entry{when_ns, seq, &target});
+  std::push_heap(heap_.begin(), heap_.end(), &later);
+  return seq;
+}
+
+void EventLoop::call_soon(std::function<void()> fn) { push(*new Callback(std::move(fn))); }
+
+EventLoop::TimerHandle EventLoop::call_later(double delay_seconds, std::function<void()> fn) {
+  auto delay = static_cast<std::int64_t>(delay_seconds * 1e9);
+  return call_at(now_ns() + std::max<std::int64_t>(delay, 0), std::move(fn));
+}
+
+EventLoop::TimerHandle EventLoop::call_at(std::int64_t when_ns, std::function<void()> fn) {
+  auto* s = new TimerHandle::State();
+  s->fn = std::move(fn);
+  s->loop = this;
+  s->refs = 2;  // the handle and the heap entry
+  add_timer(when_ns, *s);
+  return TimerHandle(s);
+}
+
+void EventLoop::call_soon_threadsafe(std::function<void()> fn) {
+  {
+    std::lock_guard<std::mutex> lock(inbox_mutex_);
+    inbox_.push_back(std::move(fn));
+    inbox_pending_.store(true, std::memory_order_release);
+  }
+  platform_.wake();
+}
+
+void EventLoop::drain_inbox() {
+  if (!inbox_pending_.load(std::memory_order_acquire)) return;
+  std::vector<std::function<void()>> batch;
+  {
+    std::lock_guard<std::mutex> lock(inbox_mutex_);
+    batch.swap(inbox_);
+    inbox_pending_.store(false, std::memory_order_relaxed);
+  }
+  for (auto& fn : batch) fn();
+}
+
+std::size_t EventLoop::ready_count() const noexcept {
+  std::size_t n = 0;
+  for (auto* r = head_; r; r = r->next_ready) ++n;
+  return n;
+}
+
+// CPython sweeps its heap when more than half of at least 100 entries are cancelled; so does this.
+void EventLoop::sweep_stale_timers() {
+  std::size_t kept = 0;
+  for (auto& e : heap_) {
+    if (e.target->timer_live(e.seq)) heap_[kept++] = e;
+    else e.target->timer_release();
+  }
+  heap_.resize(kept);
+  std::make_heap(heap_.begin(), heap_.end(), &later);
+  stale_timers_ = 0;
+}
+
+void EventLoop::run_once() {
+  drain_inbox();
+  if (stale_timers_ > 100 && stale_timers_ * 2 > heap_.size()) sweep_stale_timers();
+  // Stale entries at the top would only make the loop wait for nothing.
+  while (!heap_.empty() && !heap_.front().target->timer_live(heap_.front().seq)) {
+    std::pop_heap(heap_.begin(), heap_.end(), &later);
+    heap_.back().target->timer_release();
+    heap_.pop_back();
+    if (stale_timers_) --stale_timers_;
+  }
+
+  if (!head_) {
+    if (heap_.empty() && external_ == 0)
+      throw std::runtime_error(
+          "aio: the event loop stalled: no task is ready, no timer is set and nothing can wake it "
+          "(a task awaits something that never happens)");
+    std::optional<std::int64_t> deadline;
+    if (!heap_.empty()) deadline = heap_.front().when;
+    if (!deadline || *deadline > platform_.now()) platform_.idle_wait(deadline, external_ > 0);
+    drain_inbox();
+  } else if (auto every = platform_.yield_every_ns()) {
+    std::int64_t now = platform_.now();
+    if (now - last_yield_ns_ >= every) {
+      platform_.yield_to_host();
+      last_yield_ns_ = platform_.now();
+      drain_inbox();
+    }
+  }
+
+  // The timers due now, taken before the ready callbacks run, fired after them (see loop.hpp).
+  std::int64_t now = platform_.now();
+  due_.clear();
+  while (!heap_.empty() && heap_.front().when <= now) {
+    std::pop_heap(heap_.begin(), heap_.end(), &later);
+    due_.push_back(heap_.back());
+    heap_.pop_back();
+  }
+
+  if (detail::Runnable* last = tail_) {
+    for (;;) {
+      detail::Runnable* r = head_;
+      head_ = r->next_ready;
+      if (!head_) tail_ = nullptr;
+      const bool was_last = (r == last);
+      r->run(r);  // may free r
+      if (was_last) break;
+    }
+  }
+
+  for (std::size_t i = 0; i < due_.size(); ++i) {
+    Entry e = due_[i];
+    if (e.target->timer_live(e.seq)) {
+      e.target->timer_fire(e.seq);
+    } else if (stale_timers_) {
+      --stale_timers_;
+    }
+    e.target->timer_release();
+  }
+  due_.clear();
+}
+
+void EventLoop::run_until(const std::function<bool()>& done) {
+  last_yield_ns_ = platform_.now();
+  while (!done()) run_once();
+}
+
+void EventLoop::cancel_all_tasks() {
+  std::vector<detail::Ref<detail::TaskBase>> left;
+  for (auto* t = tasks_; t; t = t->next_task_) left.emplace_back(t);
+  if (left.empty()) return;
+  for (auto& t : left) t->cancel();
+  run_until([&] {
+    for (auto& t : left)
+      if (!t->done()) return false;
+    return true;
+  });
+}
+
+void EventLoop::request_stop(std::string msg) {
+  call_soon_threadsafe([this, msg = std::move(msg)] {
+    if (main_ && !main_->done()) main_->cancel(msg);
+  });
+}
+
+void EventLoop::print_line(std::string_view text) {
+  double t = time();
+  if (trace_) {
+    TraceEvent e;
+    e.kind = TraceEvent::Kind::line;
+    e.t = t;
+    auto* task = detail::current_task_base();
+    e.id = task ? task->id() : 0;
+    e.text = std::string(text);
+    trace_->record(std::move(e));
+  }
+  if (output_) output_(text, t);
+}
+
+}  // namespace aio

@@ -1,0 +1,42 @@
+#include "aio/run.hpp"
+
+#include <cstdio>
+
+#include "aio/executor.hpp"
+
+namespace aio::detail {
+
+Runner::Runner(const RunOptions& opts) {
+  Platform* platform = opts.platform;
+  if (!platform) {
+    owned_ = make_platform(opts.clock, opts.time_scale);
+    platform = owned_.get();
+  }
+  loop_ = std::make_unique<EventLoop>(*platform, opts.trace);
+  if (opts.output) {
+    loop_->set_output(opts.output);
+  } else {
+    loop_->set_output([](std::string_view text, double) {
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      std::fputc('\n', stdout);
+    });
+  }
+  if (opts.on_start) opts.on_start(*loop_);
+}
+
+Runner::~Runner() = default;
+
+void Runner::run(TaskBase& main) {
+  loop_->set_main(&main);
+  try {
+    loop_->run_until([&] { return main.done(); });
+  } catch (...) {
+    shutdown_default_executor(*loop_);
+    throw;
+  }
+  loop_->set_main(nullptr);
+  loop_->cancel_all_tasks();
+  shutdown_default_executor(*loop_);
+}
+
+}  // namespace aio::detail

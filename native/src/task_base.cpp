@@ -1,0 +1,144 @@
+#include "aio/detail/task_base.hpp"
+
+#include <stdexcept>
+
+#include "aio/task.hpp"
+#include "aio/trace.hpp"
+
+namespace aio {
+namespace detail {
+
+namespace {
+thread_local TaskBase* t_current_task = nullptr;
+}
+
+TaskBase* current_task_base() noexcept { return t_current_task; }
+
+void TaskBase::trace_state(int state, const char* detail) noexcept {
+  Trace* tr = loop_->trace();
+  if (!tr) return;
+  TraceEvent e;
+  e.kind = TraceEvent::Kind::task;
+  e.state = static_cast<std::uint8_t>(state);
+  e.t = loop_->time();
+  e.id = id_;
+  if (state == static_cast<int>(TaskState::created)) {
+    e.text = name();
+    if (t_current_task) e.parent = t_current_task->id_;
+  } else if (detail) {
+    e.text = detail;
+  }
+  tr->record(std::move(e));
+}
+
+void TaskBase::start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string name) {
+  loop_ = &loop;
+  resume_ = handle;
+  id_ = loop.next_task_id();
+  refs_ = 2;  // the Task handle, and the loop's until the coroutine finishes
+  if (!name.empty()) set_name(std::move(name));
+  next_task_ = loop.tasks_;
+  if (next_task_) next_task_->prev_task_ = this;
+  loop.tasks_ = this;
+  ++loop.task_total_;
+  trace_state(static_cast<int>(TaskState::created));
+  loop.push(*this);
+}
+
+std::string TaskBase::name() const {
+  if (extras_ && !extras_->name.empty()) return extras_->name;
+  return "Task-" + std::to_string(id_);
+}
+
+void TaskBase::set_name(std::string name) {
+  if (!extras_) extras_ = std::make_unique<Extras>();
+  extras_->name = std::move(name);
+}
+
+bool TaskBase::cancel(std::string_view msg) {
+  if (done()) return false;
+  ++num_cancels_;
+  if (!extras_) extras_ = std::make_unique<Extras>();
+  extras_->cancel_msg = std::string(msg);
+  // CPython: if the task waits on a future, cancelling that future is how the request is delivered.
+  if (suspended_on_ && suspended_on_->cancel && suspended_on_->cancel(suspended_on_, msg)) return true;
+  must_cancel_ = true;
+  return true;
+}
+
+void TaskBase::step(Runnable* r) {
+  auto* t = static_cast<TaskBase*>(r);
+  if (!t->started_ && t->must_cancel_) {
+    // Cancelled before it ever ran: the coroutine body never starts.
+    t->error_ = std::make_exception_ptr(CancelledError(t->extras_ ? t->extras_->cancel_msg : std::string()));
+    t->must_cancel_ = false;
+    t->complete();
+    t->release();
+    return;
+  }
+  t->started_ = true;
+  t->deliver_cancel_ = std::exchange(t->must_cancel_, false);
+  TaskBase* outer = std::exchange(t_current_task, t);
+  t->trace_state(static_cast<int>(TaskState::running));
+  t->resume_.resume();
+  t_current_task = outer;
+  if (t->finished_) t->release();  // the loop's reference
+}
+
+void TaskBase::complete() noexcept {
+  finished_ = true;
+  // Unlink from the loop's unfinished tasks.
+  if (prev_task_) prev_task_->next_task_ = next_task_; else loop_->tasks_ = next_task_;
+  if (next_task_) next_task_->prev_task_ = prev_task_;
+  prev_task_ = next_task_ = nullptr;
+  --loop_->task_total_;
+
+  State s = State::done;
+  if (error_) {
+    s = is_cancellation(error_) ? State::cancelled : State::failed;
+  } else if (must_cancel_) {
+    // CPython: a cancel() that arrived during the last step, never delivered, still cancels the task.
+    error_ = std::make_exception_ptr(CancelledError(extras_ ? extras_->cancel_msg : std::string()));
+    s = State::cancelled;
+  }
+  must_cancel_ = false;
+  if (loop_->trace()) {
+    TaskState ts = s == State::done ? TaskState::done : s == State::cancelled ? TaskState::cancelled : TaskState::failed;
+    std::string why = s == State::failed ? describe(error_) : std::string();
+    trace_state(static_cast<int>(ts), why.empty() ? nullptr : why.c_str());
+  }
+  finish(s);
+}
+
+TaskBase& suspend_current(coro_ns::coroutine_handle<> h, Suspension* s, bool sleeping) {
+  TaskBase* t = t_current_task;
+  if (!t) throw std::logic_error("aio: awaited outside a task");
+  t->resume_ = h;
+  t->suspended_on_ = s;
+  t->deliver_cancel_ = false;
+  t->trace_state(static_cast<int>(sleeping ? TaskState::sleeping : TaskState::waiting));
+  // CPython: a cancel() that came while the task ran cancels what it now waits on, straight away.
+  if (t->must_cancel_ && s && s->cancel) {
+    t->must_cancel_ = false;
+    if (!s->cancel(s, t->extras_ ? t->extras_->cancel_msg : std::string())) t->must_cancel_ = true;
+  }
+  return *t;
+}
+
+void throw_if_cancel_requested() {
+  TaskBase* t = t_current_task;
+  if (t && t->deliver_cancel_) {
+    t->deliver_cancel_ = false;
+    throw CancelledError(t->extras_ ? t->extras_->cancel_msg : std::string());
+  }
+}
+
+}  // namespace detail
+
+detail::TaskBase& current_task() {
+  auto* t = detail::current_task_base();
+  if (!t) throw std::logic_error("aio: current_task() called outside a task");
+  return *t;
+}
+
+}  // namespace aio
