@@ -1,0 +1,142 @@
+// The floor: the least a coroutine scheduler can do for spawn + gather, written in the bench.
+// One coroutine frame and one ready-queue push per task: a child starts eagerly (create_task
+// runs it up to its first suspension, the sleep(0), which pushes it on the ready queue once),
+// the loop resumes it once, it stores its result in its own frame and the last child to finish
+// resumes the parent by symmetric transfer. No cancellation, no exceptions, no timers, no
+// names, no per-task bookkeeping beyond the frame. Real schedulers pay for those; this one is
+// the lower bound the others are compared against.
+#include <coroutine>
+#include <cstdio>
+#include <exception>
+#include <utility>
+#include <vector>
+
+#include "bench_util.hpp"
+
+namespace floorsched {
+
+struct Loop {
+    std::vector<std::coroutine_handle<>> ready;
+    std::vector<std::coroutine_handle<>> batch;
+    void push(std::coroutine_handle<> h) { ready.push_back(h); }
+    void run() {
+        while (!ready.empty()) {
+            batch.swap(ready);
+            for (auto h : batch) h.resume();
+            batch.clear();
+        }
+    }
+};
+
+inline Loop* g_loop = nullptr;
+
+template <class T>
+struct Task {
+    struct promise_type {
+        T value{};
+        std::coroutine_handle<> continuation;
+        int* pending = nullptr;  // set by gather: tasks still running
+
+        Task get_return_object() {
+            return Task{std::coroutine_handle<promise_type>::from_promise(*this)};
+        }
+        std::suspend_never initial_suspend() noexcept { return {}; }  // eager start
+        struct FinalAwaiter {
+            bool await_ready() noexcept { return false; }
+            std::coroutine_handle<> await_suspend(std::coroutine_handle<promise_type> h) noexcept {
+                auto& p = h.promise();
+                if (p.pending && --*p.pending == 0) return p.continuation;
+                return std::noop_coroutine();
+            }
+            void await_resume() noexcept {}
+        };
+        FinalAwaiter final_suspend() noexcept { return {}; }
+        void return_value(T v) { value = std::move(v); }
+        void unhandled_exception() { std::terminate(); }
+    };
+
+    std::coroutine_handle<promise_type> h;
+    explicit Task(std::coroutine_handle<promise_type> h) : h(h) {}
+    Task(Task&& o) noexcept : h(std::exchange(o.h, {})) {}
+    Task& operator=(Task&&) = delete;
+    ~Task() {
+        if (h) h.destroy();
+    }
+};
+
+struct Yield {  // sleep(0): one loop turn
+    bool await_ready() noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) noexcept { g_loop->push(h); }
+    void await_resume() noexcept {}
+};
+
+template <class T>
+struct Gather {
+    std::vector<Task<T>>& tasks;
+    int pending = 0;
+    bool await_ready() noexcept {
+        for (auto& t : tasks)
+            if (!t.h.done()) ++pending;
+        return pending == 0;
+    }
+    void await_suspend(std::coroutine_handle<> parent) noexcept {
+        for (auto& t : tasks)
+            if (!t.h.done()) {
+                t.h.promise().pending = &pending;
+                t.h.promise().continuation = parent;
+            }
+    }
+    std::vector<T> await_resume() {
+        std::vector<T> out;
+        out.reserve(tasks.size());
+        for (auto& t : tasks) out.push_back(std::move(t.h.promise().value));
+        tasks.clear();  // frees the frames
+        return out;
+    }
+};
+
+}  // namespace floorsched
+
+using floorsched::Task;
+
+static Task<int> child(int i) {
+    co_await floorsched::Yield{};
+    co_return i;
+}
+
+static Task<long> parent(int n) {
+    std::vector<Task<int>> tasks;
+    tasks.reserve(n);
+    for (int i = 0; i < n; ++i) tasks.push_back(child(i));
+    std::vector<int> r = co_await floorsched::Gather<int>{tasks};
+    long sum = 0;
+    for (int v : r) sum += v;
+    co_return sum;
+}
+
+int main(int argc, char** argv) {
+    const long n = bench::arg_n(argc, argv, 1000000);
+    bench::reset_peak_rss();
+    const long long rss0 = bench::peak_rss_bytes();
+    const double t0 = bench::now_s();
+
+    floorsched::Loop loop;
+    floorsched::g_loop = &loop;
+    long sum;
+    {
+        Task<long> p = parent(static_cast<int>(n));
+        loop.run();
+        sum = p.h.promise().value;
+    }
+
+    const double t1 = bench::now_s();
+    const long long rss1 = bench::peak_rss_bytes();
+    const long expect = n * (n - 1) / 2;
+    if (sum != expect) {
+        std::fprintf(stderr, "floor: wrong sum %ld, expected %ld\n", sum, expect);
+        return 1;
+    }
+    std::printf("RESULT spawn_gather floor n=%ld ns_per_task=%.1f bytes_per_task=%.1f\n", n,
+                (t1 - t0) * 1e9 / n, double(rss1 - rss0) / n);
+    return 0;
+}
