@@ -37,12 +37,12 @@ export class ParamForm {
     this.scaleError = h('p', { class: 'field-error', id: `${sid}-err`, role: 'alert' });
     const cid = `${idPrefix}-clock`;
     this.clock = h('select', { id: cid, name: 'clock', 'aria-describedby': `${cid}-help` },
-      h('option', { value: 'real', text: 'real (wall clock)' }), h('option', { value: 'virtual', text: 'virtual (instant)' }));
+      h('option', { value: 'real', text: 'real' }), h('option', { value: 'virtual', text: 'virtual' }));
     const general = h('div', { class: 'fields fields-run' },
       h('div', { class: 'field' }, h('label', { for: sid, text: 'Time scale' }), this.scale,
         h('p', { class: 'field-help', id: `${sid}-help`, text: `${SCALE_MIN} to ${SCALE_MAX}; 0.5 runs twice as fast` }), this.scaleError),
       h('div', { class: 'field' }, h('label', { for: cid, text: 'Clock' }), this.clock,
-        h('p', { class: 'field-help', id: `${cid}-help`, text: 'virtual jumps straight to the next timer' })));
+        h('p', { class: 'field-help', id: `${cid}-help`, text: 'real waits; virtual jumps to the next timer' })));
     this.el = h('fieldset', { class: 'params' }, h('legend', { text: 'Parameters' }), this.paramsBox, general);
     host.append(this.el);
     this.scale.addEventListener('input', () => { this.check(); this.onChange(); });

@@ -127,7 +127,7 @@ export class Timeline {
       axes: [
         { stroke: axisStroke, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, values: (_u, splits) => splits.map((v) => `${+v.toFixed(3)}s`) },
         {
-          stroke: axisStroke, font, size: (u) => Math.min(150, Math.max(60, ...this.rows.map((r) => u.ctx.measureText(r.label).width / devicePixelRatio + 14))),
+          stroke: axisStroke, font, size: () => Math.min(160, Math.max(48, 14 + 7 * Math.max(...this.rows.map((r) => Math.min(20, r.label.length))))),
           grid: { show: false }, ticks: { show: false }, gap: 6,
           splits: () => this.rows.map((_r, i) => i),
           values: (_u, splits) => splits.map((v) => {

@@ -1,0 +1,148 @@
+// Shared helpers of the browser tests: build web/dist when it is missing, serve it (and a second
+// origin for the embed host page) on free localhost ports, launch the system Chromium.
+import { createServer } from 'node:http';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+export const DIST = join(ROOT, 'web/dist');
+export const SHOTS = join(ROOT, 'test-artifacts/screenshots');
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.ico': 'image/x-icon', '.map': 'application/json', '.data': 'application/octet-stream',
+};
+
+function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
+
+/**
+ * Makes sure web/dist exists. AIO_TEST_BUILD=1 forces a fresh build (once, guarded by a lock
+ * directory because node --test runs the files in parallel); otherwise an existing dist is used.
+ */
+export async function ensureDist() {
+  const index = join(DIST, 'index.html');
+  const force = process.env.AIO_TEST_BUILD === '1';
+  const lock = join(ROOT, 'test-artifacts/.build-lock');
+  const stamp = join(ROOT, 'test-artifacts/.build-stamp');
+  mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+  const fresh = () => existsSync(index) && (!force || (existsSync(stamp) && Date.now() - statSync(stamp).mtimeMs < 10 * 60_000 && readFileSync(stamp, 'utf8') === String(process.ppid)));
+  for (let i = 0; i < 600; i++) {
+    if (fresh()) return;
+    try {
+      mkdirSync(lock);
+    } catch {
+      await sleep(250);
+      continue;
+    }
+    try {
+      if (!fresh()) {
+        const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
+        writeFileSync(stamp, String(process.ppid));
+      }
+    } finally {
+      rmdirSync(lock);
+    }
+    return;
+  }
+  throw new Error('timed out waiting for the build lock (remove test-artifacts/.build-lock)');
+}
+
+/** Serves `dir` (or a map of path -> [type, body] when `pages` is given) on 127.0.0.1:free port. */
+export function serve(dir, pages = null, host = '127.0.0.1') {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    let path = decodeURIComponent(url.pathname);
+    if (pages) {
+      const page = pages[path];
+      if (!page) { res.writeHead(404).end('not found'); return; }
+      res.writeHead(200, { 'content-type': page[0], 'cache-control': 'no-store' }).end(page[1]);
+      return;
+    }
+    if (path.endsWith('/')) path += 'index.html';
+    const file = normalize(join(dir, path));
+    if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+      'access-control-allow-origin': '*',
+    });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolveP) => {
+    server.listen(0, host, () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+      resolveP({ server, port, url: `http://${host}:${port}/`, close: () => new Promise((r) => server.close(() => r(undefined))) });
+    });
+  });
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+/** Builds (if needed), serves web/dist and launches the browser. */
+export async function setup() {
+  await ensureDist();
+  const site = await serve(DIST);
+  const browser = await launch();
+  return {
+    site, browser,
+    async teardown() { await browser.close(); await site.close(); },
+  };
+}
+
+/** Fails the test on page errors and dialogs (an executed payload would open one). */
+export function guard(page, problems) {
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); void d.dismiss(); });
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+}
+
+/** Opens the playground at `query` and waits until the engine has loaded and the page is built. */
+export async function openPlayground(page, siteUrl, query = '') {
+  await page.goto(siteUrl + 'index.html' + query);
+  await page.locator('#pattern-title').waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/** Clicks Run and waits for the run to end; returns the console's output lines (text only). */
+export async function runAndWait(page, timeout = 60_000) {
+  await page.locator('button.primary', { hasText: 'Run' }).click();
+  await page.locator('.console li.sys', { hasText: /Finished in|Run cancelled|Error:/ }).waitFor({ timeout });
+  return consoleLines(page);
+}
+
+export async function consoleLines(page) {
+  return page.locator('.console li.line:not(.sys) .text').allTextContents();
+}
+
+export const EXPECTED = {
+  'create-task': ['Main: doing other work', 'Task 1 started', 'Task 2 started', 'Task 2 completed', 'Task 1 completed', 'Results: Result from Task 1, Result from Task 2'],
+  gather: ['Fetched 5 users'],
+  timing: ['Sequential: 3.00s', 'Concurrent: 1.00s'],
+  'as-completed': ['Task 5 completed (delay: 0s)', 'Task 4 completed (delay: 1s)', 'Task 3 completed (delay: 2s)', 'Task 2 completed (delay: 3s)', 'Task 1 completed (delay: 4s)'],
+  wait: ['First completed: Task 1'],
+  'task-group': ['2 4 6'],
+  chaining: ['{"id": 1, "name": "User 1", "orders": [{"id": 0, "item": "Item 0"}, {"id": 1, "item": "Item 1"}, {"id": 2, "item": "Item 2"}], "profile": {"bio": "User bio", "location": "Earth"}}'],
+  executor: ['Result', 'Result'],
+};
+
+/** Fewest timeline rows each pattern must show with its default parameters (main + its tasks). */
+export const MIN_ROWS = { 'create-task': 3, gather: 6, timing: 4, 'as-completed': 6, wait: 4, 'task-group': 4, chaining: 2, executor: 2 };
+
+/** Checks that `expected` appear in `lines` in this order (other lines may sit between). */
+export function inOrder(lines, expected) {
+  let i = 0;
+  for (const l of lines) if (i < expected.length && l.trim() === expected[i]) i++;
+  return i === expected.length;
+}

@@ -1,0 +1,171 @@
+// Share links, hostile URL values, stop/cancel, keyboard, trace download, themes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { setup, guard, openPlayground, runAndWait, consoleLines } from './helpers.js';
+
+let env;
+before(async () => { env = await setup(); });
+after(async () => { await env?.teardown(); });
+
+async function newPage(opts = {}) {
+  const ctx = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, ...opts });
+  const page = await ctx.newPage();
+  const problems = [];
+  guard(page, problems);
+  return { ctx, page, problems };
+}
+
+test('editing the form updates a readable URL; a copied link restores the state', async () => {
+  const { ctx, page, problems } = await newPage();
+  await openPlayground(page, env.site.url, '?p=gather');
+  await page.fill('#f-p-users', '8');
+  await page.fill('#f-p-delay', '0.25');
+  await page.fill('#f-scale', '0.5');
+  await page.selectOption('#f-clock', 'virtual');
+  await page.waitForFunction(() => location.search.includes('clock=virtual'));
+  const search = await page.evaluate(() => location.search);
+  assert.equal(search, '?p=gather&users=8&delay=0.25&scale=0.5&clock=virtual');
+  const shared = await page.inputValue('#share-url');
+  assert.ok(shared.endsWith(search), shared);
+
+  const other = await newPage();
+  await other.page.goto(shared);
+  await other.page.locator('#pattern-title').waitFor();
+  assert.equal(await other.page.locator('#nav a[aria-current="page"]').getAttribute('data-id'), 'gather');
+  assert.equal(await other.page.inputValue('#f-p-users'), '8');
+  assert.equal(await other.page.inputValue('#f-p-delay'), '0.25');
+  assert.equal(await other.page.inputValue('#f-scale'), '0.5');
+  assert.equal(await other.page.inputValue('#f-clock'), 'virtual');
+  assert.equal(await other.page.locator('#messages').isHidden(), true, 'no notice for a clean link');
+  const lines = await runAndWait(other.page);
+  assert.ok(lines.includes('Fetched 8 users'), JSON.stringify(lines));
+  // choosing another pattern puts it in the URL with its defaults left out
+  await other.page.click('#nav a[data-id="wait"]');
+  await other.page.waitForFunction(() => location.search.startsWith('?p=wait'));
+  assert.equal(await other.page.evaluate(() => location.search), '?p=wait&scale=0.5&clock=virtual');
+  assert.deepEqual(other.problems, []);
+  await other.ctx.close();
+
+  // the embed code points at embed.html with the same state
+  await page.click('text=Copy embed code');
+  const code = await page.inputValue('#embed-code');
+  assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\.html\?p=gather&amp;users=8&amp;delay=0\.25&amp;scale=0\.5&amp;clock=virtual"/);
+  assert.match(code, /sandbox="allow-scripts allow-same-origin"/);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
+test('unknown and old keys are ignored with a notice', async () => {
+  const { ctx, page, problems } = await newPage();
+  await openPlayground(page, env.site.url, '?p=gather&users=7&speed=fast&legacy=1');
+  const text = await page.locator('#messages').innerText();
+  assert.match(text, /Ignored unknown parameter "speed"/);
+  assert.match(text, /Ignored unknown parameter "legacy"/);
+  assert.equal(await page.inputValue('#f-p-users'), '7');
+  assert.equal(await page.evaluate(() => location.search), '?p=gather&users=7');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
+const HOSTILE = [
+  ['huge', '?p=gather&users=1e308&delay=99999999999999999999999', ['Users', 'above the maximum']],
+  ['negative', '?p=gather&users=-5&delay=-0.5&scale=-1', ['below the minimum', 'Time scale']],
+  ['NaN', '?p=gather&users=NaN&delay=NaN&scale=NaN&clock=NaN', ['is not a whole number', 'is not a number', 'Clock']],
+  ['script', '?p=gather&users=%3Cscript%3Ewindow.__pwned%3D1%3C%2Fscript%3E&clock=%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D1%22%3E', ['is not a whole number', 'Clock']],
+  ['unknown id', '?p=%3Csvg%20onload%3D%22window.__pwned%3D1%22%3E&users=3', ['Unknown pattern']],
+  ['long', `?p=gather&users=${'9'.repeat(5000)}`, ['too long']],
+];
+
+for (const [name, query, needles] of HOSTILE) {
+  test(`hostile URL (${name}) is refused with a message and nothing executes`, async () => {
+    const { ctx, page, problems } = await newPage();
+    await openPlayground(page, env.site.url, query);
+    const box = page.locator('#messages');
+    await box.waitFor({ state: 'visible' });
+    const text = await box.innerText();
+    for (const n of needles) assert.ok(text.includes(n), `message mentions ${JSON.stringify(n)}: ${text}`);
+    assert.equal(await page.evaluate(() => /** @type {any} */ (window).__pwned), undefined);
+    assert.equal(await page.locator('body img, body script, body svg, body iframe').count(), 0, 'no injected elements');
+    assert.equal(await page.locator('.console li').count(), 0, 'nothing ran');
+    if (name !== 'unknown id' && name !== 'long') {
+      assert.equal(await page.inputValue('#f-p-users'), '5', 'the default is used');
+    }
+    assert.equal(await page.inputValue('#f-scale'), '1');
+    assert.deepEqual(problems, []);
+    await ctx.close();
+  });
+}
+
+test('an invalid form value blocks the run with a specific message', async () => {
+  const { ctx, page, problems } = await newPage();
+  await openPlayground(page, env.site.url, '?p=wait&clock=virtual');
+  await page.fill('#f-p-delays', '1,2,abc');
+  assert.match(await page.locator('#f-p-delays-err').innerText(), /"abc" is not a number/);
+  await page.click('button.primary');
+  assert.match(await page.locator('.form-panel .messages').innerText(), /"abc" is not a number/);
+  assert.equal(await page.locator('.console li').count(), 0);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-p-delays');
+  await page.fill('#f-p-delays', '3,1,2');
+  await page.selectOption('#f-p-return_when', 'ALL_COMPLETED');
+  const lines = await runAndWait(page);
+  assert.ok(lines.length > 0);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
+test('Stop (button and Esc) cancels a running pattern; Ctrl+Enter runs', async () => {
+  const { ctx, page, problems } = await newPage();
+  await openPlayground(page, env.site.url, '?p=gather&delay=60&users=3');
+  await page.locator('#f-p-users').focus();
+  await page.keyboard.press('Control+Enter');
+  await page.locator('button', { hasText: 'Stop' }).and(page.locator(':enabled')).waitFor();
+  await page.locator('.timeline[data-rows]').waitFor();
+  await page.waitForFunction(() => Number(document.querySelector('.timeline')?.getAttribute('data-rows')) >= 2);
+  await page.click('button:has-text("Stop")');
+  await page.locator('.console li.sys', { hasText: 'Run cancelled' }).waitFor({ timeout: 30_000 });
+  assert.match(await page.locator('.summary').innerText(), /cancelled/);
+  // Esc
+  await page.keyboard.press('Control+Enter');
+  await page.locator('button:has-text("Stop"):enabled').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('.console li.sys').length === 0 || document.body.dataset.running === 'true');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.body.dataset.running === 'false');
+  assert.ok((await page.locator('.console li.sys').allTextContents()).some((t) => t.includes('Run cancelled')));
+  assert.match(await page.locator('table.runs tbody').innerText(), /cancelled/);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
+test('Download trace gives Chrome trace-event JSON', async () => {
+  const { ctx, page, problems } = await newPage({ acceptDownloads: true });
+  await openPlayground(page, env.site.url, '?p=create-task&clock=virtual');
+  await runAndWait(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Download trace')]);
+  assert.match(download.suggestedFilename(), /^create-task-trace\.json$/);
+  const json = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.ok(Array.isArray(json.traceEvents) && json.traceEvents.length > 3);
+  const threads = json.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name');
+  assert.ok(threads.length >= 3, 'a thread per task');
+  assert.ok(json.traceEvents.some((e) => e.ph === 'X' && e.dur > 0));
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
+test('theme toggle overrides prefers-color-scheme and is remembered; output lines keep timestamps', async () => {
+  const { ctx, page, problems } = await newPage({ colorScheme: 'light' });
+  await openPlayground(page, env.site.url, '?p=task-group&clock=virtual');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+  await page.click('#theme'); // auto -> light
+  await page.click('#theme'); // light -> dark
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  await page.reload();
+  await page.locator('#pattern-title').waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  await runAndWait(page);
+  const stamps = await page.locator('.console li.line:not(.sys) .t').allTextContents();
+  assert.ok(stamps.length > 0 && stamps.every((s) => /^\d+\.\d{3}s$/.test(s)), JSON.stringify(stamps));
+  assert.ok((await consoleLines(page)).includes('2 4 6'));
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
