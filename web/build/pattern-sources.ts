@@ -24,9 +24,12 @@ export function patternSources(root: string): Plugin {
   const cppDir = resolve(root, 'native/patterns');
   const pyDir = resolve(root, 'native/patterns/python');
   let cache: { js: string; css: string } | null = null;
+  let serving = false;
+  const files: string[] = [];
 
   async function generate(): Promise<{ js: string; css: string }> {
     if (cache) return cache;
+    files.length = 0;
     const hl = await createHighlighter({ themes: ['github-light', 'github-dark'], langs: ['cpp', 'python'] });
     const classes = new Map<string, string>();
     const toClasses = (html: string): string =>
@@ -42,12 +45,14 @@ export function patternSources(root: string): Plugin {
       toClasses(hl.codeToHtml(code, { lang, themes: { light: 'github-light', dark: 'github-dark' }, defaultColor: false }));
     for (const f of listFiles(cppDir, '.cpp')) {
       const id = f.slice(0, -4).replace(/_/g, '-');
+      files.push(join(cppDir, f));
       const code = readFileSync(join(cppDir, f), 'utf8');
       (out[id] ??= {}).cpp = render(code, 'cpp');
       out[id].cppFile = `native/patterns/${f}`;
     }
     for (const f of listFiles(pyDir, '.py')) {
       const id = f.slice(0, -3).replace(/_/g, '-');
+      files.push(join(pyDir, f));
       const code = readFileSync(join(pyDir, f), 'utf8');
       (out[id] ??= {}).python = render(code, 'python');
       out[id].pythonFile = `native/patterns/python/${f}`;
@@ -75,11 +80,13 @@ export function patternSources(root: string): Plugin {
     },
     async load(id) {
       if (id !== RESOLVED_JS && id !== RESOLVED_CSS) return null;
-      for (const d of [cppDir, pyDir]) if (existsSync(d)) this.addWatchFile(d);
       const g = await generate();
+      // `vite build --watch` rebuilds on edits; the dev server uses its own watcher (configureServer).
+      if (!serving) for (const f of files) this.addWatchFile(f);
       return id === RESOLVED_JS ? g.js : g.css;
     },
     configureServer(server: ViteDevServer) {
+      serving = true;
       const onChange = (file: string) => {
         if (!file.startsWith(cppDir)) return;
         cache = null;
