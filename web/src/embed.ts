@@ -145,7 +145,8 @@ class Embed {
     showMessages(this.messages, []);
     this.summary.textContent = '';
     this.out.clear();
-    this.timeline?.reset(ideal);
+    const t0 = performance.now();
+    this.timeline?.reset(ideal, clock === 'real' ? () => (performance.now() - t0) / 1000 / scale : undefined);
     let streamed = 0;
     const emit = (line: Line) => { this.out.line(line); post({ type: 'aio:line', text: line.text, t: line.t, ...idPart }, to); };
     let r: RunResult | null = null;

@@ -242,7 +242,8 @@ class Playground {
     const p = this.current;
     this.out.clear();
     this.summaryBox.replaceChildren();
-    this.timeline.reset(ideal);
+    const t0 = performance.now();
+    this.timeline.reset(ideal, v.clock === 'real' ? () => (performance.now() - t0) / 1000 / v.scale : undefined);
     this.lastResult = null;
     this.downloadBtn.disabled = true;
     let streamed = 0;

@@ -115,6 +115,7 @@ class Sim {
       if (finished) return;
       if (this.stopRequested && !cancelled) {
         cancelled = true;
+        if (clock === 'real') this.now = Math.max(this.now, (performance.now() - t0) / 1000 / scale);
         const pending = this.timers.splice(0);
         for (const tm of pending) tm.fail(new CancelledError());
         continue;

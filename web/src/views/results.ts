@@ -13,7 +13,7 @@ export function renderSummary(box: HTMLElement, r: RunResult): void {
     ['Status', status],
     ['Elapsed', fmtS(r.elapsed)],
     ['Ideal', fmtS(r.ideal)],
-    ['Overhead', `${o.abs >= 0 ? '+' : ''}${o.abs.toFixed(3)} s${o.pct === null ? '' : ` (${o.pct >= 0 ? '+' : ''}${o.pct.toFixed(1)}%)`}`],
+    ['Overhead', r.cancelled || r.error ? 'n/a (the run did not finish)' : `${o.abs >= 0 ? '+' : ''}${o.abs.toFixed(3)} s${o.pct === null ? '' : ` (${o.pct >= 0 ? '+' : ''}${o.pct.toFixed(1)}%)`}`],
     ['Clock', `${r.clock}, scale ${r.time_scale}`],
   ];
   const dl = h('dl', { class: 'summary-list' });

@@ -31,6 +31,8 @@ export class Timeline {
   private end = 0;
   private xMax = 1;
   private minEnd = 0;
+  private finalEnd = 0;
+  private liveNow: (() => number) | null = null;
   private frame = 0;
   private width = 0;
 
@@ -48,11 +50,15 @@ export class Timeline {
     onThemeChange(() => this.rebuild());
   }
 
-  /** Clears the chart for a new run; `ideal` gives the initial x range. */
-  reset(ideal: number): void {
+  /** Clears the chart for a new run; `ideal` gives the initial x range. While the run is live,
+   *  `now` (the loop's current time, for real-clock runs) extends the open spans and the chart is
+   *  redrawn every animation frame; otherwise it is redrawn once per frame with new events. */
+  reset(ideal: number, now?: () => number): void {
     this.trace = [];
     this.rows = [];
     this.end = 0;
+    this.finalEnd = 0;
+    this.liveNow = now ?? null;
     this.minEnd = ideal > 0 ? ideal : 1;
     this.schedule();
   }
@@ -65,7 +71,9 @@ export class Timeline {
   /** Replaces the trace with the final one of a run. */
   set(trace: readonly TraceEvent[], end: number): void {
     this.trace = [...trace];
-    this.minEnd = end;
+    this.liveNow = null;
+    this.finalEnd = end;
+    this.minEnd = end > 0 ? end : 0.001;
     this.schedule();
   }
 
@@ -78,11 +86,12 @@ export class Timeline {
   }
 
   private update(): void {
-    const tl = buildTimeline(this.trace, this.minEnd);
+    const tl = buildTimeline(this.trace, this.liveNow ? this.liveNow() : this.finalEnd);
+    if (this.liveNow) this.schedule();
     const rowsChanged = tl.rows.length !== this.rows.length;
     this.rows = tl.rows;
     this.end = tl.end;
-    this.xMax = Math.max(this.end, this.minEnd, 0.001);
+    this.xMax = Math.max(this.end, this.minEnd, 0.001) * 1.02; // room for an end mark
     this.empty.hidden = this.rows.length > 0;
     this.el.setAttribute('aria-label', `Task timeline: ${this.rows.length} rows (${this.rows.map((r) => r.label).join(', ')})`);
     this.el.dataset.rows = String(this.rows.length);
