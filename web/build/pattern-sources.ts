@@ -15,9 +15,14 @@ const RESOLVED_CSS = '\0' + CSS_ID;
 
 interface Highlighted { cpp?: string; python?: string; cppFile?: string; pythonFile?: string }
 
+/** Infrastructure files beside the patterns that are not patterns themselves. */
+const NOT_PATTERNS = new Set(['registry', 'main', 'common', 'util', 'utils']);
+
 function listFiles(dir: string, ext: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith(ext)).sort();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(ext) && !f.startsWith('_') && !NOT_PATTERNS.has(f.slice(0, -ext.length)) && !/[._]test\./.test(f))
+    .sort();
 }
 
 export function patternSources(root: string): Plugin {
