@@ -1,14 +1,23 @@
 // aio: asyncio for C++20. One include for the whole public surface; each header documents its part.
 #pragma once
 
+#include "as_completed.hpp"
 #include "coro.hpp"
 #include "errors.hpp"
 #include "executor.hpp"
 #include "future.hpp"
+#include "gather.hpp"
+#include "locks.hpp"
 #include "loop.hpp"
+#include "outcome.hpp"
 #include "platform.hpp"
 #include "print.hpp"
+#include "queue.hpp"
 #include "run.hpp"
+#include "shield.hpp"
 #include "sleep.hpp"
 #include "task.hpp"
+#include "task_group.hpp"
+#include "timeouts.hpp"
 #include "trace.hpp"
+#include "wait.hpp"

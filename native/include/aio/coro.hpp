@@ -92,21 +92,22 @@ class [[nodiscard]] Coro {
   // Gives up ownership of the frame (create_task takes it over).
   Handle release() noexcept { return std::exchange(h_, {}); }
 
+  // The awaiter owns the frame from here on, so `co_await f()` keeps the temporary's frame alive.
   auto operator co_await() && noexcept {
     struct Awaiter {
-      Handle h;
+      Coro c;
       bool await_ready() const noexcept { return false; }
       coro_ns::coroutine_handle<> await_suspend(coro_ns::coroutine_handle<> awaiting) noexcept {
-        h.promise().set_continuation(awaiting);
-        return h;  // symmetric transfer: runs in the awaiting task, no loop turn
+        c.h_.promise().set_continuation(awaiting);
+        return c.h_;  // symmetric transfer: runs in the awaiting task, no loop turn
       }
       T await_resume() {
-        auto& p = h.promise();
+        auto& p = c.h_.promise();
         if (p.error()) std::rethrow_exception(p.error());
         if constexpr (!std::is_void_v<T>) return std::move(*p.value);
       }
     };
-    return Awaiter{h_};
+    return Awaiter{std::move(*this)};
   }
 
  private:

@@ -1,0 +1,34 @@
+// shield(aw): asyncio.shield.
+//
+// Runs `aw` (a coroutine, made a task, or a task) and returns a Future of its outcome. Cancelling that
+// future, or the task awaiting it, does not cancel the inner task: it keeps running to its end (the
+// awaiter gets CancelledError at once). If the inner task itself is cancelled, the future is cancelled.
+#pragma once
+
+#include "future.hpp"
+#include "gather.hpp"
+#include "task.hpp"
+
+namespace aio {
+
+template <class A>
+Future<detail::awaited_t<A>> shield(A aw) {
+  using T = detail::awaited_t<A>;
+  Task<T> inner = create_task(std::move(aw));
+  Future<T> outer;
+  detail::add_done_callback(inner.base(), [inner, outer]() mutable {
+    if (outer.done()) return;  // the outer was cancelled: the result is dropped
+    if (inner.cancelled()) {
+      outer.cancel();
+    } else if (auto e = inner.exception()) {
+      outer.set_exception(e);
+    } else if constexpr (std::is_void_v<T>) {
+      outer.set_result();
+    } else {
+      outer.set_result(inner.result());
+    }
+  });
+  return outer;
+}
+
+}  // namespace aio

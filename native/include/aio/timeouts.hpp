@@ -1,0 +1,123 @@
+// Timeouts: asyncio.wait_for and asyncio.timeout (Python 3.11 semantics).
+//
+// wait_for(aw, timeout): awaits a coroutine (made a task) or a task, for at most `timeout` seconds
+// (std::nullopt: no limit, the coroutine then runs inline like `await`).
+//   - On expiry it cancels the inner task, WAITS for it to finish its cleanup, then raises TimeoutError.
+//   - timeout <= 0: the coroutine never starts (its task is cancelled before its first step); a task
+//     already done gives its result.
+//   - Cancelling the awaiter cancels the inner task and waits for it, then raises CancelledError.
+//
+// timeout(delay, body) / timeout_at(when, body): runs the coroutine `body` in the current task, and
+// cancels the task if the deadline passes; the CancelledError that causes is turned into TimeoutError
+// at the scope's exit. Nested scopes raise TimeoutError only from the scope that expired (the others see
+// a CancelledError they did not cause and let it through, counting with Task.cancelling()).
+// delay std::nullopt: no deadline.
+#pragma once
+
+#include <exception>
+#include <memory>
+#include <optional>
+
+#include "coro.hpp"
+#include "future.hpp"
+#include "gather.hpp"
+#include "task.hpp"
+
+namespace aio {
+
+namespace detail {
+
+// A waiter that releases `waiter` a loop turn after the future it is registered on finishes
+// (CPython's functools.partial(_release_waiter, waiter) as a done callback). Removable.
+struct ReleaseOnDone : Waiter {
+  Future<> waiter;
+  ReleaseOnDone();
+};
+
+// CPython's _cancel_and_wait: cancels `f` and waits until it has finished.
+Coro<> cancel_and_wait(FutureBase& f);
+
+// The state of one timeout scope (CPython's asyncio.Timeout).
+class TimeoutScope {
+ public:
+  TimeoutScope(TaskBase& task, std::optional<std::int64_t> when_ns);
+  ~TimeoutScope();
+  // __aexit__: returns the exception to raise instead of `error` (TimeoutError), or `error` itself.
+  std::exception_ptr exit(std::exception_ptr error);
+
+ private:
+  enum class Phase { entered, expiring, expired, exited };
+  struct Shared;
+  TaskBase& task_;
+  std::uint32_t cancelling_;
+  std::shared_ptr<Shared> shared_;
+};
+
+}  // namespace detail
+
+template <class A>
+Coro<detail::awaited_t<A>> wait_for(A aw, std::optional<double> timeout) {
+  using T = detail::awaited_t<A>;
+  if (!timeout) co_return co_await std::move(aw);
+  Task<T> fut = create_task(std::move(aw));
+  auto result = [&]() -> T {
+    if constexpr (std::is_void_v<T>) fut.result(); else return fut.result();
+  };
+  auto cancelled_to_timeout = [&]() -> T {
+    try {
+      return result();
+    } catch (const CancelledError&) {
+      throw TimeoutError();
+    }
+  };
+  if (*timeout <= 0) {
+    if (fut.done()) co_return result();
+    co_await detail::cancel_and_wait(fut.base());
+    co_return cancelled_to_timeout();
+  }
+  Future<> waiter;
+  EventLoop::TimerHandle timer = EventLoop::current().call_later(*timeout, [waiter]() mutable {
+    if (!waiter.done()) waiter.set_result();
+  });
+  struct CancelTimer {
+    EventLoop::TimerHandle& h;
+    ~CancelTimer() { h.cancel(); }
+  } cancel_timer{timer};
+  detail::ReleaseOnDone link;
+  link.waiter = waiter;
+  fut.base().add_waiter(link);
+  std::exception_ptr cancelled;
+  try {
+    co_await waiter;
+  } catch (const CancelledError&) {
+    cancelled = std::current_exception();
+  }
+  if (fut.done()) co_return result();  // 3.11: a result that is there wins, even over a cancellation
+  fut.base().remove_waiter(link);
+  co_await detail::cancel_and_wait(fut.base());  // the inner task is not running after wait_for returns
+  if (cancelled) std::rethrow_exception(cancelled);
+  co_return cancelled_to_timeout();
+}
+
+template <class T>
+Coro<T> timeout_at(std::optional<std::int64_t> when_ns, Coro<T> body) {
+  detail::TimeoutScope scope(current_task(), when_ns);
+  std::exception_ptr error;
+  std::optional<detail::value_of<T>> value;
+  try {
+    if constexpr (std::is_void_v<T>) co_await std::move(body); else value.emplace(co_await std::move(body));
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (auto raise = scope.exit(error)) std::rethrow_exception(raise);
+  if constexpr (!std::is_void_v<T>) co_return std::move(*value);
+}
+
+template <class T>
+Coro<T> timeout(std::optional<double> delay, Coro<T> body) {
+  std::optional<std::int64_t> when;
+  if (delay) when = EventLoop::current().now_ns() + static_cast<std::int64_t>(*delay * 1e9);
+  return timeout_at(when, std::move(body));
+}
+
+}  // namespace aio

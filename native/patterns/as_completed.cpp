@@ -1,0 +1,40 @@
+// Pattern 4: Using as_completed() (asyncio.as_completed).
+// Results are processed in the order the tasks finish, not the order they were started.
+#include "registry.hpp"
+
+namespace patterns {
+namespace {
+
+aio::Coro<std::string> task_with_varying_delays(long n, long tasks) {
+  // Task 1 sleeps longest, the last task not at all.
+  long delay = tasks - n;
+  co_await aio::sleep(static_cast<double>(delay));
+  co_return "Task " + std::to_string(n) + " completed (delay: " + std::to_string(delay) + "s)";
+}
+
+aio::Coro<> process_as_completed(long count) {
+  // Process tasks as they complete.
+  std::vector<aio::Coro<std::string>> tasks;
+  for (long i = 1; i <= count; ++i) tasks.push_back(task_with_varying_delays(i, count));
+
+  for (auto coro : aio::as_completed(std::move(tasks))) {
+    auto result = co_await coro;
+    aio::print(result);  // Prints in completion order (n, ..., 2, 1)
+  }
+}
+
+}  // namespace
+
+extern const Pattern as_completed{
+    "as-completed",
+    "Using as_completed()",
+    "as_completed() hands back results in the order the tasks finish: task n sleeps (tasks - n) s, so "
+    "the last one started is the first one done.",
+    {
+        {"tasks", "Tasks", "integer", "5", 0, 60, 0, {}, false, "How many tasks; task n sleeps (tasks - n) s."},
+    },
+    [](const Params& p) { return std::max(0.0, p.number("tasks").value - 1); },
+    [](const Params& p) { return process_as_completed(static_cast<long>(p.number("tasks").value)); },
+};
+
+}  // namespace patterns

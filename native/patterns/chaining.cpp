@@ -1,0 +1,61 @@
+// Pattern 7: Chaining async operations: one fetch first, then two side by side.
+// Python returns the merged dict; the port prints it as JSON (the same structure).
+#include "registry.hpp"
+
+namespace patterns {
+namespace {
+
+using Json = std::string;  // a JSON text, built with Python's json.dumps spacing
+
+aio::Coro<Json> fetch_user(long user_id, Number delay) {
+  co_await aio::sleep(delay);
+  co_return "\"id\": " + std::to_string(user_id) + ", \"name\": \"User " + std::to_string(user_id) + "\"";
+}
+
+aio::Coro<Json> fetch_user_orders(long, Number delay, long orders) {
+  co_await aio::sleep(delay);
+  Json list = "[";
+  for (long i = 0; i < orders; ++i)
+    list += (i ? ", " : "") + std::string("{\"id\": ") + std::to_string(i) + ", \"item\": \"Item " + std::to_string(i) + "\"}";
+  co_return list + "]";
+}
+
+aio::Coro<Json> fetch_user_profile(long, Number delay) {
+  co_await aio::sleep(delay);
+  co_return "{\"bio\": \"User bio\", \"location\": \"Earth\"}";
+}
+
+aio::Coro<Json> get_complete_user_data(long user_id, Number delay, long orders) {
+  // Sequential - user first, then details
+  auto user = co_await fetch_user(user_id, delay);
+
+  // Concurrent - orders and profile together
+  auto [order_list, profile] =
+      co_await aio::gather(fetch_user_orders(user_id, delay, orders), fetch_user_profile(user_id, delay));
+
+  co_return "{" + user + ", \"orders\": " + order_list + ", \"profile\": " + profile + "}";
+}
+
+aio::Coro<> main_coro(long user_id, Number delay, long orders) {
+  aio::print(co_await get_complete_user_data(user_id, delay, orders));
+}
+
+}  // namespace
+
+extern const Pattern chaining{
+    "chaining",
+    "Chaining async operations",
+    "Fetch the user first, then its orders and profile together: the chain takes two delays, not three.",
+    {
+        {"user_id", "User id", "integer", "1", 0, 1000000, 0, {}, false, "Which user to fetch."},
+        {"delay", "Fetch delay (s)", "number", "0.5", 0, 30, 0, {}, false, "How long each fetch sleeps."},
+        {"orders", "Orders", "integer", "3", 0, 100, 0, {}, false, "How many orders the user has."},
+    },
+    [](const Params& p) { return 2 * p.number("delay").value; },
+    [](const Params& p) {
+      return main_coro(static_cast<long>(p.number("user_id").value), p.number("delay"),
+                       static_cast<long>(p.number("orders").value));
+    },
+};
+
+}  // namespace patterns

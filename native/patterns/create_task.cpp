@@ -1,0 +1,48 @@
+// Pattern 1: Task creation and management (asyncio.create_task).
+// create_task schedules a task and returns at once; it first runs when main yields at its sleep.
+#include "registry.hpp"
+
+namespace patterns {
+namespace {
+
+aio::Coro<std::string> background_task(std::string name, Number delay) {
+  // Long-running background task.
+  aio::print(name + " started");
+  co_await aio::sleep(delay);
+  aio::print(name + " completed");
+  co_return "Result from " + name;
+}
+
+aio::Coro<> main_coro(Number delay1, Number delay2, Number work) {
+  // Create tasks
+  auto task1 = aio::create_task(background_task("Task 1", delay1));
+  auto task2 = aio::create_task(background_task("Task 2", delay2));
+
+  // Do other work
+  aio::print("Main: doing other work");
+  co_await aio::sleep(work);
+
+  // Wait for tasks
+  auto result1 = co_await task1;
+  auto result2 = co_await task2;
+
+  aio::print("Results: " + result1 + ", " + result2);
+}
+
+}  // namespace
+
+extern const Pattern create_task{
+    "create-task",
+    "Task creation and management",
+    "create_task() schedules a coroutine and returns at once; the tasks start when main first yields, "
+    "and run while main does other work.",
+    {
+        {"delay1", "Task 1 delay (s)", "number", "2", 0, 30, 0, {}, false, "How long Task 1 sleeps."},
+        {"delay2", "Task 2 delay (s)", "number", "1", 0, 30, 0, {}, false, "How long Task 2 sleeps."},
+        {"work", "Main's other work (s)", "number", "0.5", 0, 30, 0, {}, false, "How long main sleeps before awaiting."},
+    },
+    [](const Params& p) { return std::max({p.number("work").value, p.number("delay1").value, p.number("delay2").value}); },
+    [](const Params& p) { return main_coro(p.number("delay1"), p.number("delay2"), p.number("work")); },
+};
+
+}  // namespace patterns

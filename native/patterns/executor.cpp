@@ -1,0 +1,49 @@
+// Pattern 8: Running synchronous code (loop.run_in_executor).
+// A blocking call goes to a worker (a thread natively, a Web Worker in the browser), so the loop stays free.
+#include "registry.hpp"
+
+namespace patterns {
+namespace {
+
+std::string blocking_io(double delay) {
+  // Blocking I/O operation.
+  aio::blocking_sleep(delay);  // time.sleep(delay)
+  return "Result";
+}
+
+[[maybe_unused]] const bool named = (aio::register_job_name(reinterpret_cast<const void*>(&blocking_io), "blocking_io"), true);
+
+aio::Coro<std::string> run_blocking_in_executor(double delay) {
+  // Run in default executor (ThreadPoolExecutor)
+  auto result = co_await aio::run_in_executor(nullptr, &blocking_io, delay);
+  co_return result;
+}
+
+aio::Coro<std::string> run_with_custom_executor(double delay, int workers) {
+  // Use custom executor
+  aio::ThreadPoolExecutor executor(workers);
+  auto result = co_await aio::run_in_executor(&executor, &blocking_io, delay);
+  co_return result;
+}
+
+aio::Coro<> main_coro(Number delay, int workers) {
+  aio::print(co_await run_blocking_in_executor(delay));
+  aio::print(co_await run_with_custom_executor(delay, workers));
+}
+
+}  // namespace
+
+extern const Pattern executor{
+    "executor",
+    "Running synchronous code",
+    "A blocking call runs in an executor's worker, first the default pool, then a pool of its own, "
+    "so the event loop is never blocked.",
+    {
+        {"delay", "Blocking call (s)", "number", "1", 0, 30, 0, {}, false, "How long blocking_io() blocks."},
+        {"workers", "Workers", "integer", "5", 1, 32, 0, {}, false, "max_workers of the custom executor."},
+    },
+    [](const Params& p) { return 2 * p.number("delay").value; },
+    [](const Params& p) { return main_coro(p.number("delay"), static_cast<int>(p.number("workers").value)); },
+};
+
+}  // namespace patterns

@@ -1,0 +1,49 @@
+// Pattern 2: Concurrent execution with gather() (asyncio.gather).
+// All fetches sleep at the same time, so fetching n users takes one delay, not n.
+#include "registry.hpp"
+
+namespace patterns {
+namespace {
+
+struct User {
+  long id;
+  std::string name;
+};
+
+aio::Coro<User> fetch_user(long user_id, Number delay) {
+  // Fetch user data.
+  co_await aio::sleep(delay);
+  co_return User{user_id, "User " + std::to_string(user_id)};
+}
+
+aio::Coro<std::vector<User>> fetch_all_users(std::vector<long> user_ids, Number delay) {
+  // Fetch multiple users concurrently.
+  std::vector<aio::Coro<User>> tasks;
+  for (long uid : user_ids) tasks.push_back(fetch_user(uid, delay));
+  auto results = co_await aio::gather(std::move(tasks));
+  co_return results;
+}
+
+aio::Coro<> main_coro(long users, Number delay) {
+  std::vector<long> user_ids;
+  for (long i = 1; i <= users; ++i) user_ids.push_back(i);
+  auto fetched = co_await fetch_all_users(user_ids, delay);
+  aio::print("Fetched " + std::to_string(fetched.size()) + " users");
+}
+
+}  // namespace
+
+extern const Pattern gather{
+    "gather",
+    "Concurrent execution with gather()",
+    "gather() runs every fetch as a task at once and returns their results in order: n fetches take "
+    "one delay, not n.",
+    {
+        {"users", "Users", "integer", "5", 0, 100000, 0, {}, false, "How many users to fetch."},
+        {"delay", "Fetch delay (s)", "number", "0.5", 0, 30, 0, {}, false, "How long one fetch sleeps."},
+    },
+    [](const Params& p) { return p.number("users").value > 0 ? p.number("delay").value : 0.0; },
+    [](const Params& p) { return main_coro(static_cast<long>(p.number("users").value), p.number("delay")); },
+};
+
+}  // namespace patterns

@@ -1,0 +1,253 @@
+#include "registry.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <regex>
+
+namespace patterns {
+
+extern const Pattern create_task;
+extern const Pattern gather;
+extern const Pattern timing;
+extern const Pattern as_completed;
+extern const Pattern wait;
+extern const Pattern task_group;
+extern const Pattern chaining;
+extern const Pattern executor;
+
+const std::vector<const Pattern*>& all_patterns() {
+  static const std::vector<const Pattern*> list{&create_task, &gather,     &timing,   &as_completed,
+                                                &wait,        &task_group, &chaining, &executor};
+  return list;
+}
+
+const Pattern* find_pattern(const std::string& id) {
+  for (const Pattern* p : all_patterns())
+    if (p->id == id) return p;
+  return nullptr;
+}
+
+const Pattern& pattern_or_throw(const std::string& id) {
+  if (const Pattern* p = find_pattern(id)) return *p;
+  std::string known;
+  for (const Pattern* p : all_patterns()) known += (known.empty() ? "" : ", ") + p->id;
+  std::string shown = id.size() > 40 ? id.substr(0, 40) + "..." : id;
+  throw ParamError("unknown pattern '" + shown + "' (known: " + known + ")");
+}
+
+std::string Number::str() const {
+  if (is_int) return std::to_string(static_cast<long long>(value));
+  return aio::py_str(value);
+}
+
+namespace {
+
+constexpr std::size_t kMaxValueLength = 200;
+
+std::string shown(const std::string& v) {
+  std::string s = v.size() > 40 ? v.substr(0, 40) + "..." : v;
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 0x20) c = '?';
+  return "'" + s + "'";
+}
+
+// A number as Python's int() or float() would read it; nullopt if neither would.
+std::optional<Number> read_number(const std::string& text) {
+  static const std::regex integer(R"([+-]?[0-9]{1,15})");
+  static const std::regex real(R"([+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?)");
+  if (std::regex_match(text, integer)) return Number{std::strtod(text.c_str(), nullptr), true};
+  if (!std::regex_match(text, real)) return std::nullopt;
+  errno = 0;
+  double v = std::strtod(text.c_str(), nullptr);
+  if (errno == ERANGE || !std::isfinite(v)) return std::nullopt;
+  return Number{v, false};
+}
+
+Number checked_number(const ParamSpec& s, const std::string& text, const std::string& what) {
+  auto n = read_number(text);
+  if (!n) throw ParamError(what + ": " + shown(text) + " is not a number");
+  if (s.type == "integer" && !n->is_int) throw ParamError(what + ": " + shown(text) + " is not a whole number");
+  if (n->value < s.min || n->value > s.max)
+    throw ParamError(what + ": " + n->str() + " is out of range [" + Number{s.min, s.type == "integer"}.str() + ", " +
+                     Number{s.max, s.type == "integer"}.str() + "]");
+  return *n;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == sep) {
+      out.push_back(cur);
+      cur.clear();
+    } else if (c != ' ') {
+      cur += c;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+// Checks one value against its spec; returns it normalised (list items without spaces).
+std::string validate(const Pattern& p, const ParamSpec& s, const std::string& value) {
+  const std::string what = p.id + " parameter '" + s.key + "'";
+  if (value.size() > kMaxValueLength)
+    throw ParamError(what + ": value is too long (" + std::to_string(value.size()) + " characters)");
+  if (s.optional && value == "none") return value;
+  if (s.type == "choice") {
+    for (const auto& c : s.choices)
+      if (c == value) return value;
+    std::string allowed;
+    for (const auto& c : s.choices) allowed += (allowed.empty() ? "" : ", ") + c;
+    throw ParamError(what + ": " + shown(value) + " is not one of " + allowed);
+  }
+  if (s.type == "list") {
+    auto items = split(value, ',');
+    if (items.size() > static_cast<std::size_t>(s.max_items))
+      throw ParamError(what + ": " + std::to_string(items.size()) + " items, at most " + std::to_string(s.max_items));
+    std::string norm;
+    for (auto& item : items) {
+      if (item.empty()) throw ParamError(what + ": an empty item in " + shown(value));
+      checked_number(s, item, what);
+      norm += (norm.empty() ? "" : ",") + item;
+    }
+    return norm;
+  }
+  checked_number(s, value, what);
+  return value;
+}
+
+}  // namespace
+
+Params parse_params(const Pattern& p, const std::vector<std::pair<std::string, std::string>>& given) {
+  Params out;
+  for (const auto& s : p.params) out.values_[s.key] = s.default_value;
+  for (const auto& [key, value] : given) {
+    const ParamSpec* spec = nullptr;
+    for (const auto& s : p.params)
+      if (s.key == key) spec = &s;
+    if (!spec) {
+      std::string known;
+      for (const auto& s : p.params) known += (known.empty() ? "" : ", ") + s.key;
+      throw ParamError(p.id + " has no parameter " + shown(key) + " (it has: " + known + ")");
+    }
+    out.values_[key] = validate(p, *spec, value);
+  }
+  return out;
+}
+
+Number Params::number(const std::string& key) const {
+  auto n = read_number(text(key));
+  if (!n) throw ParamError("parameter '" + key + "' is not set to a number");
+  return *n;
+}
+
+std::optional<Number> Params::optional_number(const std::string& key) const {
+  if (text(key) == "none") return std::nullopt;
+  return number(key);
+}
+
+std::vector<Number> Params::list(const std::string& key) const {
+  std::vector<Number> out;
+  for (const auto& item : split(text(key), ',')) {
+    if (item.empty()) continue;
+    if (auto n = read_number(item)) out.push_back(*n);
+  }
+  return out;
+}
+
+const std::string& Params::text(const std::string& key) const {
+  auto it = values_.find(key);
+  if (it == values_.end()) throw ParamError("no parameter '" + key + "'");
+  return it->second;
+}
+
+RunResult run_pattern(const Pattern& p, const Params& params, const RunConfig& config) {
+  RunResult r;
+  r.id = p.id;
+  r.params = params.values();
+  r.clock = config.clock;
+  r.time_scale = config.clock == aio::ClockKind::virtual_time ? 1.0 : config.time_scale;
+  r.ideal = p.ideal(params);
+  aio::RunOptions opts;
+  opts.clock = config.clock;
+  opts.time_scale = config.time_scale;
+  opts.trace = config.trace;
+  opts.platform = config.platform;
+  opts.on_start = config.on_start;
+  opts.output = [&](std::string_view text, double t) {
+    r.lines.push_back(Line{t, std::string(text)});
+    if (config.on_line) config.on_line(r.lines.back());
+  };
+  // The main coroutine records the loop time at which it ends: cleanup after it does not count.
+  auto main = [&]() -> aio::Coro<> {
+    struct Stamp {
+      RunResult& r;
+      ~Stamp() { r.elapsed = aio::EventLoop::current().time(); }
+    } stamp{r};
+    co_await p.main(params);
+  };
+  try {
+    aio::run(main(), opts);
+  } catch (const aio::CancelledError&) {
+    r.cancelled = true;
+  } catch (...) {
+    r.error = aio::describe(std::current_exception());
+  }
+  return r;
+}
+
+std::string RunResult::to_json() const {
+  std::string o = "{\"id\":" + aio::json_quote(id) + ",\"params\":{";
+  bool first = true;
+  for (const auto& [k, v] : params) {
+    o += (first ? "" : ",") + aio::json_quote(k) + ":" + aio::json_quote(v);
+    first = false;
+  }
+  o += "},\"clock\":\"";
+  o += clock == aio::ClockKind::virtual_time ? "virtual" : "real";
+  o += "\",\"time_scale\":" + aio::json_number(time_scale) + ",\"lines\":[";
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    o += (i ? "," : "");
+    o += "{\"t\":" + aio::json_number(lines[i].t) + ",\"text\":" + aio::json_quote(lines[i].text) + "}";
+  }
+  o += "],\"elapsed\":" + aio::json_number(elapsed) + ",\"ideal\":" + aio::json_number(ideal);
+  o += ",\"cancelled\":";
+  o += cancelled ? "true" : "false";
+  if (!error.empty()) o += ",\"error\":" + aio::json_quote(error);
+  o += "}";
+  return o;
+}
+
+std::string patterns_json() {
+  std::string o = "[";
+  bool first_p = true;
+  for (const Pattern* p : all_patterns()) {
+    o += (first_p ? "" : ",");
+    first_p = false;
+    o += "{\"id\":" + aio::json_quote(p->id) + ",\"title\":" + aio::json_quote(p->title) +
+         ",\"summary\":" + aio::json_quote(p->summary) + ",\"params\":[";
+    bool first = true;
+    for (const auto& s : p->params) {
+      o += (first ? "" : ",");
+      first = false;
+      o += "{\"key\":" + aio::json_quote(s.key) + ",\"label\":" + aio::json_quote(s.label) +
+           ",\"type\":" + aio::json_quote(s.type) + ",\"default\":" + aio::json_quote(s.default_value);
+      if (s.type != "choice") o += ",\"min\":" + aio::json_number(s.min) + ",\"max\":" + aio::json_number(s.max);
+      if (s.type == "list") o += ",\"maxItems\":" + std::to_string(s.max_items);
+      if (!s.choices.empty()) {
+        o += ",\"choices\":[";
+        for (std::size_t i = 0; i < s.choices.size(); ++i) o += (i ? "," : "") + aio::json_quote(s.choices[i]);
+        o += "]";
+      }
+      if (s.optional) o += ",\"optional\":true";
+      o += ",\"help\":" + aio::json_quote(s.help) + "}";
+    }
+    o += "],\"ideal\":" + aio::json_number(p->ideal(parse_params(*p, {}))) + "}";
+  }
+  o += "]";
+  return o;
+}
+
+}  // namespace patterns

@@ -1,0 +1,121 @@
+// The pattern registry: the seed's asyncio patterns as data for the UI and code for the loop.
+//
+// Each pattern (one file each, beside this one) has an id, a title, a summary, its parameters with
+// defaults and ranges, its ideal time (the critical path of its sleeps) and its main coroutine. The CLI
+// and the browser bindings list them, validate parameters against them and run them through run_pattern,
+// which returns the one result shape of the project (also what `aio-patterns run --json` prints).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <aio/aio.hpp>
+
+namespace patterns {
+
+// A parameter value as a Python port of the pattern would hold it: an int stays an int ("2" prints as
+// 2), anything else is a float ("2.0" prints as 2.0).
+struct Number {
+  double value = 0;
+  bool is_int = false;
+  std::string str() const;  // Python's str()
+  operator double() const noexcept { return value; }
+  Number times(long k) const noexcept { return {value * static_cast<double>(k), is_int}; }
+};
+
+struct ParamSpec {
+  std::string key;
+  std::string label;
+  std::string type;  // "number", "integer", "list" (comma-separated numbers) or "choice"
+  std::string default_value;
+  double min = 0;
+  double max = 0;
+  int max_items = 0;  // lists
+  std::vector<std::string> choices;
+  bool optional = false;  // accepts "none"
+  std::string help;
+};
+
+// Bad input: the message names the parameter and what is allowed.
+class ParamError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+// Validated parameter values of one pattern (every key present, defaults filled in).
+class Params {
+ public:
+  Number number(const std::string& key) const;
+  std::optional<Number> optional_number(const std::string& key) const;  // nullopt for "none"
+  std::vector<Number> list(const std::string& key) const;
+  const std::string& text(const std::string& key) const;
+  const std::map<std::string, std::string>& values() const noexcept { return values_; }
+
+ private:
+  friend Params parse_params(const struct Pattern&, const std::vector<std::pair<std::string, std::string>>&);
+  std::map<std::string, std::string> values_;
+};
+
+struct Pattern {
+  std::string id;
+  std::string title;
+  std::string summary;
+  std::vector<ParamSpec> params;
+  std::function<double(const Params&)> ideal;
+  std::function<aio::Coro<>(const Params&)> main;
+};
+
+const std::vector<const Pattern*>& all_patterns();
+// nullptr for an unknown id.
+const Pattern* find_pattern(const std::string& id);
+// Throws ParamError naming the pattern's ids.
+const Pattern& pattern_or_throw(const std::string& id);
+
+// Validates `given` (key, value) pairs against the pattern: unknown keys, malformed numbers, NaN,
+// out-of-range values, too many items and unknown choices all throw ParamError with a specific message.
+Params parse_params(const Pattern& p, const std::vector<std::pair<std::string, std::string>>& given);
+
+struct Line {
+  double t;
+  std::string text;
+};
+
+struct RunConfig {
+  aio::ClockKind clock = aio::ClockKind::real;
+  double time_scale = 1.0;
+  aio::Trace* trace = nullptr;
+  std::function<void(const Line&)> on_line;  // each printed line, as it is printed
+  std::function<void(aio::EventLoop&)> on_start;  // e.g. to keep the loop for request_stop()
+  aio::Platform* platform = nullptr;
+};
+
+// The one result shape: what the CLI prints with --json and the browser resolves with.
+struct RunResult {
+  std::string id;
+  std::map<std::string, std::string> params;
+  aio::ClockKind clock = aio::ClockKind::real;
+  double time_scale = 1.0;
+  std::vector<Line> lines;
+  double elapsed = 0;  // loop time when the main task ended, pattern seconds
+  double ideal = 0;
+  bool cancelled = false;
+  std::string error;  // the exception that ended the run, if any
+  std::string to_json() const;
+};
+
+// Largest and smallest accepted time scale.
+inline constexpr double kMinTimeScale = 0.001;
+inline constexpr double kMaxTimeScale = 100;
+
+// Runs the pattern on a new loop. Exceptions of the pattern end up in `error`, a stop in `cancelled`.
+RunResult run_pattern(const Pattern& p, const Params& params, const RunConfig& config);
+
+// The registry as JSON: [{id, title, summary, params: [...], ideal}], the page's PatternInfo[].
+std::string patterns_json();
+
+}  // namespace patterns

@@ -1,0 +1,42 @@
+// Pattern 6: Task groups (asyncio.TaskGroup, Python 3.11+).
+// Leaving the group waits for all its tasks; a failing task would cancel the others.
+#include "registry.hpp"
+
+namespace patterns {
+namespace {
+
+aio::Coro<Number> task(Number n, Number delay) {
+  co_await aio::sleep(delay);
+  co_return n.times(2);
+}
+
+aio::Coro<> task_group_example(std::vector<Number> values, Number delay) {
+  // Use task groups for automatic cleanup.
+  std::vector<aio::Task<Number>> tasks;
+  co_await aio::task_group([&](aio::TaskGroup& tg) -> aio::Coro<> {
+    for (const auto& n : values) tasks.push_back(tg.create_task(task(n, delay)));
+    co_return;
+  });
+
+  // All tasks completed here
+  std::string line;
+  for (auto& t : tasks) line += (line.empty() ? "" : " ") + t.result().str();
+  aio::print(line);
+}
+
+}  // namespace
+
+extern const Pattern task_group{
+    "task-group",
+    "Task groups",
+    "A TaskGroup owns its tasks: leaving the group waits for every one of them, and a failure would "
+    "cancel the rest.",
+    {
+        {"values", "Values", "list", "1,2,3", -1e6, 1e6, 20, {}, false, "One task per value; each returns value * 2."},
+        {"delay", "Task delay (s)", "number", "1", 0, 30, 0, {}, false, "How long each task sleeps."},
+    },
+    [](const Params& p) { return p.list("values").empty() ? 0.0 : p.number("delay").value; },
+    [](const Params& p) { return task_group_example(p.list("values"), p.number("delay")); },
+};
+
+}  // namespace patterns

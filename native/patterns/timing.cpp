@@ -1,0 +1,54 @@
+// Pattern 3: Sequential vs concurrent execution, timed (the seed's "Timing Comparison").
+// Awaiting one task after another adds their delays; gathering them takes the longest one.
+#include <cstdio>
+
+#include "registry.hpp"
+
+namespace patterns {
+namespace {
+
+aio::Coro<long> task(long n, Number delay) {
+  co_await aio::sleep(delay);
+  co_return n;
+}
+
+std::string seconds(double s) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2fs", s);  // Python's f"{s:.2f}s"
+  return buf;
+}
+
+aio::Coro<> compare_timing(long tasks, Number delay) {
+  auto& loop = aio::EventLoop::current();
+  // Sequential: ~tasks * delay seconds
+  double start = loop.time();
+  for (long i = 1; i <= tasks; ++i) co_await task(i, delay);
+  aio::print("Sequential: " + seconds(loop.time() - start));
+
+  // Concurrent: ~delay seconds
+  start = loop.time();
+  std::vector<aio::Coro<long>> all;
+  for (long i = 1; i <= tasks; ++i) all.push_back(task(i, delay));
+  co_await aio::gather(std::move(all));
+  aio::print("Concurrent: " + seconds(loop.time() - start));
+}
+
+}  // namespace
+
+extern const Pattern timing{
+    "timing",
+    "Sequential vs concurrent execution",
+    "The same tasks awaited one after another, then gathered: sequential time adds up, concurrent time "
+    "is the longest task.",
+    {
+        {"tasks", "Tasks", "integer", "3", 0, 1000, 0, {}, false, "How many tasks each way."},
+        {"delay", "Task delay (s)", "number", "1", 0, 30, 0, {}, false, "How long each task sleeps."},
+    },
+    [](const Params& p) {
+      double n = p.number("tasks").value, d = p.number("delay").value;
+      return n > 0 ? n * d + d : 0.0;
+    },
+    [](const Params& p) { return compare_timing(static_cast<long>(p.number("tasks").value), p.number("delay")); },
+};
+
+}  // namespace patterns
