@@ -17,8 +17,10 @@ const PATTERNS = [
 ];
 
 test('numbers: canonical form, bounds, malformed', () => {
-  assert.deepEqual(validateParam(num, ' 0.50 '), { ok: true, value: '0.5' });
-  assert.deepEqual(validateParam(num, '1e-1'), { ok: true, value: '0.1' });
+  assert.deepEqual(validateParam(num, ' 0.50 '), { ok: true, value: '0.50' });
+  assert.deepEqual(validateParam(num, '1e-1'), { ok: true, value: '1e-1' });
+  assert.deepEqual(validateParam(num, '2.0'), { ok: true, value: '2.0' }, 'spelling kept: Python tells 2 from 2.0');
+  assert.equal(validateParam(num, '1e1000').ok, false);
   for (const bad of ['NaN', 'Infinity', '-1', '61', '1e999', '0x10', '', '1,2', '<script>', '١']) {
     const r = validateParam(num, bad);
     assert.equal(r.ok, false, bad);
@@ -33,7 +35,8 @@ test('integers, lists, choices, optional', () => {
   assert.deepEqual(validateParam(int, '8'), { ok: true, value: '8' });
   assert.equal(validateParam(int, '2.5').ok, false);
   assert.equal(validateParam(int, '99999999999999999999').ok, false);
-  assert.deepEqual(validateParam(list, '1, 2.50 ,3'), { ok: true, value: '1,2.5,3' });
+  assert.equal(validateParam(int, '2.0').ok, false);
+  assert.deepEqual(validateParam(list, '1, 2.50 ,3'), { ok: true, value: '1,2.50,3' });
   assert.match(/** @type {any} */ (validateParam(list, '1,2,3,4,5')).message, /at most 4/);
   assert.equal(validateParam(list, '1,,2').ok, false);
   assert.equal(validateParam(list, '1,-2').ok, false);

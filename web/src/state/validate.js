@@ -15,18 +15,14 @@ export const SCALE_DEFAULT = 1;
 export const CLOCK_DEFAULT = 'real';
 /** Longest raw value looked at; anything longer is refused before parsing. */
 export const MAX_RAW_LENGTH = 200;
-const NUMBER_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-const INTEGER_RE = /^[+-]?\d+$/;
+// The same grammar as the C++ registry (Python's int()/float() spellings, bounded lengths).
+const NUMBER_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?$/;
+const INTEGER_RE = /^[+-]?\d{1,15}$/;
 
 /** A short, printable rendering of an untrusted value for use inside a message (shown as text). @param {unknown} raw */
 export function quote(raw) {
   const s = String(raw).replace(/[\u0000-\u001f\u007f]/g, '?');
   return `"${s.length > 24 ? s.slice(0, 24) + '…' : s}"`;
-}
-
-/** @param {number} n */
-function canon(n) {
-  return String(Number(n.toPrecision(12)));
 }
 
 /**
@@ -51,7 +47,8 @@ function checkNumber(spec, item, type) {
 }
 
 /**
- * Checks one parameter value against its spec and returns it in canonical form.
+ * Checks one parameter value against its spec. The value keeps its spelling (trimmed; list items
+ * without spaces) because the C++ side, like Python, tells 2 from 2.0.
  * @param {ParamSpec} spec
  * @param {unknown} raw
  * @returns {Checked}
@@ -61,7 +58,7 @@ export function validateParam(spec, raw) {
   if (typeof raw !== 'string') return { ok: false, message: `${spec.label}: the value must be text` };
   if (raw.length > MAX_RAW_LENGTH) return { ok: false, message: `${spec.label}: the value is too long (${raw.length} characters)` };
   const s = raw.trim();
-  if (spec.optional && s.toLowerCase() === 'none') return { ok: true, value: 'none' };
+  if (spec.optional && s === 'none') return { ok: true, value: 'none' };
   switch (spec.type) {
     case 'choice': {
       const choices = spec.choices ?? [];
@@ -75,10 +72,12 @@ export function validateParam(spec, raw) {
         return { ok: false, message: `${spec.label}: ${items.length} items, at most ${spec.maxItems} allowed` };
       }
       const out = [];
-      for (const item of items) {
+      for (const raw of items) {
+        const item = raw.replace(/ /g, '');
+        if (item === '') return { ok: false, message: `${spec.label}: an empty item in ${quote(s)}` };
         const c = checkNumber(spec, item, 'number');
         if (!c.ok) return c;
-        out.push(canon(c.n));
+        out.push(item);
       }
       return { ok: true, value: out.join(',') };
     }
@@ -86,7 +85,7 @@ export function validateParam(spec, raw) {
     case 'number': {
       if (s === '' && spec.optional) return { ok: true, value: 'none' };
       const c = checkNumber(spec, s, spec.type);
-      return c.ok ? { ok: true, value: canon(c.n) } : c;
+      return c.ok ? { ok: true, value: s } : c;
     }
     default:
       return { ok: false, message: `${spec.label}: unsupported parameter type` };
