@@ -4,7 +4,7 @@
 //     aio::to_thread(fn, x) (the default executor). Figure: round trips per second.
 //  2. speed-up: `jobs` CPU-bound jobs (~`iters` ns each) started together and gathered, on a
 //     ThreadPoolExecutor with 1 worker, then with N = hardware threads. Figure: t(1) / t(N).
-// Usage: aio_executor [rt=20000] [jobs=32] [iters=2000000]
+// Usage: aio_executor [rt=20000] [jobs=32] [iters=10000000]
 #include <aio/aio.hpp>
 
 #include <cstdio>
@@ -42,7 +42,7 @@ static aio::Coro<long> cpu_jobs(aio::ThreadPoolExecutor* ex, int jobs, long iter
 int main(int argc, char** argv) {
     const int rt = argc > 1 ? std::atoi(argv[1]) : 20000;
     const int jobs = argc > 2 ? std::atoi(argv[2]) : 32;
-    const long iters = argc > 3 ? std::atol(argv[3]) : 2000000;
+    const long iters = argc > 3 ? std::atol(argv[3]) : 10000000;
     const long expect_rt = static_cast<long>(rt) * (rt + 1) / 2;
 
     double t0 = bench::now_s();

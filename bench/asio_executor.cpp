@@ -5,7 +5,7 @@
 //     io_context, pool of 1 thread. Figure: round trips per second.
 //  2. speed-up: `jobs` CPU-bound jobs started together, completion counted on the io_context,
 //     with a pool of 1 thread, then of N = hardware threads. Figure: t(1) / t(N).
-// Usage: asio_executor [rt=20000] [jobs=32] [iters=2000000]
+// Usage: asio_executor [rt=20000] [jobs=32] [iters=10000000]
 #include <asio.hpp>
 #include <cstdio>
 #include <thread>
@@ -35,7 +35,7 @@ static asio::awaitable<long> round_trips(asio::thread_pool& pool, int rt) {
 int main(int argc, char** argv) {
     const int rt = argc > 1 ? std::atoi(argv[1]) : 20000;
     const int jobs = argc > 2 ? std::atoi(argv[2]) : 32;
-    const long iters = argc > 3 ? std::atol(argv[3]) : 2000000;
+    const long iters = argc > 3 ? std::atol(argv[3]) : 10000000;
 
     double t0 = bench::now_s();
     long s = -1;
