@@ -71,7 +71,7 @@ test('cross-origin embed: ready, run -> lines and done, errors, stop', async () 
   assert.equal(await page.evaluate(() => window.msgs.filter((m) => [10, 11, 12].includes(m.data.id)).length), 0);
 
   // stop: a long real-clock run is cancelled
-  await page.evaluate(() => window.send({ type: 'aio:run', pattern: 'gather', params: { delay: '60', clock: 'real' }, id: 14 }));
+  await page.evaluate(() => window.send({ type: 'aio:run', pattern: 'gather', params: { delay: '30', clock: 'real' }, id: 14 }));
   await frame.locator('#stop:enabled').waitFor();
   await page.evaluate(() => window.send({ type: 'aio:stop', id: 15 }));
   const stopped = await byId(page, 14, 'aio:done');

@@ -116,7 +116,7 @@ test('an invalid form value blocks the run with a specific message', async () =>
 
 test('Stop (button and Esc) cancels a running pattern; Ctrl+Enter runs', async () => {
   const { ctx, page, problems } = await newPage();
-  await openPlayground(page, env.site.url, '?p=gather&delay=60&users=3');
+  await openPlayground(page, env.site.url, '?p=gather&delay=30&users=3');
   await page.locator('#f-p-users').focus();
   await page.keyboard.press('Control+Enter');
   await page.locator('button', { hasText: 'Stop' }).and(page.locator(':enabled')).waitFor();

@@ -159,7 +159,7 @@ const spec = (key: string, label: string, type: ParamSpec['type'], def: string, 
 const PATTERNS: FakePattern[] = [
   {
     info: { id: 'create-task', title: 'create_task: run work in the background', summary: 'Schedule two coroutines as tasks, keep working in main, then await both results.',
-      params: [spec('delay1', 'Task 1 delay (s)', 'number', '2', { min: 0, max: 60 }), spec('delay2', 'Task 2 delay (s)', 'number', '1', { min: 0, max: 60 }), spec('work', 'Main work (s)', 'number', '0.5', { min: 0, max: 60 })] },
+      params: [spec('delay1', 'Task 1 delay (s)', 'number', '2', { min: 0, max: 30 }), spec('delay2', 'Task 2 delay (s)', 'number', '1', { min: 0, max: 30 }), spec('work', 'Main work (s)', 'number', '0.5', { min: 0, max: 30 })] },
     ideal: (p) => Math.max(num(p, 'delay1'), num(p, 'delay2'), num(p, 'work')),
     async main(sim, self, p) {
       const mk = (n: number, d: number) => sim.spawn(`Task ${n}`, async (t) => {
@@ -176,7 +176,7 @@ const PATTERNS: FakePattern[] = [
   },
   {
     info: { id: 'gather', title: 'gather: run many coroutines at once', summary: 'Fetch several users concurrently with asyncio.gather and collect the results in order.',
-      params: [spec('users', 'Users', 'integer', '5', { min: 1, max: 100 }), spec('delay', 'Fetch delay (s)', 'number', '0.5', { min: 0, max: 60 })] },
+      params: [spec('users', 'Users', 'integer', '5', { min: 0, max: 100000 }), spec('delay', 'Fetch delay (s)', 'number', '0.5', { min: 0, max: 30 })] },
     ideal: (p) => num(p, 'delay'),
     async main(sim, self, p) {
       const n = num(p, 'users');
@@ -187,7 +187,7 @@ const PATTERNS: FakePattern[] = [
   },
   {
     info: { id: 'timing', title: 'Timing: sequential vs concurrent', summary: 'Await the same sleeps one after another, then all at once, and compare the elapsed times.',
-      params: [spec('tasks', 'Tasks', 'integer', '3', { min: 1, max: 50 }), spec('delay', 'Delay (s)', 'number', '1', { min: 0, max: 60 })] },
+      params: [spec('tasks', 'Tasks', 'integer', '3', { min: 1, max: 50 }), spec('delay', 'Delay (s)', 'number', '1', { min: 0, max: 30 })] },
     ideal: (p) => num(p, 'tasks') * num(p, 'delay') + num(p, 'delay'),
     async main(sim, self, p) {
       const n = num(p, 'tasks'); const d = num(p, 'delay');
@@ -220,9 +220,9 @@ const PATTERNS: FakePattern[] = [
   },
   {
     info: { id: 'wait', title: 'wait: first completed, first exception, or all', summary: 'asyncio.wait returns the done and pending sets according to return_when and an optional timeout.',
-      params: [spec('delays', 'Delays (s)', 'list', '1,2,3', { min: 0, max: 60, maxItems: 20 }),
+      params: [spec('delays', 'Delays (s)', 'list', '1,2,3', { min: 0, max: 30, maxItems: 20 }),
         spec('return_when', 'Return when', 'choice', 'FIRST_COMPLETED', { choices: ['FIRST_COMPLETED', 'FIRST_EXCEPTION', 'ALL_COMPLETED'] }),
-        spec('timeout', 'Timeout (s)', 'number', 'none', { min: 0, max: 60, optional: true })] },
+        spec('timeout', 'Timeout (s)', 'number', 'none', { min: 0, max: 30, optional: true })] },
     ideal: (p) => {
       const ds = list(p, 'delays');
       const w = p.return_when === 'FIRST_COMPLETED' ? Math.min(...ds) : Math.max(...ds);
@@ -242,7 +242,7 @@ const PATTERNS: FakePattern[] = [
   },
   {
     info: { id: 'task-group', title: 'TaskGroup: structured concurrency', summary: 'Run children inside an async with TaskGroup block; all finish (or all are cancelled) before it exits.',
-      params: [spec('values', 'Values', 'list', '1,2,3', { min: -1000, max: 1000, maxItems: 20 }), spec('delay', 'Delay (s)', 'number', '1', { min: 0, max: 60 })] },
+      params: [spec('values', 'Values', 'list', '1,2,3', { min: -1000, max: 1000, maxItems: 20 }), spec('delay', 'Delay (s)', 'number', '1', { min: 0, max: 30 })] },
     ideal: (p) => num(p, 'delay'),
     async main(sim, self, p) {
       const vs = list(p, 'values');
@@ -253,7 +253,7 @@ const PATTERNS: FakePattern[] = [
   },
   {
     info: { id: 'chaining', title: 'Chaining coroutines', summary: 'Fetch a user, then their orders and profile, passing each result to the next coroutine.',
-      params: [spec('user_id', 'User id', 'integer', '1', { min: 0, max: 1000000 }), spec('delay', 'Delay (s)', 'number', '0.5', { min: 0, max: 60 }), spec('orders', 'Orders', 'integer', '3', { min: 0, max: 50 })] },
+      params: [spec('user_id', 'User id', 'integer', '1', { min: 0, max: 1000000 }), spec('delay', 'Delay (s)', 'number', '0.5', { min: 0, max: 30 }), spec('orders', 'Orders', 'integer', '3', { min: 0, max: 100 })] },
     ideal: (p) => 3 * num(p, 'delay'),
     async main(sim, self, p) {
       const d = num(p, 'delay'); const id = num(p, 'user_id');
@@ -269,7 +269,7 @@ const PATTERNS: FakePattern[] = [
   },
   {
     info: { id: 'executor', title: 'run_in_executor: blocking work off the loop', summary: 'Hand blocking calls to a thread pool and await them without stalling the event loop.',
-      params: [spec('delay', 'Blocking delay (s)', 'number', '1', { min: 0, max: 60 }), spec('workers', 'Workers', 'integer', '5', { min: 1, max: 32 })] },
+      params: [spec('delay', 'Blocking delay (s)', 'number', '1', { min: 0, max: 30 }), spec('workers', 'Workers', 'integer', '5', { min: 1, max: 32 })] },
     ideal: (p) => num(p, 'delay'),
     workers: (p) => num(p, 'workers'),
     async main(sim, self, p) {
