@@ -36,17 +36,16 @@ void FutureBase::add_waiter(Waiter& w) noexcept {
     return;
   }
   w.next = nullptr;
-  if (tail_) tail_->next = &w; else head_ = &w;
-  tail_ = &w;
+  Waiter** at = &head_;
+  while (*at) at = &(*at)->next;
+  *at = &w;
 }
 
 bool FutureBase::remove_waiter(Waiter& w) noexcept {
-  Waiter* prev = nullptr;
-  for (Waiter* it = head_; it; prev = it, it = it->next) {
-    if (it != &w) continue;
-    if (prev) prev->next = it->next; else head_ = it->next;
-    if (tail_ == it) tail_ = prev;
-    it->next = nullptr;
+  for (Waiter** at = &head_; *at; at = &(*at)->next) {
+    if (*at != &w) continue;
+    *at = w.next;
+    w.next = nullptr;
     return true;
   }
   return false;
@@ -56,7 +55,6 @@ void FutureBase::finish(State s) noexcept {
   state_ = s;
   // Each waiter may unregister others or free itself: take the list first.
   Waiter* w = std::exchange(head_, nullptr);
-  tail_ = nullptr;
   while (w) {
     Waiter* next = w->next;
     w->next = nullptr;
@@ -90,7 +88,7 @@ void FutureAwaiter::on_done(Waiter* w, FutureBase&) {
   self->task_->wake();
 }
 
-bool FutureAwaiter::on_cancel(Suspension* s, std::string_view msg) {
+bool FutureAwaiter::on_cancel(Suspension* s, TaskBase&, std::string_view msg) {
   auto* self = static_cast<FutureAwaiter*>(s);
   return self->fut_->cancel(msg);
 }

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace aio {
@@ -12,8 +13,17 @@ std::string py_str(double v) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   char buf[64];
+#if defined(_LIBCPP_VERSION) && _LIBCPP_VERSION < 14000
+  // libc++ before 14 (Emscripten 3.1.6) has no floating-point to_chars: the fewest digits that round-trip.
+  for (int prec = 0; prec < 17; ++prec) {
+    std::snprintf(buf, sizeof buf, "%.*e", prec, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  std::string sci(buf);
+#else
   auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
   std::string sci(buf, r.ptr);  // e.g. "-1.2345e+02"
+#endif
   auto epos = sci.find('e');
   std::string mant = sci.substr(0, epos);
   int exp = std::atoi(sci.c_str() + epos + 1);

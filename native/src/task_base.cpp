@@ -1,6 +1,8 @@
 #include "aio/detail/task_base.hpp"
 
+#include <mutex>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "aio/task.hpp"
 #include "aio/trace.hpp"
@@ -10,17 +12,48 @@ namespace detail {
 
 namespace {
 thread_local TaskBase* t_current_task = nullptr;
+
+// Names and cancel messages are rare, so they live here rather than in every task's frame.
+struct Extras {
+  std::string name;
+  std::string cancel_msg;
+};
+std::mutex g_extras_mutex;
+std::unordered_map<const TaskBase*, Extras>& extras() {
+  static std::unordered_map<const TaskBase*, Extras> map;
+  return map;
+}
+}  // namespace
+
+TaskBase::~TaskBase() {
+  if (has_extras_) {
+    std::lock_guard<std::mutex> lock(g_extras_mutex);
+    extras().erase(this);
+  }
+}
+
+std::string TaskBase::cancel_message() const {
+  if (!has_extras_) return {};
+  std::lock_guard<std::mutex> lock(g_extras_mutex);
+  return extras()[this].cancel_msg;
+}
+
+void TaskBase::set_cancel_message(std::string_view msg) {
+  if (msg.empty() && !has_extras_) return;
+  std::lock_guard<std::mutex> lock(g_extras_mutex);
+  extras()[this].cancel_msg = std::string(msg);
+  has_extras_ = true;
 }
 
 TaskBase* current_task_base() noexcept { return t_current_task; }
 
 void TaskBase::trace_state(int state, const char* detail) noexcept {
-  Trace* tr = loop_->trace();
+  Trace* tr = loop().trace();
   if (!tr) return;
   TraceEvent e;
   e.kind = TraceEvent::Kind::task;
   e.state = static_cast<std::uint8_t>(state);
-  e.t = loop_->time();
+  e.t = loop().time();
   e.id = id_;
   if (state == static_cast<int>(TaskState::created)) {
     e.text = name();
@@ -32,7 +65,7 @@ void TaskBase::trace_state(int state, const char* detail) noexcept {
 }
 
 void TaskBase::start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string name) {
-  loop_ = &loop;
+  is_task_ = true;
   resume_ = handle;
   id_ = loop.next_task_id();
   refs_ = 2;  // the Task handle, and the loop's until the coroutine finishes
@@ -46,22 +79,26 @@ void TaskBase::start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::s
 }
 
 std::string TaskBase::name() const {
-  if (extras_ && !extras_->name.empty()) return extras_->name;
+  if (has_extras_) {
+    std::lock_guard<std::mutex> lock(g_extras_mutex);
+    const std::string& n = extras()[this].name;
+    if (!n.empty()) return n;
+  }
   return "Task-" + std::to_string(id_);
 }
 
 void TaskBase::set_name(std::string name) {
-  if (!extras_) extras_ = std::make_unique<Extras>();
-  extras_->name = std::move(name);
+  std::lock_guard<std::mutex> lock(g_extras_mutex);
+  extras()[this].name = std::move(name);
+  has_extras_ = true;
 }
 
 bool TaskBase::cancel(std::string_view msg) {
   if (done()) return false;
   ++num_cancels_;
-  if (!extras_) extras_ = std::make_unique<Extras>();
-  extras_->cancel_msg = std::string(msg);
+  set_cancel_message(msg);
   // CPython: if the task waits on a future, cancelling that future is how the request is delivered.
-  if (suspended_on_ && suspended_on_->cancel && suspended_on_->cancel(suspended_on_, msg)) return true;
+  if (suspended_on_ && suspended_on_->cancel && suspended_on_->cancel(suspended_on_, *this, msg)) return true;
   must_cancel_ = true;
   return true;
 }
@@ -70,14 +107,15 @@ void TaskBase::step(Runnable* r) {
   auto* t = static_cast<TaskBase*>(r);
   if (!t->started_ && t->must_cancel_) {
     // Cancelled before it ever ran: the coroutine body never starts.
-    t->error_ = std::make_exception_ptr(CancelledError(t->extras_ ? t->extras_->cancel_msg : std::string()));
+    t->error_ = std::make_exception_ptr(CancelledError(t->cancel_message()));
     t->must_cancel_ = false;
     t->complete();
     t->release();
     return;
   }
   t->started_ = true;
-  t->deliver_cancel_ = std::exchange(t->must_cancel_, false);
+  t->deliver_cancel_ = t->must_cancel_;
+  t->must_cancel_ = false;
   TaskBase* outer = std::exchange(t_current_task, t);
   t->trace_state(static_cast<int>(TaskState::running));
   t->resume_.resume();
@@ -88,21 +126,22 @@ void TaskBase::step(Runnable* r) {
 void TaskBase::complete() noexcept {
   finished_ = true;
   // Unlink from the loop's unfinished tasks.
-  if (prev_task_) prev_task_->next_task_ = next_task_; else loop_->tasks_ = next_task_;
+  EventLoop& l = loop();
+  if (prev_task_) prev_task_->next_task_ = next_task_; else l.tasks_ = next_task_;
   if (next_task_) next_task_->prev_task_ = prev_task_;
   prev_task_ = next_task_ = nullptr;
-  --loop_->task_total_;
+  --l.task_total_;
 
   State s = State::done;
   if (error_) {
     s = is_cancellation(error_) ? State::cancelled : State::failed;
   } else if (must_cancel_) {
     // CPython: a cancel() that arrived during the last step, never delivered, still cancels the task.
-    error_ = std::make_exception_ptr(CancelledError(extras_ ? extras_->cancel_msg : std::string()));
+    error_ = std::make_exception_ptr(CancelledError(cancel_message()));
     s = State::cancelled;
   }
   must_cancel_ = false;
-  if (loop_->trace()) {
+  if (l.trace()) {
     TaskState ts = s == State::done ? TaskState::done : s == State::cancelled ? TaskState::cancelled : TaskState::failed;
     std::string why = s == State::failed ? describe(error_) : std::string();
     trace_state(static_cast<int>(ts), why.empty() ? nullptr : why.c_str());
@@ -120,7 +159,7 @@ TaskBase& suspend_current(coro_ns::coroutine_handle<> h, Suspension* s, bool sle
   // CPython: a cancel() that came while the task ran cancels what it now waits on, straight away.
   if (t->must_cancel_ && s && s->cancel) {
     t->must_cancel_ = false;
-    if (!s->cancel(s, t->extras_ ? t->extras_->cancel_msg : std::string())) t->must_cancel_ = true;
+    if (!s->cancel(s, *t, t->cancel_message())) t->must_cancel_ = true;
   }
   return *t;
 }
@@ -129,7 +168,7 @@ void throw_if_cancel_requested() {
   TaskBase* t = t_current_task;
   if (t && t->deliver_cancel_) {
     t->deliver_cancel_ = false;
-    throw CancelledError(t->extras_ ? t->extras_->cancel_msg : std::string());
+    throw CancelledError(t->cancel_message());
   }
 }
 

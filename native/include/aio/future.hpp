@@ -46,7 +46,7 @@ struct Waiter {
 // What a suspended task is waiting on. Task::cancel() asks it first (CPython's fut_waiter.cancel()):
 // returning true means it took the request and will wake the task, which then raises CancelledError.
 struct Suspension {
-  bool (*cancel)(Suspension* self, std::string_view msg) = nullptr;
+  bool (*cancel)(Suspension* self, TaskBase& task, std::string_view msg) = nullptr;
   std::uint64_t timer_seq = 0;  // nonzero while the task sleeps on that timer entry
 };
 
@@ -97,15 +97,18 @@ class FutureBase : public TimerTarget {
   void finish(State s) noexcept;
   void require_pending(const char* what) const;
 
+  // Packed: a task's whole state lives in its coroutine frame, and frames are what a million tasks cost.
   std::uint32_t refs_ = 1;
+  std::uint16_t num_cancels_ = 0;  // tasks: cancel() requests not yet uncancel()ed (Task.cancelling())
   State state_ = State::pending;
-  bool must_cancel_ = false;      // tasks: deliver CancelledError at the next resumption
-  bool started_ = false;          // tasks: the coroutine has run
-  bool finished_ = false;         // tasks: the coroutine has returned (the frame may go)
-  std::uint32_t num_cancels_ = 0; // tasks: cancel() requests not yet uncancel()ed (Task.cancelling())
-  Waiter* head_ = nullptr;
-  Waiter* tail_ = nullptr;
-  std::exception_ptr error_;      // failed: the exception; cancelled: the CancelledError to raise
+  bool must_cancel_ : 1 = false;     // tasks: deliver CancelledError at the next resumption
+  bool deliver_cancel_ : 1 = false;  // tasks: this step raises CancelledError at the resumed await
+  bool started_ : 1 = false;         // tasks: the coroutine has run
+  bool finished_ : 1 = false;        // tasks: the coroutine has returned (the frame may go)
+  bool is_task_ : 1 = false;         // a scheduled task, not a coroutine awaited directly
+  bool has_extras_ : 1 = false;      // tasks: a name or cancel message is kept by the loop
+  Waiter* head_ = nullptr;         // waiters in registration order (rarely more than one)
+  std::exception_ptr error_;       // failed: the exception; cancelled: the CancelledError to raise
 };
 
 // Intrusive shared ownership of a FutureBase-derived object.
@@ -156,7 +159,7 @@ class FutureAwaiter : public Waiter, public Suspension {
 
  private:
   static void on_done(Waiter* w, FutureBase&);
-  static bool on_cancel(Suspension* s, std::string_view msg);
+  static bool on_cancel(Suspension* s, TaskBase& task, std::string_view msg);
   FutureBase* fut_;
   TaskBase* task_ = nullptr;
 };

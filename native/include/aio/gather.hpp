@@ -118,7 +118,7 @@ class Gathering {
   bool cancel(std::string_view msg = {}) { return s_->cancel(msg); }
   const R& result() const {
     s_->rethrow_if_unsuccessful();
-    return *value_;
+    return **value_;
   }
   auto operator co_await() const noexcept {
     struct Awaiter : detail::FutureAwaiter {

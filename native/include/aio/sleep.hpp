@@ -25,9 +25,8 @@ class [[nodiscard]] SleepAwaiter : private detail::Suspension {
   void await_resume() { detail::throw_if_cancel_requested(); }
 
  private:
-  static bool on_cancel(detail::Suspension* s, std::string_view msg);
+  static bool on_cancel(detail::Suspension* s, detail::TaskBase& task, std::string_view msg);
   std::int64_t delay_ns_;
-  detail::TaskBase* task_ = nullptr;
 };
 
 // Seconds to loop nanoseconds, saturating: NaN and negatives are 0, huge values are "forever".

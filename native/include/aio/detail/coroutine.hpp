@@ -19,3 +19,15 @@ using std::experimental::suspend_always;
 using std::experimental::suspend_never;
 }  // namespace aio::coro_ns
 #endif
+
+// Symmetric transfer (await_suspend returning the handle to run next) compiles to a guaranteed tail call.
+// WebAssembly without the tail-call feature has none, and clang 14 then refuses to compile it (and
+// Asyncify cannot handle tail calls anyway): there, awaiters resume the next coroutine directly instead,
+// which runs the same code in the same order on a deeper stack.
+#ifndef AIO_SYMMETRIC_TRANSFER
+#if defined(__wasm__) && !defined(__wasm_tail_call__)
+#define AIO_SYMMETRIC_TRANSFER 0
+#else
+#define AIO_SYMMETRIC_TRANSFER 1
+#endif
+#endif

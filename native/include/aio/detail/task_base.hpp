@@ -23,13 +23,14 @@ class TaskBase : public Runnable, public FutureBase {
   std::uint64_t id() const noexcept { return id_; }
   std::string name() const;
   void set_name(std::string name);
-  bool is_task() const noexcept { return loop_ != nullptr; }
-  EventLoop& loop() const noexcept { return *loop_; }
+  bool is_task() const noexcept { return is_task_; }
+  // A task runs on the loop of the thread that created it, which is the running loop.
+  EventLoop& loop() const noexcept { return *EventLoop::current_or_null(); }
 
   // Puts the task back on the ready queue (what it was suspended on no longer holds it).
   void wake() noexcept {
     suspended_on_ = nullptr;
-    loop_->push(*this);
+    loop().push(*this);
   }
 
   // The next resumption raises CancelledError (what a cancelled sleep or wait delivers).
@@ -42,6 +43,7 @@ class TaskBase : public Runnable, public FutureBase {
 
  protected:
   TaskBase() noexcept { Runnable::run = &step; }
+  ~TaskBase();
   // Makes this coroutine frame a task of `loop`, ready to run; `handle` resumes its coroutine.
   void start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string name);
   // Called at the coroutine's final suspension: records the outcome and wakes the waiters.
@@ -59,17 +61,13 @@ class TaskBase : public Runnable, public FutureBase {
   static void step(Runnable* r);
   void trace_state(int state, const char* detail = nullptr) noexcept;
 
-  struct Extras {
-    std::string name;
-    std::string cancel_msg;
-  };
-  EventLoop* loop_ = nullptr;      // null for a coroutine awaited directly
+  std::string cancel_message() const;
+  void set_cancel_message(std::string_view msg);
+
   Suspension* suspended_on_ = nullptr;
   TaskBase* prev_task_ = nullptr;  // the loop's list of unfinished tasks
   TaskBase* next_task_ = nullptr;
   std::uint64_t id_ = 0;
-  std::unique_ptr<Extras> extras_;  // rare data: an explicit name, a cancel message
-  bool deliver_cancel_ = false;     // this step must raise CancelledError at the resumed await
 };
 
 }  // namespace aio::detail

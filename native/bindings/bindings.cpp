@@ -1,0 +1,231 @@
+// The WebAssembly module's exports: what web/src/engine (index.ts on the page, worker.ts in each Web
+// Worker) calls. Plain C functions, no Embind: each one answers through aio_js_reply (ok, bytes, number),
+// so strings never need freeing on the JavaScript side and a C++ exception never crosses into JS.
+//
+//   aio_patterns_json()                      the registry as JSON (PatternInfo[])
+//   aio_ideal(id, params, len)               ideal time for the parameters, or the ParamError message
+//   aio_run(id, params, len, clock, scale, selftest)
+//                                            runs a pattern; SUSPENDS (Asyncify): call it with
+//                                            ccall(..., {async: true}). Lines and trace events are
+//                                            streamed through Module.aioOnLine / Module.aioOnTrace as
+//                                            they happen; the reply is RunResult::to_json().
+//   aio_stop()                               cancels the running pattern's main task (request_stop)
+//   aio_worker_run_job(invoke, fn, args, len, clock, scale, worker)
+//                                            a Web Worker runs one executor job: aio::run_job
+//
+// Parameters travel as one length-prefixed string, "<bytes>:<key><bytes>:<value>...", so any value
+// (hostile ones included) reaches parse_params unchanged and gets its C++ message.
+#include <emscripten.h>
+
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "patterns/registry.hpp"
+
+EM_JS(void, aio_js_reply, (int ok, const char* data, int len, double num), {
+  Module['aioReply'] = { ok: !!ok, bytes: HEAPU8.slice(data, data + len), num: num };
+});
+EM_JS(void, aio_js_line, (const char* text, int len, double t), {
+  var f = Module['aioOnLine'];
+  if (f) f(UTF8ToString(text, len), t);
+});
+EM_JS(void, aio_js_trace, (const char* json, int len), {
+  var f = Module['aioOnTrace'];
+  if (f) f(UTF8ToString(json, len));
+});
+
+namespace {
+
+aio::EventLoop* g_loop = nullptr;
+bool g_running = false;
+
+void reply(bool ok, const std::string& s, double num = 0) {
+  aio_js_reply(ok ? 1 : 0, s.data(), static_cast<int>(s.size()), num);
+}
+
+std::vector<std::pair<std::string, std::string>> decode_params(const char* data, int len) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string_view in(data ? data : "", data ? static_cast<std::size_t>(len) : 0);
+  auto next = [&]() {
+    std::size_t colon = in.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon > 9) throw std::invalid_argument("aio: malformed parameter list");
+    std::size_t n = 0;
+    for (char c : in.substr(0, colon)) {
+      if (c < '0' || c > '9') throw std::invalid_argument("aio: malformed parameter list");
+      n = n * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (colon + 1 + n > in.size()) throw std::invalid_argument("aio: malformed parameter list");
+    std::string s(in.substr(colon + 1, n));
+    in.remove_prefix(colon + 1 + n);
+    return s;
+  };
+  while (!in.empty()) {
+    std::string k = next();
+    std::string v = next();
+    out.emplace_back(std::move(k), std::move(v));
+  }
+  return out;
+}
+
+// Diagnostics for the engine's own tests: executor jobs that throw, trap or block, and a busy loop.
+std::string job_throws(double) { throw std::runtime_error("job failed on purpose"); }
+std::string job_traps(double) { __builtin_trap(); }
+std::string job_blocks(double seconds) {
+  aio::blocking_sleep(seconds);
+  return "ok";
+}
+
+aio::Coro<> selftest_jobs(double block) {
+  try {
+    co_await aio::run_in_executor(nullptr, &job_throws, 0.0);
+    aio::print("job error: none");
+  } catch (const std::exception& e) {
+    aio::print(std::string("job error: ") + e.what());
+  }
+  try {
+    co_await aio::run_in_executor(nullptr, &job_traps, 0.0);
+    aio::print("worker died: no");
+  } catch (const std::exception& e) {
+    aio::print(std::string("worker died: ") + e.what());
+  }
+  try {
+    // The page kills the worker running this one (engine tests).
+    co_await aio::run_in_executor(nullptr, &job_blocks, block);
+    aio::print("killed: no");
+  } catch (const std::exception& e) {
+    aio::print(std::string("killed: ") + e.what());
+  }
+  std::string r = co_await aio::run_in_executor(nullptr, &job_blocks, 0.1);
+  aio::print("after: " + r);
+  co_await aio::sleep(0.05);
+  aio::print("loop alive");
+}
+
+aio::Coro<> spinner(long& turns, double until) {
+  while (aio::EventLoop::current().time() < until) {
+    ++turns;
+    co_await aio::sleep(0);
+  }
+}
+
+aio::Coro<> selftest_busy(double seconds) {
+  long turns = 0;
+  std::vector<aio::Task<void>> tasks;
+  for (int i = 0; i < 8; ++i) tasks.push_back(aio::create_task(spinner(turns, seconds)));
+  for (auto& t : tasks) co_await t;
+  aio::print("turns: " + std::to_string(turns));
+}
+
+const std::vector<patterns::Pattern>& selftests() {
+  static const std::vector<patterns::Pattern> all = {
+      {"jobs", "", "", {{"block", "", "number", "3", 0, 60, 0, {}, false, ""}},
+       [](const patterns::Params&) { return 0.0; },
+       [](const patterns::Params& p) { return selftest_jobs(p.number("block")); }},
+      {"busy", "", "", {{"seconds", "", "number", "0.5", 0, 60, 0, {}, false, ""}},
+       [](const patterns::Params& p) { return p.number("seconds").value; },
+       [](const patterns::Params& p) { return selftest_busy(p.number("seconds")); }},
+  };
+  return all;
+}
+
+const patterns::Pattern& find(const std::string& id, bool selftest) {
+  if (!selftest) return patterns::pattern_or_throw(id);
+  for (const auto& p : selftests())
+    if (p.id == id) return p;
+  throw patterns::ParamError("unknown self-test '" + id + "'");
+}
+
+double check_scale(double s) {
+  if (!std::isfinite(s) || s < patterns::kMinTimeScale || s > patterns::kMaxTimeScale)
+    throw patterns::ParamError("timeScale: " + aio::py_str(s) + " is out of range [" +
+                               aio::py_str(patterns::kMinTimeScale) + ", " + aio::py_str(patterns::kMaxTimeScale) + "]");
+  return s;
+}
+
+struct Prepared {
+  const patterns::Pattern* pattern = nullptr;
+  patterns::Params params;
+};
+
+// Everything that can throw before the run, so that the run itself is entered with no handler of ours
+// around it (run_pattern reports the run's own errors in its result).
+bool prepare(const char* id, const char* params, int len, int clock, double scale, int selftest, Prepared& out) {
+  try {
+    out.pattern = &find(id ? id : "", selftest != 0);
+    out.params = patterns::parse_params(*out.pattern, decode_params(params, len));
+    if (clock != 1) check_scale(scale);
+    return true;
+  } catch (const std::exception& e) {
+    reply(false, e.what());
+    return false;
+  }
+}
+
+void line_to_js(const patterns::Line& l) { aio_js_line(l.text.data(), static_cast<int>(l.text.size()), l.t); }
+
+void trace_to_js(const aio::TraceEvent& e) {
+  std::string j = aio::Trace::to_json(e);
+  aio_js_trace(j.data(), static_cast<int>(j.size()));
+}
+
+void keep_loop(aio::EventLoop& loop) { g_loop = &loop; }
+
+}  // namespace
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void aio_patterns_json() { reply(true, patterns::patterns_json()); }
+
+EMSCRIPTEN_KEEPALIVE void aio_ideal(const char* id, const char* params, int len) {
+  try {
+    const patterns::Pattern& p = patterns::pattern_or_throw(id ? id : "");
+    reply(true, {}, p.ideal(patterns::parse_params(p, decode_params(params, len))));
+  } catch (const std::exception& e) {
+    reply(false, e.what());
+  }
+}
+
+EMSCRIPTEN_KEEPALIVE void aio_run(const char* id, const char* params, int len, int clock, double scale, int selftest) {
+  if (g_running) {
+    reply(false, "a run is already in progress: stop it or wait for its result");
+    return;
+  }
+  Prepared prep;
+  if (!prepare(id, params, len, clock, scale, selftest, prep)) return;
+  g_running = true;
+  aio::Trace trace;
+  trace.keep = false;  // the page collects the events as they stream
+  trace.listener = &trace_to_js;
+  patterns::RunConfig config;
+  config.clock = clock == 1 ? aio::ClockKind::virtual_time : aio::ClockKind::real;
+  config.time_scale = clock == 1 ? 1.0 : scale;
+  config.trace = &trace;
+  config.on_line = &line_to_js;
+  config.on_start = &keep_loop;
+  patterns::RunResult r = patterns::run_pattern(*prep.pattern, prep.params, config);
+  g_loop = nullptr;
+  g_running = false;
+  reply(true, r.to_json());
+}
+
+EMSCRIPTEN_KEEPALIVE void aio_stop() {
+  if (g_loop) g_loop->request_stop();
+}
+
+EMSCRIPTEN_KEEPALIVE void aio_worker_run_job(int invoke, int fn, const char* args, int len, int clock, double scale,
+                                             int worker) {
+  aio::Job job;
+  job.invoke = reinterpret_cast<aio::Job::Invoke>(static_cast<std::uintptr_t>(invoke));
+  job.fn = static_cast<std::uintptr_t>(fn);
+  job.args.assign(args, static_cast<std::size_t>(len));
+  job.clock = clock == 1 ? aio::ClockKind::virtual_time : aio::ClockKind::real;
+  job.time_scale = scale;
+  aio::JobOutcome o = aio::run_job(job, worker);
+  reply(o.ok, o.value, o.virtual_seconds);
+}
+
+}  // extern "C"

@@ -1,0 +1,184 @@
+// The JavaScript half of the browser platform (linked with --pre-js, so it lives inside the module's
+// factory, one per instance). browser_platform.cpp and worker_pool.cpp reach it through EM_JS.
+//
+//  - idle(ms): the Promise the loop's idle wait suspends on (Asyncify). It resolves after `ms` (setTimeout
+//    for 4 ms and more; shorter waits spin on "resume now" posts, since nested timeouts are clamped to
+//    4 ms), or at once when a worker reports or wake() is called. ms < 0: only then.
+//  - yieldNow(): one turn of the page's event loop, through a MessageChannel post.
+//  - Workers: Module.aioSpawnWorker() (given by the page, web/src/engine) makes a Web Worker running
+//    this same module; pools are sets of slots, each slot holds one worker running one job at a time.
+//    Workers report by postMessage; the reports wait in `events` until the loop pulls them
+//    (worker_pool.cpp: deliver_events). Idle workers of closed pools are kept for the next pool.
+//  - stats: counters the tests read (messages received from workers, workers started and died).
+var AioHost = (function () {
+  var STARTED = 1, DONE = 2, DIED = 3;
+  var isNode = typeof process == 'object' && !!(process.versions && process.versions.node) &&
+      typeof window == 'undefined' && typeof WorkerGlobalScope == 'undefined';
+  var H = {
+    events: [],
+    resume: null,
+    slots: {},
+    spare: [],
+    maxSpare: 8,
+    stats: { messages: 0, spawned: 0, died: 0, jobs: 0 },
+  };
+
+  // "Resume now" without the nested-setTimeout clamp. Node (the test suite) uses setImmediate: a
+  // MessagePort there would keep the process alive after the tests.
+  var pending = [];
+  var channel = null;
+  function soon(fn) {
+    if (isNode || typeof MessageChannel != 'function') {
+      (typeof setImmediate == 'function' ? setImmediate : setTimeout)(fn);
+      return;
+    }
+    if (!channel) {
+      channel = new MessageChannel();
+      channel.port1.onmessage = function () {
+        var f = pending.shift();
+        if (f) f();
+      };
+    }
+    pending.push(fn);
+    channel.port2.postMessage(0);
+  }
+  H.soon = soon;
+
+  H.idle = function (ms) {
+    return new Promise(function (resolve) {
+      var timer = 0, fired = false;
+      function fire() {
+        if (fired) return;
+        fired = true;
+        if (timer) clearTimeout(timer);
+        if (H.resume === fire) H.resume = null;
+        resolve();
+      }
+      H.resume = fire;
+      if (H.events.length) soon(fire);
+      else if (ms >= 4) timer = setTimeout(fire, Math.floor(ms));
+      else if (ms >= 0) soon(fire);
+    });
+  };
+
+  H.yieldNow = function () {
+    return new Promise(function (resolve) { soon(resolve); });
+  };
+
+  // From compiled code (a stop request): resume the idle wait once the stack is empty.
+  H.wake = function () {
+    var r = H.resume;
+    if (r) soon(r);
+  };
+
+  function push(e) {
+    H.events.push(e);
+    var r = H.resume;
+    if (r) r();  // called from a message handler: no compiled code is on the stack
+  }
+
+  H.canSpawn = function () { return typeof Module['aioSpawnWorker'] == 'function'; };
+
+  function spawn() {
+    var w = Module['aioSpawnWorker']();
+    var entry = { worker: w, job: null, dead: false };
+    H.stats.spawned++;
+    w.onmessage = function (ev) { onMessage(entry, ev.data); };
+    w.onerror = function (ev) {
+      if (ev && ev.preventDefault) ev.preventDefault();
+      died(entry, 'the Web Worker running this job failed' + (ev && ev.message ? ': ' + ev.message : ''));
+    };
+    w.onmessageerror = function () { died(entry, 'the Web Worker sent a message that could not be read'); };
+    return entry;
+  }
+
+  function onMessage(entry, m) {
+    H.stats.messages++;
+    if (entry.dead || !m) return;
+    var j = entry.job;
+    if (m.type === 'started') {
+      if (j) push({ kind: STARTED, pool: j.pool, job: j.job, slot: j.slot });
+    } else if (m.type === 'done') {
+      entry.job = null;
+      if (j) push({ kind: DONE, pool: j.pool, job: j.job, slot: j.slot, ok: !!m.ok, bytes: m.value, vs: m.vs });
+      if (j && H.slots[j.pool] && H.slots[j.pool][j.slot] === entry) return;  // stays in its slot
+      keepSpare(entry);
+    } else if (m.type === 'died') {
+      died(entry, 'the Web Worker running this job died: ' + m.message);
+    }
+  }
+
+  function keepSpare(entry) {
+    if (H.spare.length < H.maxSpare) H.spare.push(entry);
+    else { entry.dead = true; entry.worker.terminate(); }
+  }
+
+  // A worker that died: its job fails with `message`, its slot gets a new worker on the next job.
+  function died(entry, message) {
+    if (entry.dead) return;
+    entry.dead = true;
+    H.stats.died++;
+    try { entry.worker.terminate(); } catch (e) {}
+    var j = entry.job;
+    entry.job = null;
+    var i = H.spare.indexOf(entry);
+    if (i >= 0) H.spare.splice(i, 1);
+    if (j) {
+      if (H.slots[j.pool] && H.slots[j.pool][j.slot] === entry) H.slots[j.pool][j.slot] = null;
+      push({ kind: DIED, pool: j.pool, job: j.job, slot: j.slot, ok: false, bytes: new TextEncoder().encode(message) });
+    } else {
+      for (var p in H.slots) {
+        var s = H.slots[p];
+        for (var k = 0; k < s.length; k++) if (s[k] === entry) s[k] = null;
+      }
+    }
+  }
+
+  H.postJob = function (pool, slot, job, invoke, fn, args, clock, scale) {
+    var slots = H.slots[pool] || (H.slots[pool] = []);
+    var entry = slots[slot];
+    if (!entry) {
+      entry = H.spare.pop() || spawn();
+      slots[slot] = entry;
+    }
+    entry.job = { pool: pool, slot: slot, job: job };
+    H.stats.jobs++;
+    entry.worker.postMessage({ type: 'job', invoke: invoke, fn: fn, args: args, clock: clock, scale: scale, worker: slot },
+                             [args.buffer]);
+  };
+
+  // A pool shut down: idle workers become spares; busy ones follow when their job returns.
+  H.closePool = function (pool) {
+    var slots = H.slots[pool];
+    delete H.slots[pool];
+    if (!slots) return;
+    for (var k = 0; k < slots.length; k++) {
+      var e = slots[k];
+      if (e && !e.dead && !e.job) keepSpare(e);
+    }
+  };
+
+  // Tests: kills a worker that is running a job, as if the browser had terminated it.
+  H.killBusyWorker = function () {
+    for (var p in H.slots) {
+      var s = H.slots[p];
+      for (var k = 0; k < s.length; k++) {
+        if (s[k] && s[k].job) {
+          died(s[k], 'the Web Worker was terminated');
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+
+  // Terminates every worker (the engine is disposed of).
+  H.terminateAll = function () {
+    for (var p in H.slots) H.closePool(p);
+    H.spare.forEach(function (e) { e.dead = true; e.worker.terminate(); });
+    H.spare = [];
+  };
+
+  return H;
+})();
+Module['aioHost'] = AioHost;

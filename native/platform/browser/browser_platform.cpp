@@ -1,0 +1,92 @@
+// The browser side of the seam: performance.now() for the clock, an Asyncify suspension on a Promise for
+// the idle wait, Web Workers for executors (worker_pool.cpp). The JavaScript half is aio_host.js.
+//
+// Idle wait: the loop's C++ stack is unwound by Asyncify and the page's event loop runs until the
+// Promise resolves: at the next deadline (setTimeout, only for waits of 4 ms and more, since nested
+// timeouts are clamped to 4 ms; shorter ones spin on MessageChannel posts), or earlier when a worker
+// reports or wake() is called (a stop request). Busy loop: yield_to_host() every 10 ms of real time
+// gives the page a turn through a MessageChannel post, so input and rendering never wait long.
+#include <emscripten.h>
+
+#include "aio/platform.hpp"
+#include "browser.hpp"
+
+// performance.now(): milliseconds, sub-millisecond resolution, monotonic.
+EM_JS(double, aio_js_now_ms, (), { return performance.now(); });
+// Suspends until `ms` have passed (ms < 0: until woken) or a wake-up comes first.
+EM_ASYNC_JS(void, aio_js_idle, (double ms), { await AioHost.idle(ms); });
+// Gives the page one turn (a MessageChannel post) and comes back.
+EM_ASYNC_JS(void, aio_js_yield, (), { await AioHost.yieldNow(); });
+// Makes the current idle wait return (posted, so it is safe from inside compiled code).
+EM_JS(void, aio_js_wake, (), { AioHost.wake(); });
+// A worker has no other way to block without SharedArrayBuffer (Atomics.wait needs one, and that needs
+// COOP/COEP headers): it spins on the clock. That blocks that worker only, which is what a blocking
+// call in an executor job means. On the main thread (Node tests, or misuse) it blocks the page.
+EM_JS(void, aio_js_busy_wait, (double ms), {
+  var end = performance.now() + ms;
+  while (performance.now() < end) {
+  }
+});
+
+namespace aio {
+
+namespace {
+
+class BrowserPlatform final : public Platform {
+ public:
+  explicit BrowserPlatform(double scale) : scale_(scale > 0 ? scale : 1.0), start_ms_(aio_js_now_ms()) {}
+  ClockKind clock() const override { return ClockKind::real; }
+  double time_scale() const override { return scale_; }
+
+  std::int64_t now() override { return static_cast<std::int64_t>((aio_js_now_ms() - start_ms_) * 1e6 / scale_); }
+
+  void idle_wait(std::optional<std::int64_t> deadline, bool) override {
+    if (!woken_ && !browser::run_inline_job()) {
+      double ms = -1;
+      if (deadline) {
+        ms = start_ms_ + static_cast<double>(*deadline) * scale_ * 1e-6 - aio_js_now_ms();
+        if (ms < 0) ms = 0;
+      }
+      waiting_ = true;
+      aio_js_idle(ms);
+      waiting_ = false;
+    }
+    // The loop drains its inbox right after this returns: a wake-up that came meanwhile is served.
+    browser::deliver_events();
+    woken_ = false;
+  }
+
+  void wake() override {
+    woken_ = true;
+    if (waiting_) aio_js_wake();
+  }
+
+  std::unique_ptr<WorkerPool> make_pool(int max_workers) override { return browser::make_worker_pool(max_workers); }
+
+  // 10 ms of real time, in loop nanoseconds.
+  std::int64_t yield_every_ns() const override { return static_cast<std::int64_t>(10e6 / scale_); }
+
+  void yield_to_host() override {
+    aio_js_yield();
+    browser::deliver_events();
+  }
+
+ private:
+  double scale_;
+  double start_ms_;
+  bool woken_ = false;
+  bool waiting_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Platform> make_platform(ClockKind clock, double time_scale) {
+  if (clock == ClockKind::virtual_time) return make_virtual_platform(std::make_unique<BrowserPlatform>(1.0));
+  return std::make_unique<BrowserPlatform>(time_scale);
+}
+
+void host_blocking_sleep(double real_seconds) {
+  if (real_seconds > 0) aio_js_busy_wait(real_seconds * 1e3);
+}
+
+}  // namespace aio
