@@ -1,0 +1,182 @@
+// aio::as_completed against asyncio.as_completed (CPython 3.11 is the oracle: expected lines are what the
+// equivalent Python program prints on a virtual clock, "<loop.time()> <text>").
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "support.hpp"
+
+namespace {
+
+using Lines = std::vector<std::string>;
+
+std::string fmt_time(double t) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", t);
+  return buf;
+}
+
+Lines lines(const std::vector<test::Printed>& printed) {
+  Lines out;
+  for (auto& p : printed) out.push_back(fmt_time(p.t) + " " + p.text);
+  return out;
+}
+
+aio::Coro<std::string> job(std::string name, double delay, bool fail = false) {
+  co_await aio::sleep(delay);
+  if (fail) throw std::runtime_error(name);
+  aio::print("done", name);
+  co_return name;
+}
+
+}  // namespace
+
+TEST_CASE("as_completed: yields results in completion order", "[as_completed]") {
+  auto got = test::run_virtual([]() -> aio::Coro<std::vector<std::string>> {
+    std::vector<aio::Coro<std::string>> v;
+    v.push_back(job("a", 3));
+    v.push_back(job("b", 1));
+    v.push_back(job("c", 2));
+    v.push_back(job("d", 0.5));
+    std::vector<std::string> got;
+    auto ac = aio::as_completed(std::move(v));
+    CHECK(ac.size() == 4);
+    for (auto next : ac) got.push_back(co_await next);
+    co_return got;
+  }());
+  CHECK(got == std::vector<std::string>{"d", "b", "c", "a"});
+}
+
+// Python ac.py (first loop): b fails at 1, c at 2, a at 3.
+TEST_CASE("as_completed: an exception is raised by the await that yields it", "[as_completed]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    std::vector<aio::Coro<std::string>> v;
+    v.push_back(job("a", 3));
+    v.push_back(job("b", 1, true));
+    v.push_back(job("c", 2));
+    int k = 0;
+    for (auto next : aio::as_completed(std::move(v))) {
+      ++k;
+      try {
+        aio::print("got", co_await next);
+      } catch (const std::runtime_error& e) {
+        aio::print("err", e.what());
+        CHECK(k == 1);
+      }
+    }
+    CHECK(k == 3);
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"1 err b", "2 done c", "2 got c", "3 done a", "3 got a"});
+}
+
+// Python ac.py (second loop): x at 1, y at 0.5, a task 'late' at 5; timeout 2 started at time 3.
+TEST_CASE("as_completed: the timeout is one deadline, then every remaining await raises TimeoutError",
+          "[as_completed]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    co_await aio::sleep(3);
+    std::vector<aio::Coro<std::string>> v;
+    v.push_back(job("x", 1));
+    v.push_back(job("late", 5));
+    v.push_back(job("y", 0.5));
+    v.push_back(job("later", 6));
+    int timeouts = 0;
+    for (auto next : aio::as_completed(std::move(v), 2.0)) {
+      try {
+        aio::print("got", co_await next);
+      } catch (const aio::TimeoutError&) {
+        aio::print("timeout");
+        ++timeouts;
+      }
+    }
+    CHECK(timeouts == 2);
+    co_await aio::sleep(10);
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"3.5 done y", "3.5 got y", "4 done x", "4 got x", "5 timeout", "5 timeout",
+                                "8 done late", "9 done later"});
+}
+
+TEST_CASE("as_completed: the timeout does not cancel the remaining tasks", "[as_completed]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    auto late = aio::create_task(job("late", 5));
+    std::vector<aio::Task<std::string>> v{aio::create_task(job("x", 1)), late};
+    std::vector<std::string> got;
+    for (auto next : aio::as_completed(v, 2.0)) {
+      try {
+        got.push_back(co_await next);
+      } catch (const aio::TimeoutError&) {
+        got.push_back("timeout@" + fmt_time(test::now()));
+      }
+    }
+    CHECK(got == std::vector<std::string>{"x", "timeout@2"});
+    aio::print("late done?", late.done(), late.cancelled());
+    auto late_result = co_await late;
+    CHECK(late_result == "late");
+    CHECK(test::now() == 5);
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"1 done x", "2 late done? False False", "5 done late"});
+}
+
+TEST_CASE("as_completed: accepts tasks, which it does not consume", "[as_completed]") {
+  test::run_virtual([]() -> aio::Coro<> {
+    std::vector<aio::Task<std::string>> v{aio::create_task(job("a", 2)), aio::create_task(job("b", 1)),
+                                          aio::create_task(job("c", 1.5, true))};
+    std::vector<std::string> got;
+    for (auto next : aio::as_completed(v)) {
+      try {
+        got.push_back(co_await next + "@" + fmt_time(test::now()));
+      } catch (const std::runtime_error& e) {
+        got.push_back(std::string("err ") + e.what() + "@" + fmt_time(test::now()));
+      }
+    }
+    CHECK(got == std::vector<std::string>{"b@1", "err c@1.5", "a@2"});
+    CHECK(v[0].valid());
+    CHECK(v[0].result() == "a");
+    CHECK(v[1].result() == "b");
+  }());
+}
+
+TEST_CASE("as_completed: accepts coroutines, started at once in input order", "[as_completed]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    std::vector<aio::Coro<std::string>> v;
+    for (auto n : {"p", "q", "r"}) v.push_back([](std::string n) -> aio::Coro<std::string> {
+      aio::print("start", n);
+      co_await aio::sleep(1);
+      co_return n;
+    }(n));
+    auto ac = aio::as_completed(std::move(v));
+    co_await aio::sleep(0.5);  // the tasks run without being awaited
+    std::vector<std::string> got;
+    for (auto next : ac) got.push_back(co_await next);
+    CHECK(got == std::vector<std::string>{"p", "q", "r"});
+    CHECK(test::now() == 1);
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"0 start p", "0 start q", "0 start r"});
+}
+
+TEST_CASE("as_completed: exact virtual times of each result", "[as_completed]") {
+  auto times = test::run_virtual([]() -> aio::Coro<std::vector<double>> {
+    co_await aio::sleep(0.25);
+    std::vector<aio::Coro<std::string>> v;
+    v.push_back(job("a", 1.5));
+    v.push_back(job("b", 0.5));
+    v.push_back(job("c", 0.5));
+    v.push_back(job("d", 2.25));
+    std::vector<double> times;
+    for (auto next : aio::as_completed(std::move(v), 2.0)) {
+      try {
+        co_await next;
+      } catch (const aio::TimeoutError&) {
+      }
+      times.push_back(test::now());
+    }
+    co_return times;
+  }());
+  CHECK(times == std::vector<double>{0.75, 0.75, 1.75, 2.25});
+}
