@@ -180,3 +180,40 @@ TEST_CASE("as_completed: exact virtual times of each result", "[as_completed]") 
   }());
   CHECK(times == std::vector<double>{0.75, 0.75, 1.75, 2.25});
 }
+
+// Python edge.py: the task iterating as_completed is cancelled at 0.5; the tasks it made keep running.
+TEST_CASE("as_completed: cancelling the awaiting task leaves the tasks running", "[as_completed]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    std::vector<aio::Task<std::string>> ts{aio::create_task(job("m", 1)), aio::create_task(job("n", 3))};
+    auto it = aio::create_task([](std::vector<aio::Task<std::string>> ts) -> aio::Coro<> {
+      for (auto next : aio::as_completed(ts)) co_await next;
+      aio::print("iterated all (wrong)");
+    }(ts));
+    co_await aio::sleep(0.5);
+    it.cancel();
+    try {
+      co_await it;
+    } catch (const aio::CancelledError&) {
+      aio::print("it cancelled");
+    }
+    co_await aio::sleep(5);
+    CHECK_FALSE(ts[0].cancelled());
+    CHECK_FALSE(ts[1].cancelled());
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"0.5 it cancelled", "1 done m", "3 done n"});
+}
+
+TEST_CASE("as_completed: a timeout that does not expire changes nothing", "[as_completed]") {
+  auto got = test::run_virtual([]() -> aio::Coro<std::vector<std::string>> {
+    std::vector<aio::Coro<std::string>> v;
+    v.push_back(job("a", 1));
+    v.push_back(job("b", 0.5));
+    std::vector<std::string> got;
+    for (auto next : aio::as_completed(std::move(v), 10.0)) got.push_back(co_await next);
+    co_await aio::sleep(20);  // past the deadline: nothing fires
+    got.push_back(fmt_time(test::now()));
+    co_return got;
+  }());
+  CHECK(got == std::vector<std::string>{"b", "a", "21"});
+}

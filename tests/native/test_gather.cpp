@@ -329,3 +329,47 @@ TEST_CASE("gather: the awaiter resumes at the same loop turn as in CPython (time
   CHECK(lines(printed) == Lines{"1 tick 0", "1 child a", "1 child b", "1 tick 1", "1 tick 2", "1 gathered a b",
                                 "1 tick 3", "1 tick 4"});
 }
+
+// Python edge.py: a child cancelled by someone else: the awaiter gets CancelledError, but the awaiting
+// task itself was not cancelled and carries on; the sibling is not cancelled.
+TEST_CASE("gather: a child cancelled from outside raises CancelledError in the awaiter, which goes on",
+          "[gather]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    auto t = aio::create_task(number(5, 5));
+    auto sibling = aio::create_task(quiet("s", 2));
+    auto k = aio::create_task([](aio::Task<int> t) -> aio::Coro<> {
+      co_await aio::sleep(1);
+      t.cancel();
+    }(t));
+    try {
+      co_await aio::gather(t, sibling);
+    } catch (const aio::CancelledError&) {
+      aio::print("gather got CancelledError", aio::current_task().cancelling());
+    }
+    co_await aio::sleep(2);
+    aio::print("after", sibling.done(), sibling.cancelled());
+    co_await k;
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"1 gather got CancelledError 0", "2 child s", "3 after True False"});
+}
+
+// Python edge.py: gather(slow(5), slow(1), return_exceptions=True).cancel() at 2: CancelledError anyway.
+TEST_CASE("gather: cancelling a return_exceptions Gathering still raises CancelledError", "[gather]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    auto g = aio::gather(aio::return_exceptions, number(5, 5), number(1, 1));
+    auto kg = aio::create_task([](decltype(g) g) -> aio::Coro<> {
+      co_await aio::sleep(2);
+      aio::print("cancel", g.cancel());
+    }(g));
+    try {
+      auto r = co_await g;
+      aio::print("got", std::get<0>(r).ok(), std::get<1>(r).ok());
+    } catch (const aio::CancelledError&) {
+      aio::print("re gather CancelledError");
+    }
+    co_await kg;
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"2 cancel True", "2 re gather CancelledError"});
+}

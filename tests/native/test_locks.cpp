@@ -300,3 +300,45 @@ TEST_CASE("BoundedSemaphore: over-release throws std::invalid_argument", "[locks
     CHECK(bs.value() == 2);
   }());
 }
+
+// Python edge.py: A waits; release() wakes A; B arrives before A has run: A still gets the lock first.
+TEST_CASE("Lock: a newcomer does not barge in front of a woken waiter", "[locks]") {
+  auto order = test::run_virtual([]() -> aio::Coro<std::string> {
+    aio::Lock lock;
+    std::string order;
+    auto grab = [](aio::Lock* lock, std::string* order, char n) -> aio::Coro<> {
+      auto held = co_await lock->hold();
+      *order += n;
+    };
+    co_await lock.acquire();
+    auto a = aio::create_task(grab(&lock, &order, 'A'));
+    co_await aio::sleep(0);
+    lock.release();
+    auto b = aio::create_task(grab(&lock, &order, 'B'));
+    co_await a;
+    co_await b;
+    co_return order;
+  }());
+  CHECK(order == "AB");
+}
+
+TEST_CASE("Semaphore: a newcomer does not barge in front of a woken waiter", "[locks]") {
+  auto order = test::run_virtual([]() -> aio::Coro<std::string> {
+    aio::Semaphore sem(1);
+    std::string order;
+    auto grab = [](aio::Semaphore* sem, std::string* order, char n) -> aio::Coro<> {
+      auto held = co_await sem->hold();
+      *order += n;
+      co_await aio::sleep(0);
+    };
+    co_await sem.acquire();
+    auto a = aio::create_task(grab(&sem, &order, 'A'));
+    co_await aio::sleep(0);
+    sem.release();
+    auto b = aio::create_task(grab(&sem, &order, 'B'));
+    co_await a;
+    co_await b;
+    co_return order;
+  }());
+  CHECK(order == "AB");
+}

@@ -304,3 +304,86 @@ TEST_CASE("timeout_at: expires at the absolute deadline; a past deadline expires
   CHECK(lines(printed) == Lines{"11.5 timeout_at", "11.5 body runs", "11.5 timeout_at past", "12.5 inner done",
                                 "12.5 in time 42"});
 }
+
+// Python edge.py: wait_for(slow(1), 1) and `async with timeout(1): await slow(1)` both time out: the
+// timeout's timer was set first, so it fires before the inner sleep's wake-up is handled.
+TEST_CASE("wait_for and timeout: a body finishing exactly at the deadline still times out", "[timeouts]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    try {
+      int v = co_await aio::wait_for([]() -> aio::Coro<int> {
+        co_await aio::sleep(1);
+        co_return 42;
+      }(), 1.0);
+      aio::print("equal wait_for", v);
+    } catch (const aio::TimeoutError&) {
+      aio::print("equal wait_for TE");
+    }
+    try {
+      int v = co_await aio::timeout(1.0, []() -> aio::Coro<int> {
+        co_await aio::sleep(1);
+        co_return 42;
+      }());
+      aio::print("equal timeout", v);
+    } catch (const aio::TimeoutError&) {
+      aio::print("equal timeout TE");
+    }
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"1 equal wait_for TE", "2 equal timeout TE"});
+}
+
+// Python edge.py: an inner that swallows the cancellation and returns a value: wait_for returns it.
+TEST_CASE("wait_for: an inner that suppresses the cancellation on timeout returns its value", "[timeouts]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    std::string v = co_await aio::wait_for([]() -> aio::Coro<std::string> {
+      try {
+        co_await aio::sleep(5);
+      } catch (const aio::CancelledError&) {
+      }
+      co_await aio::sleep(0.5);
+      co_return "suppressed";
+    }(), 1.0);
+    aio::print("wf suppress", v);
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"1.5 wf suppress suppressed"});
+}
+
+// Python edge.py: an inner whose cleanup raises: that exception, not TimeoutError, comes out.
+TEST_CASE("wait_for: an exception raised by the inner's cleanup propagates instead of TimeoutError", "[timeouts]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    try {
+      co_await aio::wait_for([]() -> aio::Coro<> {
+        try {
+          co_await aio::sleep(5);
+        } catch (const aio::CancelledError&) {
+          throw std::out_of_range("cleanup");
+        }
+      }(), 1.0);
+    } catch (const std::out_of_range& e) {
+      aio::print("wf cleanup error", e.what());
+    } catch (const aio::TimeoutError&) {
+      aio::print("wf TE");
+    }
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"1 wf cleanup error cleanup"});
+}
+
+// Python edge.py: a body that catches the scope's cancellation and returns: no TimeoutError, the value
+// comes out and the task's cancel count is back to 0.
+TEST_CASE("timeout: a body that suppresses the cancellation returns its value", "[timeouts]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    int v = co_await aio::timeout(1.0, []() -> aio::Coro<int> {
+      try {
+        co_await aio::sleep(5);
+      } catch (const aio::CancelledError&) {
+        aio::print("body caught");
+      }
+      co_return 7;
+    }());
+    aio::print("timeout suppressed", v, aio::current_task().cancelling());
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"1 body caught", "1 timeout suppressed 7 0"});
+}
