@@ -26,8 +26,10 @@
 
 #include "patterns/registry.hpp"
 
-EM_JS(void, aio_js_reply, (int ok, const char* data, int len, double num), {
-  Module['aioReply'] = { ok: !!ok, bytes: HEAPU8.slice(data, data + len), num: num };
+// Replies land in Module.aioReply[channel]: 0 for the quick calls, 1 for the run, 2 for a worker's job,
+// so a call made while a run is suspended cannot overwrite the run's answer.
+EM_JS(void, aio_js_reply, (int channel, int ok, const char* data, int len, double num), {
+  (Module['aioReply'] = Module['aioReply'] || [])[channel] = { ok: !!ok, bytes: HEAPU8.slice(data, data + len), num: num };
 });
 EM_JS(void, aio_js_line, (const char* text, int len, double t), {
   var f = Module['aioOnLine'];
@@ -43,8 +45,10 @@ namespace {
 aio::EventLoop* g_loop = nullptr;
 bool g_running = false;
 
-void reply(bool ok, const std::string& s, double num = 0) {
-  aio_js_reply(ok ? 1 : 0, s.data(), static_cast<int>(s.size()), num);
+enum Channel { kCall = 0, kRun = 1, kJob = 2 };
+
+void reply(Channel channel, bool ok, const std::string& s, double num = 0) {
+  aio_js_reply(channel, ok ? 1 : 0, s.data(), static_cast<int>(s.size()), num);
 }
 
 std::vector<std::pair<std::string, std::string>> decode_params(const char* data, int len) {
@@ -160,7 +164,7 @@ bool prepare(const char* id, const char* params, int len, int clock, double scal
     if (clock != 1) check_scale(scale);
     return true;
   } catch (const std::exception& e) {
-    reply(false, e.what());
+    reply(kRun, false, e.what());
     return false;
   }
 }
@@ -178,20 +182,20 @@ void keep_loop(aio::EventLoop& loop) { g_loop = &loop; }
 
 extern "C" {
 
-EMSCRIPTEN_KEEPALIVE void aio_patterns_json() { reply(true, patterns::patterns_json()); }
+EMSCRIPTEN_KEEPALIVE void aio_patterns_json() { reply(kCall, true, patterns::patterns_json()); }
 
 EMSCRIPTEN_KEEPALIVE void aio_ideal(const char* id, const char* params, int len) {
   try {
     const patterns::Pattern& p = patterns::pattern_or_throw(id ? id : "");
-    reply(true, {}, p.ideal(patterns::parse_params(p, decode_params(params, len))));
+    reply(kCall, true, {}, p.ideal(patterns::parse_params(p, decode_params(params, len))));
   } catch (const std::exception& e) {
-    reply(false, e.what());
+    reply(kCall, false, e.what());
   }
 }
 
 EMSCRIPTEN_KEEPALIVE void aio_run(const char* id, const char* params, int len, int clock, double scale, int selftest) {
   if (g_running) {
-    reply(false, "a run is already in progress: stop it or wait for its result");
+    reply(kRun, false, "a run is already in progress: stop it or wait for its result");
     return;
   }
   Prepared prep;
@@ -209,7 +213,7 @@ EMSCRIPTEN_KEEPALIVE void aio_run(const char* id, const char* params, int len, i
   patterns::RunResult r = patterns::run_pattern(*prep.pattern, prep.params, config);
   g_loop = nullptr;
   g_running = false;
-  reply(true, r.to_json());
+  reply(kRun, true, r.to_json());
 }
 
 EMSCRIPTEN_KEEPALIVE void aio_stop() {
@@ -225,7 +229,7 @@ EMSCRIPTEN_KEEPALIVE void aio_worker_run_job(int invoke, int fn, const char* arg
   job.clock = clock == 1 ? aio::ClockKind::virtual_time : aio::ClockKind::real;
   job.time_scale = scale;
   aio::JobOutcome o = aio::run_job(job, worker);
-  reply(o.ok, o.value, o.virtual_seconds);
+  reply(kJob, o.ok, o.value, o.virtual_seconds);
 }
 
 }  // extern "C"

@@ -53,6 +53,7 @@ bool FutureBase::remove_waiter(Waiter& w) noexcept {
 
 void FutureBase::finish(State s) noexcept {
   state_ = s;
+  if (Parent* p = std::exchange(parent_, nullptr)) p->child_done(*this);
   // Each waiter may unregister others or free itself: take the list first.
   Waiter* w = std::exchange(head_, nullptr);
   while (w) {

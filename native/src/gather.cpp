@@ -2,47 +2,51 @@
 
 namespace aio::detail {
 
-GatherBase::GatherBase(bool return_exceptions, std::size_t n) : return_exceptions_(return_exceptions) {
-  links_.resize(n);
-  run = &deliver;
-}
+GatherBase::GatherBase(bool return_exceptions) : return_exceptions_(return_exceptions) { run = &deliver; }
 
-GatherBase::~GatherBase() {
-  for (std::size_t i = 0; i < children_.size(); ++i) {
-    if (!children_[i]->done()) children_[i]->remove_waiter(links_[i]);
-    children_[i]->release();
-  }
-}
+GatherBase::~GatherBase() = default;
 
 void GatherBase::watch() {
-  if (children_.empty()) {
+  const std::size_t n = count();
+  if (n == 0) {
     // gather() of nothing: finished at once, with an empty result.
     collect();
     finish(State::done);
     return;
   }
-  for (std::size_t i = 0; i < children_.size(); ++i) {
-    links_[i].owner = this;
-    links_[i].notify = &on_child_done;
-    children_[i]->add_waiter(links_[i]);
+  for (std::size_t i = 0; i < n; ++i) {
+    TaskBase& c = child(i);
+    add_ref();  // released when this child is done
+    if (c.set_parent(*this)) continue;
+    // The child already has waiters (or is done): a node in its list keeps CPython's callback order.
+    auto link = std::make_unique<Link>();
+    link->owner = this;
+    link->notify = [](Waiter* w, FutureBase& f) { static_cast<Link*>(w)->owner->child_done(f); };
+    Link& l = *link;
+    links_.push_back(std::move(link));
+    c.add_waiter(l);
   }
 }
 
 // CPython's _done_callback, decided when the child finishes and delivered a loop turn later.
-void GatherBase::on_child_done(Waiter* w, FutureBase& child) {
-  GatherBase* self = static_cast<Link*>(w)->owner;
-  ++self->finished_;
-  if (self->decided_ || self->done()) return;
-  if (!self->return_exceptions_ && child.state() != State::done) {
-    self->first_error_ = child.stored_error();
-  } else if (self->finished_ < self->children_.size()) {
-    return;
-  } else if (child.cancelled()) {
-    self->last_cancel_ = child.stored_error();
+void GatherBase::child_done(FutureBase& child) {
+  ++finished_;
+  if (!decided_ && !done()) {
+    bool decide = true;
+    if (!return_exceptions_ && child.state() != State::done) {
+      first_error_ = child.stored_error();
+    } else if (finished_ < count()) {
+      decide = false;
+    } else if (child.cancelled()) {
+      last_cancel_ = child.stored_error();
+    }
+    if (decide) {
+      decided_ = true;
+      add_ref();  // while queued
+      EventLoop::current().push(*this);
+    }
   }
-  self->decided_ = true;
-  self->add_ref();  // while queued
-  self->children_.front()->loop().push(*self);
+  release();  // this child's reference
 }
 
 void GatherBase::deliver(Runnable* r) {
@@ -64,8 +68,8 @@ void GatherBase::deliver(Runnable* r) {
 bool GatherBase::cancel(std::string_view msg) {
   if (done()) return false;
   bool any = false;
-  for (auto* c : children_)
-    if (c->cancel(msg)) any = true;
+  for (std::size_t i = 0, n = count(); i < n; ++i)
+    if (child(i).cancel(msg)) any = true;
   if (any) cancel_requested_ = true;
   return any;
 }

@@ -70,7 +70,7 @@ EventLoop::EventLoop(Platform& platform, Trace* trace)
 
 EventLoop::~EventLoop() {
   // Whatever is left (only after an error stopped the loop): drop the timers' references.
-  for (auto& e : heap_) e.target->timer_release();
+  for (auto& e : timers_.entries()) e.target->timer_release();
   t_current = previous_;
 }
 
@@ -82,8 +82,7 @@ EventLoop* EventLoop::current_or_null() noexcept { return t_current; }
 
 std::uint64_t EventLoop::add_timer(std::int64_t when_ns, detail::TimerTarget& target) {
   std::uint64_t seq = ++timer_seq_;
-  heap_.push_back(Entry{when_ns, seq, &target});
-  std::push_heap(heap_.begin(), heap_.end(), &later);
+  timers_.push(Entry{when_ns, seq, &target});
   return seq;
 }
 
@@ -131,34 +130,33 @@ std::size_t EventLoop::ready_count() const noexcept {
 
 // CPython sweeps its heap when more than half of at least 100 entries are cancelled; so does this.
 void EventLoop::sweep_stale_timers() {
+  auto& entries = timers_.entries();
   std::size_t kept = 0;
-  for (auto& e : heap_) {
-    if (e.target->timer_live(e.seq)) heap_[kept++] = e;
+  for (auto& e : entries) {
+    if (e.target->timer_live(e.seq)) entries[kept++] = e;
     else e.target->timer_release();
   }
-  heap_.resize(kept);
-  std::make_heap(heap_.begin(), heap_.end(), &later);
+  entries.resize(kept);
+  timers_.heapify();
   stale_timers_ = 0;
 }
 
 void EventLoop::run_once() {
   drain_inbox();
-  if (stale_timers_ > 100 && stale_timers_ * 2 > heap_.size()) sweep_stale_timers();
+  if (stale_timers_ > 100 && stale_timers_ * 2 > timers_.size()) sweep_stale_timers();
   // Stale entries at the top would only make the loop wait for nothing.
-  while (!heap_.empty() && !heap_.front().target->timer_live(heap_.front().seq)) {
-    std::pop_heap(heap_.begin(), heap_.end(), &later);
-    heap_.back().target->timer_release();
-    heap_.pop_back();
+  while (!timers_.empty() && !timers_.top().target->timer_live(timers_.top().seq)) {
+    timers_.pop().target->timer_release();
     if (stale_timers_) --stale_timers_;
   }
 
   if (!head_) {
-    if (heap_.empty() && external_ == 0)
+    if (timers_.empty() && external_ == 0)
       throw std::runtime_error(
           "aio: the event loop stalled: no task is ready, no timer is set and nothing can wake it "
           "(a task awaits something that never happens)");
     std::optional<std::int64_t> deadline;
-    if (!heap_.empty()) deadline = heap_.front().when;
+    if (!timers_.empty()) deadline = timers_.top().when;
     if (!deadline || *deadline > platform_.now()) platform_.idle_wait(deadline, external_ > 0);
     drain_inbox();
   } else if (auto every = platform_.yield_every_ns()) {
@@ -173,11 +171,7 @@ void EventLoop::run_once() {
   // The timers due now, taken before the ready callbacks run, fired after them (see loop.hpp).
   std::int64_t now = platform_.now();
   due_.clear();
-  while (!heap_.empty() && heap_.front().when <= now) {
-    std::pop_heap(heap_.begin(), heap_.end(), &later);
-    due_.push_back(heap_.back());
-    heap_.pop_back();
-  }
+  while (!timers_.empty() && timers_.top().when <= now) due_.push_back(timers_.pop());
 
   if (detail::Runnable* last = tail_) {
     for (;;) {

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "detail/coroutine.hpp"
+#include "detail/frame_allocator.hpp"
 #include "detail/task_base.hpp"
 
 namespace aio {
@@ -40,6 +41,9 @@ template <class T>
 class Promise final : public TaskBase, public ReturnValue<T> {
  public:
   using Handle = coro_ns::coroutine_handle<Promise>;
+
+  static void* operator new(std::size_t size) { return allocate_frame(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { free_frame(p, size); }
 
   Coro<T> get_return_object() noexcept;
   coro_ns::suspend_always initial_suspend() noexcept { return {}; }

@@ -52,6 +52,16 @@ struct Suspension {
 
 enum class State : std::uint8_t { pending, done, failed, cancelled };
 
+// An aggregate that waits on many futures (gather): told first when each one finishes. A future keeps
+// one such parent inline, so gathering a million tasks needs no node per task.
+class Parent {
+ public:
+  virtual void child_done(FutureBase& child) = 0;
+
+ protected:
+  ~Parent() = default;
+};
+
 class FutureBase : public TimerTarget {
  public:
   FutureBase(const FutureBase&) = delete;
@@ -78,6 +88,13 @@ class FutureBase : public TimerTarget {
   void add_waiter(Waiter& w) noexcept;
   // Unregisters `w` if it is still registered; returns whether it was.
   bool remove_waiter(Waiter& w) noexcept;
+  // Makes `p` the inline parent, told before any waiter; false (nothing done) if the future is done,
+  // already has a parent, or already has waiters (the parent would then be told out of order).
+  bool set_parent(Parent& p) noexcept {
+    if (done() || parent_ || head_) return false;
+    parent_ = &p;
+    return true;
+  }
 
   // asyncio's Future.cancel / Task.cancel. Returns false when already done.
   virtual bool cancel(std::string_view msg = {});
@@ -107,6 +124,7 @@ class FutureBase : public TimerTarget {
   bool finished_ : 1 = false;        // tasks: the coroutine has returned (the frame may go)
   bool is_task_ : 1 = false;         // a scheduled task, not a coroutine awaited directly
   bool has_extras_ : 1 = false;      // tasks: a name or cancel message is kept by the loop
+  Parent* parent_ = nullptr;       // told first, see set_parent
   Waiter* head_ = nullptr;         // waiters in registration order (rarely more than one)
   std::exception_ptr error_;       // failed: the exception; cancelled: the CancelledError to raise
 };

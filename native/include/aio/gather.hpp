@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -46,27 +47,28 @@ auto ensure_task(A&& a) {
 }
 
 // The untyped part of a gather: counts children, decides when it is done, delivers a loop turn later.
-class GatherBase : public FutureBase, public Runnable {
+// Each unfinished child holds a reference to it, so it outlives them and never has to unregister.
+class GatherBase : public FutureBase, public Runnable, private Parent {
  public:
   bool cancel(std::string_view msg = {}) override;
 
  protected:
-  GatherBase(bool return_exceptions, std::size_t n);
+  explicit GatherBase(bool return_exceptions);
   ~GatherBase() override;
-  // Registers on every child; call once the children are in place.
-  void watch();
-  // Fills the value from the finished children (typed, in the derived class).
+  virtual std::size_t count() const noexcept = 0;
+  virtual TaskBase& child(std::size_t i) const noexcept = 0;
+  // Fills the value from the finished children.
   virtual void collect() = 0;
-
-  std::vector<TaskBase*> children_;  // each holds a reference
+  // Registers on every child; the derived constructor calls it once the children are in place.
+  void watch();
 
  private:
   struct Link : Waiter {
     GatherBase* owner;
   };
-  static void on_child_done(Waiter* w, FutureBase& child);
+  void child_done(FutureBase& child) override;
   static void deliver(Runnable* r);
-  std::vector<Link> links_;
+  std::vector<std::unique_ptr<Link>> links_;  // only for children that already had waiters
   std::size_t finished_ = 0;
   bool return_exceptions_;
   bool decided_ = false;
@@ -75,36 +77,71 @@ class GatherBase : public FutureBase, public Runnable {
   std::exception_ptr last_cancel_;
 };
 
-template <class R, class Collect>
-class GatherState final : public GatherBase {
- public:
-  GatherState(bool return_exceptions, std::size_t n, Collect c) : GatherBase(return_exceptions, n), collect_(std::move(c)) {}
-  std::optional<R> value;
-  void start(std::vector<TaskBase*> children) {
-    children_ = std::move(children);
-    watch();
-  }
-
- private:
-  void collect() override { value.emplace(collect_(children_)); }
-  Collect collect_;
-};
-
 template <class T>
-const value_of<T>& task_value(TaskBase* t) {
+const value_of<T>& task_value(TaskBase& t) {
   if constexpr (std::is_void_v<T>) {
     static const None none;
     return none;
   } else {
-    return *static_cast<Promise<T>*>(t)->value;
+    return *static_cast<Promise<T>&>(t).value;
   }
 }
 
 template <class T>
-Outcome<T> task_outcome(TaskBase* t) {
-  if (t->state() == State::done) return Outcome<T>::of_value(task_value<T>(t));
-  return Outcome<T>::of_error(t->stored_error());
+Outcome<T> task_outcome(TaskBase& t) {
+  if (t.state() == State::done) return Outcome<T>::of_value(task_value<T>(t));
+  return Outcome<T>::of_error(t.stored_error());
 }
+
+// gather over a range: the children are the caller's vector of tasks, adopted as it is.
+template <class T, bool Outcomes>
+class GatherRange final : public GatherBase {
+ public:
+  using R = std::conditional_t<Outcomes, std::vector<Outcome<T>>, std::vector<value_of<T>>>;
+  GatherRange(std::vector<Task<T>> tasks) : GatherBase(Outcomes), tasks_(std::move(tasks)) { watch(); }
+  std::optional<R> value;
+
+ private:
+  std::size_t count() const noexcept override { return tasks_.size(); }
+  TaskBase& child(std::size_t i) const noexcept override { return tasks_[i].base(); }
+  void collect() override {
+    R out;
+    out.reserve(tasks_.size());
+    for (auto& t : tasks_) {
+      if constexpr (Outcomes) out.push_back(task_outcome<T>(t.base()));
+      else out.push_back(task_value<T>(t.base()));
+    }
+    value.emplace(std::move(out));
+  }
+  std::vector<Task<T>> tasks_;
+};
+
+// gather of a fixed list of awaitables: a tuple of results.
+template <bool Outcomes, class... T>
+class GatherTuple final : public GatherBase {
+ public:
+  using R = std::conditional_t<Outcomes, std::tuple<Outcome<T>...>, std::tuple<value_of<T>...>>;
+  GatherTuple(std::tuple<Task<T>...> tasks) : GatherBase(Outcomes), tasks_(std::move(tasks)) { watch(); }
+  std::optional<R> value;
+
+ private:
+  std::size_t count() const noexcept override { return sizeof...(T); }
+  TaskBase& child(std::size_t i) const noexcept override {
+    TaskBase* out = nullptr;
+    std::size_t k = 0;
+    std::apply([&](auto&... t) { ((k++ == i ? (out = &t.base(), 0) : 0), ...); }, tasks_);
+    return *out;
+  }
+  void collect() override {
+    std::apply(
+        [&](auto&... t) {
+          if constexpr (Outcomes) value.emplace(task_outcome<T>(t.base())...);
+          else value.emplace(task_value<T>(t.base())...);
+        },
+        tasks_);
+  }
+  std::tuple<Task<T>...> tasks_;
+};
 
 }  // namespace detail
 
@@ -143,55 +180,30 @@ class Gathering {
 
 namespace detail {
 
-template <class R, class Collect>
-Gathering<R> start_gather(bool return_exceptions, std::vector<TaskBase*> children, Collect collect) {
-  auto* s = new GatherState<R, Collect>(return_exceptions, children.size(), std::move(collect));
-  s->start(std::move(children));
-  return Gathering<R>(Ref<GatherState<R, Collect>>::adopt(s));
-}
-
 template <bool Outcomes, class... A>
 auto gather_variadic(A&&... aws) {
-  using R = std::conditional_t<Outcomes, std::tuple<Outcome<awaited_t<A>>...>, std::tuple<value_of<awaited_t<A>>...>>;
-  std::vector<TaskBase*> children;
-  children.reserve(sizeof...(A));
+  using State = GatherTuple<Outcomes, awaited_t<A>...>;
   // Braced: tasks are created in argument order.
   std::tuple<Task<awaited_t<A>>...> tasks{ensure_task(std::forward<A>(aws))...};
-  std::apply([&](auto&... t) { ((t.base().add_ref(), children.push_back(&t.base())), ...); }, tasks);
-  auto collect = [](const std::vector<TaskBase*>& c) {
-    return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      if constexpr (Outcomes) return R{task_outcome<awaited_t<A>>(c[I])...};
-      else return R{task_value<awaited_t<A>>(c[I])...};
-    }(std::index_sequence_for<A...>{});
-  };
-  return start_gather<R>(Outcomes, std::move(children), collect);
+  return Gathering<typename State::R>(Ref<State>::adopt(new State(std::move(tasks))));
 }
 
 template <bool Outcomes, class Range>
 auto gather_range(Range&& range) {
   using A = std::decay_t<decltype(*std::begin(range))>;
   using T = awaited_t<A>;
-  using R = std::conditional_t<Outcomes, std::vector<Outcome<T>>, std::vector<value_of<T>>>;
-  std::vector<TaskBase*> children;
-  if constexpr (requires { std::size(range); }) children.reserve(std::size(range));
-  for (auto& a : range) {
-    // Tasks are shared handles (copied, the caller keeps them); coroutines are consumed.
-    Task<T> t = [&] {
-      if constexpr (std::is_same_v<A, Task<T>>) return a; else return ensure_task(std::move(a));
-    }();
-    children.push_back(&t.base());
-    t.base().add_ref();
-  }
-  auto collect = [](const std::vector<TaskBase*>& c) {
-    R out;
-    out.reserve(c.size());
-    for (auto* t : c) {
-      if constexpr (Outcomes) out.push_back(task_outcome<T>(t));
-      else out.push_back(task_value<T>(t));
+  using State = GatherRange<T, Outcomes>;
+  std::vector<Task<T>> tasks;
+  if constexpr (std::is_same_v<std::decay_t<Range>, std::vector<Task<T>>>) {
+    // Tasks are shared handles: an rvalue vector is adopted as it is, an lvalue one copied.
+    tasks = std::vector<Task<T>>(std::forward<Range>(range));
+  } else {
+    if constexpr (requires { std::size(range); }) tasks.reserve(std::size(range));
+    for (auto& a : range) {
+      if constexpr (std::is_same_v<A, Task<T>>) tasks.push_back(a); else tasks.push_back(ensure_task(std::move(a)));
     }
-    return out;
-  };
-  return start_gather<R>(Outcomes, std::move(children), collect);
+  }
+  return Gathering<typename State::R>(Ref<State>::adopt(new State(std::move(tasks))));
 }
 
 template <class A>

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "detail/timer_queue.hpp"
 #include "platform.hpp"
 
 namespace aio {
@@ -111,7 +112,7 @@ class EventLoop {
   std::uint64_t next_task_id() noexcept { return ++task_counter_; }
   std::size_t task_count() const noexcept { return task_total_; }
   std::size_t ready_count() const noexcept;
-  std::size_t timer_count() const noexcept { return heap_.size(); }
+  std::size_t timer_count() const noexcept { return timers_.size(); }
   // Cancels every unfinished task and runs the loop until they have all finished (asyncio.run's exit).
   void cancel_all_tasks();
 
@@ -125,14 +126,7 @@ class EventLoop {
   void print_line(std::string_view text);
 
  private:
-  struct Entry {
-    std::int64_t when;
-    std::uint64_t seq;
-    detail::TimerTarget* target;
-  };
-  static bool later(const Entry& a, const Entry& b) noexcept {
-    return a.when != b.when ? a.when > b.when : a.seq > b.seq;
-  }
+  using Entry = detail::TimerEntry;
   void sweep_stale_timers();
   void drain_inbox();
 
@@ -141,7 +135,7 @@ class EventLoop {
   EventLoop* previous_;  // the loop this one shadows on this thread (nested aio::run in tests)
   detail::Runnable* head_ = nullptr;
   detail::Runnable* tail_ = nullptr;
-  std::vector<Entry> heap_;
+  detail::TimerQueue timers_;
   std::vector<Entry> due_;
   std::uint64_t timer_seq_ = 0;
   std::size_t stale_timers_ = 0;

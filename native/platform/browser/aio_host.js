@@ -8,7 +8,8 @@
 //  - Workers: Module.aioSpawnWorker() (given by the page, web/src/engine) makes a Web Worker running
 //    this same module; pools are sets of slots, each slot holds one worker running one job at a time.
 //    Workers report by postMessage; the reports wait in `events` until the loop pulls them
-//    (worker_pool.cpp: deliver_events). Idle workers of closed pools are kept for the next pool.
+//    (worker_pool.cpp: deliver_events). Idle workers of closed pools are kept for the next pool; busy
+//    ones are terminated.
 //  - stats: counters the tests read (messages received from workers, workers started and died).
 var AioHost = (function () {
   var STARTED = 1, DONE = 2, DIED = 3;
@@ -147,14 +148,22 @@ var AioHost = (function () {
                              [args.buffer]);
   };
 
-  // A pool shut down: idle workers become spares; busy ones follow when their job returns.
+  // A pool shut down: idle workers become spares. A busy one is terminated: its result would be dropped
+  // anyway (the executor has failed the job), and a blocking job would otherwise spin on for nothing.
   H.closePool = function (pool) {
     var slots = H.slots[pool];
     delete H.slots[pool];
     if (!slots) return;
     for (var k = 0; k < slots.length; k++) {
       var e = slots[k];
-      if (e && !e.dead && !e.job) keepSpare(e);
+      if (!e || e.dead) continue;
+      if (e.job) {
+        e.dead = true;
+        e.job = null;
+        e.worker.terminate();
+      } else {
+        keepSpare(e);
+      }
     }
   };
 

@@ -98,8 +98,8 @@ class BrowserWorkerPool final : public WorkerPool {
     dispatch();
   }
 
-  // The main thread cannot block, so nothing waits here: a job still running keeps its worker busy
-  // until it returns (its result is then dropped and the worker goes back to the spare set).
+  // The main thread cannot block, so nothing waits here: a job still running fails now and its worker is
+  // terminated (a thread cannot be interrupted, a Web Worker can; the result would be dropped anyway).
   void shutdown(double) override {
     if (stopping_) return;
     stopping_ = true;

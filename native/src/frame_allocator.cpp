@@ -1,0 +1,104 @@
+#include "aio/detail/frame_allocator.hpp"
+
+#include <algorithm>
+
+#include <new>
+#include <vector>
+
+#include "aio/detail/slab.hpp"
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define AIO_FRAME_POOL 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+#define AIO_FRAME_POOL 0
+#endif
+#endif
+#ifndef AIO_FRAME_POOL
+#define AIO_FRAME_POOL 1
+#endif
+
+namespace aio::detail {
+
+#if AIO_FRAME_POOL
+
+namespace {
+
+constexpr std::size_t kStep = 16;
+constexpr std::size_t kClasses = 64;  // up to 1 KiB
+// Slabs double from 64 KiB up to the host's large slab: a small program stays small.
+constexpr std::size_t kFirstSlab = 64 * 1024;
+
+struct FreeBlock {
+  FreeBlock* next;
+};
+
+// One per thread. Blocks freed on another thread join that thread's lists: memory stays valid.
+struct Pool {
+  FreeBlock* free[kClasses] = {};
+  char* bump = nullptr;
+  char* end = nullptr;
+  std::vector<std::pair<void*, std::size_t>> slabs;
+  std::size_t next_slab = kFirstSlab;
+  std::size_t live = 0;
+
+  ~Pool() {
+    // Frames still alive after their thread ended (a Task handle kept elsewhere) keep their slabs.
+    if (live == 0)
+      for (auto [p, n] : slabs) free_slab(p, n);
+  }
+
+  void* take(std::size_t cls) {
+    ++live;
+    if (FreeBlock* b = free[cls]) {
+      free[cls] = b->next;
+      return b;
+    }
+    std::size_t bytes = (cls + 1) * kStep;
+    if (static_cast<std::size_t>(end - bump) < bytes) {
+      std::size_t n = next_slab;
+      bump = static_cast<char*>(allocate_slab(n));
+      end = bump + n;
+      slabs.emplace_back(bump, n);
+      next_slab = std::min(n * 2, kSlabBytes);
+    }
+    void* p = bump;
+    bump += bytes;
+    return p;
+  }
+
+  void give(void* p, std::size_t cls) noexcept {
+    --live;
+    auto* b = static_cast<FreeBlock*>(p);
+    b->next = free[cls];
+    free[cls] = b;
+  }
+};
+
+thread_local Pool t_pool;
+
+}  // namespace
+
+void* allocate_frame(std::size_t size) {
+  std::size_t cls = (size + kStep - 1) / kStep - 1;
+  if (cls >= kClasses) return ::operator new(size);
+  return t_pool.take(cls);
+}
+
+void free_frame(void* p, std::size_t size) noexcept {
+  std::size_t cls = (size + kStep - 1) / kStep - 1;
+  if (cls >= kClasses) {
+    ::operator delete(p);
+    return;
+  }
+  t_pool.give(p, cls);
+}
+
+#else
+
+void* allocate_frame(std::size_t size) { return ::operator new(size); }
+void free_frame(void* p, std::size_t) noexcept { ::operator delete(p); }
+
+#endif
+
+}  // namespace aio::detail
