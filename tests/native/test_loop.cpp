@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -311,4 +312,20 @@ TEST_CASE("request_stop from another thread cancels the main task", "[loop][thre
   CHECK_THROWS_AS(aio::run(main(&sleeping, &seen), o), aio::CancelledError);
   th.join();
   CHECK(seen == "from thread");
+}
+
+TEST_CASE("call_later with a huge or infinite delay does not fire early", "[loop]") {
+  // CPython: loop.call_later(1e10, f) does not run f during the next second.
+  std::vector<test::Printed> out;
+  test::run_virtual([]() -> aio::Coro<> {
+    auto& loop = aio::EventLoop::current();
+    auto a = loop.call_later(1e10, [] { aio::print("1e10 fired"); });
+    auto b = loop.call_later(1e300, [] { aio::print("1e300 fired"); });
+    auto c = loop.call_later(std::numeric_limits<double>::infinity(), [] { aio::print("inf fired"); });
+    co_await aio::sleep(1);
+    a.cancel();
+    b.cancel();
+    c.cancel();
+  }(), &out);
+  CHECK(texts(out) == std::vector<std::string>{});
 }

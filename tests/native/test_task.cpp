@@ -420,3 +420,62 @@ TEST_CASE("a default-constructed Task handle is not valid", "[task]") {
   aio::Task<int> t;
   CHECK_FALSE(t.valid());
 }
+
+TEST_CASE("a task woken by its future but cancelled before it runs gets CancelledError", "[task]") {
+  // CPython: the future's result is set, then cancel() comes before the task's step: CancelledError wins.
+  std::vector<test::Printed> out;
+  test::run_virtual([]() -> aio::Coro<> {
+    aio::Future<int> f;
+    auto t = aio::create_task([](aio::Future<int> f) -> aio::Coro<> {
+      try {
+        int v = co_await f;
+        aio::print("got", v);
+      } catch (const aio::CancelledError&) {
+        aio::print("cancelled although the future was set");
+        throw;
+      }
+    }(f));
+    co_await aio::sleep(0);
+    f.set_result(1);
+    CHECK(t.cancel());
+    CHECK_THROWS_AS(co_await t, aio::CancelledError);
+    CHECK_FALSE(f.cancelled());
+    CHECK(f.result() == 1);
+  }(), &out);
+  CHECK(texts(out) == std::vector<std::string>{"cancelled although the future was set"});
+}
+
+TEST_CASE("two cancels before the task runs raise CancelledError once", "[task]") {
+  // CPython: ['caught once', 'slept after'], cancelling() == 2
+  std::vector<test::Printed> out;
+  test::run_virtual([]() -> aio::Coro<> {
+    auto t = aio::create_task([]() -> aio::Coro<int> {
+      try {
+        co_await aio::sleep(10);
+      } catch (const aio::CancelledError&) {
+        aio::print("caught once");
+      }
+      co_await aio::sleep(1);
+      aio::print("slept after");
+      co_return static_cast<int>(aio::current_task().cancelling());
+    }());
+    co_await aio::sleep(0);
+    t.cancel();
+    t.cancel();
+    int cancelling = co_await t;
+    CHECK(cancelling == 2);
+    CHECK(test::now() == 1);
+  }(), &out);
+  CHECK(texts(out) == std::vector<std::string>{"caught once", "slept after"});
+}
+
+TEST_CASE("cancelling() keeps counting past 65535 requests, as CPython's int does", "[task]") {
+  test::run_virtual([]() -> aio::Coro<> {
+    auto t = aio::create_task([]() -> aio::Coro<> { co_await aio::sleep(10); }());
+    co_await aio::sleep(0);
+    for (int i = 0; i < 70000; ++i) t.cancel();
+    CHECK(t.cancelling() == 70000);
+    CHECK(t.uncancel() == 69999);
+    CHECK_THROWS_AS(co_await t, aio::CancelledError);
+  }());
+}

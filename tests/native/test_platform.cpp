@@ -1,0 +1,203 @@
+// The platform seam: the virtual clock, the real clock with a time scale, make_virtual_platform, run_job.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cmath>
+#include <future>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "support.hpp"
+
+namespace {
+
+std::string job_echo(const std::string& s) { return s + "!"; }
+int job_sleeps(double a, double b) {
+  aio::blocking_sleep(a);
+  aio::blocking_sleep(b);
+  aio::blocking_sleep(-1);  // ignored
+  return 7;
+}
+int job_throws(int) { throw std::domain_error("job failed"); }
+
+template <class R, class... P, class... A>
+aio::Job make_job(R (*fn)(P...), aio::ClockKind clock, A... args) {
+  aio::Job j;
+  j.invoke = &aio::detail::invoke_packed<R, P...>;
+  j.fn = reinterpret_cast<std::uintptr_t>(fn);
+  j.args = aio::detail::pack(static_cast<std::decay_t<P>>(args)...);
+  j.clock = clock;
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("the virtual clock starts at 0 and jumps to each deadline when idle", "[platform]") {
+  auto p = aio::make_platform(aio::ClockKind::virtual_time, 1.0);
+  CHECK(p->clock() == aio::ClockKind::virtual_time);
+  CHECK(p->time_scale() == 1.0);
+  CHECK(p->now() == 0);
+  CHECK(p->now() == 0);  // time stands still
+  p->idle_wait(5'000'000'000, false);
+  CHECK(p->now() == 5'000'000'000);
+  p->idle_wait(1'000'000'000, false);  // a past deadline never moves it back
+  CHECK(p->now() == 5'000'000'000);
+  p->idle_wait(5'000'000'001, false);
+  CHECK(p->now() == 5'000'000'001);
+}
+
+TEST_CASE("the virtual clock ignores the time scale", "[platform]") {
+  auto p = aio::make_platform(aio::ClockKind::virtual_time, 0.01);
+  CHECK(p->time_scale() == 1.0);
+  double t = test::run_virtual([]() -> aio::Coro<double> {
+    co_await aio::sleep(3);
+    co_return test::now();
+  }());
+  CHECK(t == 3);
+}
+
+TEST_CASE("the real clock with a time scale is monotonic and non-negative", "[platform]") {
+  auto p = aio::make_platform(aio::ClockKind::real, 0.01);
+  CHECK(p->clock() == aio::ClockKind::real);
+  CHECK(p->time_scale() == 0.01);
+  std::int64_t last = p->now();
+  CHECK(last >= 0);
+  for (int i = 0; i < 1000; ++i) {
+    std::int64_t now = p->now();
+    CHECK(now >= last);
+    last = now;
+  }
+}
+
+TEST_CASE("a real clock made with a zero, negative or NaN time scale uses 1", "[platform]") {
+  CHECK(aio::make_platform(aio::ClockKind::real, 0)->time_scale() == 1.0);
+  CHECK(aio::make_platform(aio::ClockKind::real, -2)->time_scale() == 1.0);
+  CHECK(aio::make_platform(aio::ClockKind::real, std::nan(""))->time_scale() == 1.0);
+}
+
+TEST_CASE("on a scaled real clock a sleep never ends before its deadline in pattern seconds", "[platform]") {
+  aio::RunOptions o;
+  o.clock = aio::ClockKind::real;
+  o.time_scale = 0.001;  // 1 pattern second = 1 ms
+  auto times = aio::run([]() -> aio::Coro<std::vector<double>> {
+    std::vector<double> t;
+    t.push_back(test::now());
+    co_await aio::sleep(1);
+    t.push_back(test::now());
+    co_await aio::sleep(2);
+    t.push_back(test::now());
+    co_return t;
+  }(), o);
+  REQUIRE(times.size() == 3);
+  CHECK(times[0] >= 0);
+  CHECK(times[1] >= times[0] + 1);
+  CHECK(times[2] >= times[1] + 2);
+}
+
+TEST_CASE("make_virtual_platform puts a virtual clock over a host", "[platform]") {
+  auto p = aio::make_virtual_platform(aio::make_platform(aio::ClockKind::real, 1.0));
+  CHECK(p->clock() == aio::ClockKind::virtual_time);
+  CHECK(p->time_scale() == 1.0);
+  CHECK(p->now() == 0);
+  p->idle_wait(2'500'000'000, false);
+  CHECK(p->now() == 2'500'000'000);
+  // While a job is out it waits on the host, which wake() ends (a wake before the wait counts).
+  p->wake();
+  p->idle_wait(std::nullopt, true);
+  CHECK(p->now() == 2'500'000'000);
+}
+
+TEST_CASE("a run on a caller-supplied virtual platform keeps exact virtual times", "[platform]") {
+  auto p = aio::make_virtual_platform(aio::make_platform(aio::ClockKind::real, 1.0));
+  aio::RunOptions o;
+  o.platform = p.get();
+  o.clock = aio::ClockKind::real;  // ignored: the platform decides
+  double t = aio::run([]() -> aio::Coro<double> {
+    co_await aio::sleep(0.25);
+    co_await aio::sleep(0.5);
+    co_return test::now();
+  }(), o);
+  CHECK(t == 0.75);
+  CHECK(p->now() == 750'000'000);
+}
+
+TEST_CASE("a run on the virtual platform of an earlier run continues from that time", "[platform]") {
+  auto p = aio::make_virtual_platform(aio::make_platform(aio::ClockKind::real, 1.0));
+  aio::RunOptions o;
+  o.platform = p.get();
+  auto main = []() -> aio::Coro<double> {
+    co_await aio::sleep(1);
+    co_return test::now();
+  };
+  CHECK(aio::run(main(), o) == 1);
+  CHECK(aio::run(main(), o) == 2);
+}
+
+TEST_CASE("run_job runs a packed job and packs its result", "[platform]") {
+  auto j = make_job(&job_echo, aio::ClockKind::real, std::string("hi"));
+  aio::JobOutcome o = aio::run_job(j, 3);
+  CHECK(o.ok);
+  CHECK_FALSE(o.skipped);
+  CHECK(o.worker == 3);
+  std::size_t at = 0;
+  CHECK(aio::detail::unpack_one<std::string>(o.value, at) == "hi!");
+}
+
+TEST_CASE("run_job on the virtual clock counts blocking sleeps instead of sleeping", "[platform]") {
+  auto j = make_job(&job_sleeps, aio::ClockKind::virtual_time, 1000.0, 2500.5);
+  aio::JobOutcome o = aio::run_job(j, 0);
+  CHECK(o.ok);
+  CHECK(o.virtual_seconds == 3500.5);
+  std::size_t at = 0;
+  CHECK(aio::detail::unpack_one<int>(o.value, at) == 7);
+}
+
+TEST_CASE("run_job reports a job's exception, keeping the exception itself", "[platform]") {
+  auto j = make_job(&job_throws, aio::ClockKind::real, 1);
+  aio::JobOutcome o = aio::run_job(j, 0);
+  CHECK_FALSE(o.ok);
+  CHECK(o.value == "job failed");
+  REQUIRE(o.error);
+  CHECK_THROWS_AS(std::rethrow_exception(o.error), std::domain_error);
+}
+
+TEST_CASE("run_job skips a job whose skip flag is set", "[platform]") {
+  auto j = make_job(&job_echo, aio::ClockKind::real, std::string("x"));
+  auto flag = std::make_shared<std::atomic<bool>>(true);
+  j.skip = flag;
+  aio::JobOutcome o = aio::run_job(j, 0);
+  CHECK(o.skipped);
+  CHECK_FALSE(o.ok);
+}
+
+TEST_CASE("blocking_sleep outside a job returns (0 and negative at once)", "[platform]") {
+  aio::blocking_sleep(0);
+  aio::blocking_sleep(-5);
+  aio::blocking_sleep(std::nan(""));
+  aio::host_blocking_sleep(0);
+  SUCCEED("returned");
+}
+
+TEST_CASE("a platform's worker pool runs a job on a thread and reports it once", "[platform][threads]") {
+  auto p = aio::make_platform(aio::ClockKind::real, 1.0);
+  auto pool = p->make_pool(2);
+  CHECK(pool->max_workers() == 2);
+  std::promise<aio::JobOutcome> done;
+  std::atomic<int> calls{0};
+  std::atomic<int> started_worker{-1};
+  pool->submit(make_job(&job_echo, aio::ClockKind::real, std::string("pool")),
+               [&](aio::JobOutcome o) {
+                 ++calls;
+                 done.set_value(std::move(o));
+               },
+               [&](int w) { started_worker = w; });
+  aio::JobOutcome o = done.get_future().get();
+  pool->shutdown(5);
+  CHECK(calls == 1);
+  CHECK(o.ok);
+  CHECK(started_worker >= 0);
+  CHECK(started_worker < 2);
+  std::size_t at = 0;
+  CHECK(aio::detail::unpack_one<std::string>(o.value, at) == "pool!");
+}
