@@ -32,6 +32,20 @@ aio::Coro<std::string> job(std::string name, double delay, bool fail = false) {
   co_return name;
 }
 
+
+aio::Coro<> turn_ticker() {
+  for (int i = 0; i < 8; ++i) {
+    aio::print("tick", i);
+    co_await aio::sleep(0);
+  }
+}
+
+aio::Coro<std::string> turn_child(std::string name) {
+  co_await aio::sleep(0);
+  aio::print("child", name);
+  co_return name;
+}
+
 }  // namespace
 
 TEST_CASE("as_completed: yields results in completion order", "[as_completed]") {
@@ -216,4 +230,19 @@ TEST_CASE("as_completed: a timeout that does not expire changes nothing", "[as_c
     co_return got;
   }());
   CHECK(got == std::vector<std::string>{"b", "a", "21"});
+}
+
+// Python turns.py: a ticker doing sleep(0) steps shows the loop turn at which the awaiter resumes.
+TEST_CASE("as_completed: the awaiter resumes at the same loop turn as in CPython", "[as_completed]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    auto t = aio::create_task(turn_ticker());
+    std::vector<aio::Coro<std::string>> v;
+    v.push_back(turn_child("a"));
+    for (auto next : aio::as_completed(std::move(v))) co_await next;
+    aio::print("resumed");
+    co_await t;
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 child a", "0 tick 2", "0 tick 3", "0 resumed", "0 tick 4",
+                                "0 tick 5", "0 tick 6", "0 tick 7"});
 }

@@ -58,6 +58,20 @@ aio::Coro<> sem_grabber(aio::Semaphore* sem, int n) {
   sem->release();
 }
 
+
+aio::Coro<> turn_ticker() {
+  for (int i = 0; i < 8; ++i) {
+    aio::print("tick", i);
+    co_await aio::sleep(0);
+  }
+}
+
+aio::Coro<std::string> turn_child(std::string name) {
+  co_await aio::sleep(0);
+  aio::print("child", name);
+  co_return name;
+}
+
 }  // namespace
 
 // Python lk.py: three waiters, set() at 1 wakes them all in order.
@@ -341,4 +355,23 @@ TEST_CASE("Semaphore: a newcomer does not barge in front of a woken waiter", "[l
     co_return order;
   }());
   CHECK(order == "AB");
+}
+
+// Python turns.py: a ticker doing sleep(0) steps shows the loop turn at which the awaiter resumes.
+TEST_CASE("Event: a waiter resumes at the same loop turn as in CPython", "[locks]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    auto t = aio::create_task(turn_ticker());
+    aio::Event e;
+    auto s = aio::create_task([](aio::Event* e) -> aio::Coro<> {
+      co_await aio::sleep(0);
+      aio::print("set");
+      e->set();
+    }(&e));
+    co_await e.wait();
+    aio::print("resumed");
+    co_await t;
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 set", "0 tick 2", "0 resumed", "0 tick 3", "0 tick 4", "0 tick 5",
+                                "0 tick 6", "0 tick 7"});
 }

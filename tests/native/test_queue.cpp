@@ -69,6 +69,20 @@ aio::Coro<> putter(aio::Queue<std::string>* q, std::string v) {
   aio::print("putter", v);
 }
 
+
+aio::Coro<> turn_ticker() {
+  for (int i = 0; i < 8; ++i) {
+    aio::print("tick", i);
+    co_await aio::sleep(0);
+  }
+}
+
+aio::Coro<std::string> turn_child(std::string name) {
+  co_await aio::sleep(0);
+  aio::print("child", name);
+  co_return name;
+}
+
 }  // namespace
 
 TEST_CASE("Queue: FIFO order", "[queue]") {
@@ -269,4 +283,23 @@ TEST_CASE("Queue: producer/consumer pipeline with several consumers, exact virtu
     co_return log;
   }());
   CHECK(r == std::vector<std::string>{"A0@1", "B1@1", "A2@2", "B3@2", "A4@3", "B5@3"});
+}
+
+// Python turns.py: a ticker doing sleep(0) steps shows the loop turn at which the awaiter resumes.
+TEST_CASE("Queue: a getter resumes at the same loop turn as in CPython", "[queue]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    auto t = aio::create_task(turn_ticker());
+    aio::Queue<int> q;
+    auto s = aio::create_task([](aio::Queue<int>* q) -> aio::Coro<> {
+      co_await aio::sleep(0);
+      aio::print("put");
+      q->put_nowait(1);
+    }(&q));
+    co_await q.get();
+    aio::print("resumed");
+    co_await t;
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 put", "0 tick 2", "0 resumed", "0 tick 3", "0 tick 4", "0 tick 5",
+                                "0 tick 6", "0 tick 7"});
 }

@@ -49,6 +49,20 @@ aio::Coro<std::string> inner(std::string name, double delay, bool fail = false) 
   co_return name;
 }
 
+
+aio::Coro<> turn_ticker() {
+  for (int i = 0; i < 8; ++i) {
+    aio::print("tick", i);
+    co_await aio::sleep(0);
+  }
+}
+
+aio::Coro<std::string> turn_child(std::string name) {
+  co_await aio::sleep(0);
+  aio::print("child", name);
+  co_return name;
+}
+
 }  // namespace
 
 // Python sh.py: the task awaiting shield(t) is cancelled at 1; t goes on and finishes at 2.
@@ -159,4 +173,17 @@ TEST_CASE("shield: an inner cancellation propagates to the outer", "[shield]") {
 TEST_CASE("shield: a value passes through when nothing is cancelled", "[shield]") {
   auto r = test::run_virtual([]() -> aio::Coro<std::string> { co_return co_await aio::shield(inner("v", 0.5)); }());
   CHECK(r == "v");
+}
+
+// Python turns.py: a ticker doing sleep(0) steps shows the loop turn at which the awaiter resumes.
+TEST_CASE("shield: the awaiter resumes at the same loop turn as in CPython", "[shield]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    auto t = aio::create_task(turn_ticker());
+    co_await aio::shield(turn_child("a"));
+    aio::print("resumed");
+    co_await t;
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 child a", "0 tick 2", "0 tick 3", "0 resumed", "0 tick 4",
+                                "0 tick 5", "0 tick 6", "0 tick 7"});
 }

@@ -56,6 +56,20 @@ std::string what_of(const std::exception_ptr& e) {
   }
 }
 
+
+aio::Coro<> turn_ticker() {
+  for (int i = 0; i < 8; ++i) {
+    aio::print("tick", i);
+    co_await aio::sleep(0);
+  }
+}
+
+aio::Coro<std::string> turn_child(std::string name) {
+  co_await aio::sleep(0);
+  aio::print("child", name);
+  co_return name;
+}
+
 }  // namespace
 
 TEST_CASE("task_group: results are available after the group", "[task_group]") {
@@ -408,4 +422,20 @@ TEST_CASE("task_group: exact virtual times", "[task_group]") {
     co_return times;
   }());
   CHECK(t == std::vector<std::int64_t>{1'250'000'000, 1'750'000'000, 3'750'000'000});
+}
+
+// Python turns.py: a ticker doing sleep(0) steps shows the loop turn at which the awaiter resumes.
+TEST_CASE("task_group: the body's task resumes at the same loop turn as in CPython", "[task_group]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    auto t = aio::create_task(turn_ticker());
+    co_await aio::task_group([](aio::TaskGroup& g) -> aio::Coro<> {
+      g.create_task(turn_child("a"));
+      co_return;
+    });
+    aio::print("resumed");
+    co_await t;
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 child a", "0 tick 2", "0 tick 3", "0 resumed", "0 tick 4",
+                                "0 tick 5", "0 tick 6", "0 tick 7"});
 }

@@ -68,6 +68,20 @@ aio::Coro<int> side_effect(int* started) {
   co_return 1;
 }
 
+
+aio::Coro<> turn_ticker() {
+  for (int i = 0; i < 8; ++i) {
+    aio::print("tick", i);
+    co_await aio::sleep(0);
+  }
+}
+
+aio::Coro<std::string> turn_child(std::string name) {
+  co_await aio::sleep(0);
+  aio::print("child", name);
+  co_return name;
+}
+
 }  // namespace
 
 TEST_CASE("wait_for: returns the result when it comes in time", "[timeouts]") {
@@ -386,4 +400,30 @@ TEST_CASE("timeout: a body that suppresses the cancellation returns its value", 
     aio::print("timeout suppressed", v, aio::current_task().cancelling());
   }(), &printed);
   CHECK(lines(printed) == Lines{"1 body caught", "1 timeout suppressed 7 0"});
+}
+
+// Python turns.py: a ticker doing sleep(0) steps shows the loop turn at which the awaiter resumes.
+TEST_CASE("wait_for: the awaiter resumes at the same loop turn as in CPython", "[timeouts]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    auto t = aio::create_task(turn_ticker());
+    co_await aio::wait_for(turn_child("a"), 10.0);
+    aio::print("resumed");
+    co_await t;
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 child a", "0 tick 2", "0 tick 3", "0 resumed", "0 tick 4",
+                                "0 tick 5", "0 tick 6", "0 tick 7"});
+}
+
+// Python turns.py: a ticker doing sleep(0) steps shows the loop turn at which the awaiter resumes.
+TEST_CASE("timeout: the body runs inline, with no extra loop turn, as in CPython", "[timeouts]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    auto t = aio::create_task(turn_ticker());
+    co_await aio::timeout(10.0, turn_child("a"));
+    aio::print("resumed");
+    co_await t;
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"0 tick 0", "0 child a", "0 resumed", "0 tick 1", "0 tick 2", "0 tick 3", "0 tick 4", "0 tick 5",
+                                "0 tick 6", "0 tick 7"});
 }

@@ -61,6 +61,20 @@ std::string names(const std::vector<aio::Task<std::string>>& ts) {
   return s;
 }
 
+
+aio::Coro<> turn_ticker() {
+  for (int i = 0; i < 8; ++i) {
+    aio::print("tick", i);
+    co_await aio::sleep(0);
+  }
+}
+
+aio::Coro<std::string> turn_child(std::string name) {
+  co_await aio::sleep(0);
+  aio::print("child", name);
+  co_return name;
+}
+
 }  // namespace
 
 TEST_CASE("wait: returns done and pending in input order", "[wait]") {
@@ -234,4 +248,18 @@ TEST_CASE("wait: exact virtual times of successive waits", "[wait]") {
     co_return times;
   }());
   CHECK(t == std::vector<double>{0.75, 0.75, 1.75, 2});
+}
+
+// Python turns.py: a ticker doing sleep(0) steps shows the loop turn at which the awaiter resumes.
+TEST_CASE("wait: the awaiter resumes at the same loop turn as in CPython", "[wait]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    auto t = aio::create_task(turn_ticker());
+    std::vector<aio::Task<std::string>> ts{aio::create_task(turn_child("a"))};
+    co_await aio::wait(ts);
+    aio::print("resumed");
+    co_await t;
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 child a", "0 tick 2", "0 tick 3", "0 resumed", "0 tick 4",
+                                "0 tick 5", "0 tick 6", "0 tick 7"});
 }
