@@ -246,3 +246,19 @@ TEST_CASE("as_completed: the awaiter resumes at the same loop turn as in CPython
   CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 child a", "0 tick 2", "0 tick 3", "0 resumed", "0 tick 4",
                                 "0 tick 5", "0 tick 6", "0 tick 7"});
 }
+
+TEST_CASE("as_completed: an empty input yields nothing, even with a timeout", "[as_completed]") {
+  auto n = test::run_virtual([]() -> aio::Coro<int> {
+    std::vector<aio::Coro<int>> none;
+    int n = 0;
+    auto ac = aio::as_completed(std::move(none), 1.0);
+    CHECK(ac.size() == 0);
+    for (auto next : ac) {
+      co_await next;
+      ++n;
+    }
+    co_await aio::sleep(2);
+    co_return n;
+  }());
+  CHECK(n == 0);
+}

@@ -88,6 +88,7 @@ int gated_job(int v) {
   return v;
 }
 int quick_job(int v) { return v * 10; }
+void set_effect() { g_effect = true; }
 // Blocks a little in real time while counting how many jobs run at once.
 int counting_job(int v) {
   int now = ++g_active;
@@ -382,4 +383,16 @@ TEST_CASE("executor: the default executor is shut down at the end of aio::run", 
   // A new run gets a fresh default executor.
   int again = test::run_virtual([]() -> aio::Coro<int> { co_return co_await aio::to_thread(&add, 1, 2); }());
   CHECK(again == 3);
+}
+
+TEST_CASE("executor: a void job works through run_in_executor and to_thread", "[executor][threads]") {
+  reset_flags();
+  test::run_virtual([]() -> aio::Coro<> {
+    co_await aio::to_thread(&set_effect);
+    CHECK(g_effect.load());
+    g_effect = false;
+    aio::Future<void> f = aio::run_in_executor(nullptr, &set_effect);
+    co_await f;
+    CHECK(g_effect.load());
+  }());
 }

@@ -373,3 +373,18 @@ TEST_CASE("gather: cancelling a return_exceptions Gathering still raises Cancell
   }(), &printed);
   CHECK(lines(printed) == Lines{"2 cancel True", "2 re gather CancelledError"});
 }
+
+// Python extra.py: two tasks await the same gather; both get the results.
+TEST_CASE("gather: a Gathering may be awaited by several tasks", "[gather]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    auto g = aio::gather(quiet("a", 1), quiet("b", 2));
+    auto aw = [](decltype(g) g, int n) -> aio::Coro<> {
+      auto [a, b] = co_await g;
+      aio::print("aw", n, a, b);
+    };
+    co_await aio::gather(aw(g, 1), aw(g, 2));
+    CHECK(g.done());
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"1 child a", "2 child b", "2 aw 1 a b", "2 aw 2 a b"});
+}

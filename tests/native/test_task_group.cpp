@@ -439,3 +439,23 @@ TEST_CASE("task_group: the body's task resumes at the same loop turn as in CPyth
   CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 child a", "0 tick 2", "0 tick 3", "0 resumed", "0 tick 4",
                                 "0 tick 5", "0 tick 6", "0 tick 7"});
 }
+
+// Python extra.py: the body has finished and the group waits at its exit when f fails: s is cancelled.
+TEST_CASE("task_group: a child failing while the group waits at its exit cancels the siblings", "[task_group]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    try {
+      co_await aio::task_group([](aio::TaskGroup& tg) -> aio::Coro<> {
+        tg.create_task(job("s", 5));
+        tg.create_task(job("f", 1, true));
+        aio::print("body done");
+        co_return;
+      });
+    } catch (const aio::ExceptionGroup& eg) {
+      aio::print("EG", eg.exceptions().size());
+    }
+    co_await aio::sleep(1);  // the task is usable afterwards
+    aio::print("slept");
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"0 body done", "1 fail f", "1 cancelled s", "1 EG 1", "2 slept"});
+}

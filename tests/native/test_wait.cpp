@@ -263,3 +263,20 @@ TEST_CASE("wait: the awaiter resumes at the same loop turn as in CPython", "[wai
   CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 child a", "0 tick 2", "0 tick 3", "0 resumed", "0 tick 4",
                                 "0 tick 5", "0 tick 6", "0 tick 7"});
 }
+
+// Python extra.py: x failed before wait() is called; FIRST_EXCEPTION returns at once with it done.
+TEST_CASE("wait: FIRST_EXCEPTION with a task that already failed returns at once", "[wait]") {
+  test::run_virtual([]() -> aio::Coro<> {
+    auto x = aio::create_task(job("x", 0, true));
+    co_await aio::sleep(0.5);
+    auto y = aio::create_task(job("y", 5));
+    std::vector<aio::Task<std::string>> ts{y, x};
+    auto r = co_await aio::wait(ts, aio::FIRST_EXCEPTION);
+    CHECK(test::now() == 0.5);
+    REQUIRE(r.done.size() == 1);
+    CHECK(r.done[0] == x);
+    REQUIRE(r.pending.size() == 1);
+    CHECK(r.pending[0] == y);
+    y.cancel();
+  }());
+}
