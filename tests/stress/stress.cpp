@@ -2,7 +2,8 @@
 //
 //   aio_stress [--seeds N] [--from S]      runs N scenarios, seeds S .. S+N-1 (default 10000 from 1)
 //   aio_stress --seed S --verbose          one scenario: its tree, the model's expectations, what ran
-//   aio_stress --leftovers                 also lets aio::run cancel leftover tasks at exit (see below)
+//   aio_stress --seconds T ...             stops after T seconds (wall clock), whatever --seeds says
+//   aio_stress --leftovers                 the root is aio::run's main: aio::run cancels what it leaves behind
 //
 // A scenario is a random tree of nodes, each a coroutine returning a number or throwing:
 //   leaf (sleep, then a value or LeafError), stubborn leaf (catches CancelledError, cleans up, rethrows
@@ -1338,6 +1339,7 @@ int main(int argc, char** argv) {
   u64 from = 1, count = 10000;
   bool verbose = false, leftovers = false;
   long max_failures = 20;
+  double seconds = 0;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> u64 {
@@ -1353,20 +1355,28 @@ int main(int argc, char** argv) {
     else if (a == "--verbose") verbose = true;
     else if (a == "--leftovers") leftovers = true;
     else if (a == "--max-failures") max_failures = static_cast<long>(value());
+    else if (a == "--seconds") seconds = static_cast<double>(value());
     else {
       std::fprintf(stderr,
-                   "usage: aio_stress [--seeds N] [--from S] [--seed S] [--verbose] [--leftovers] [--max-failures K]\n");
+                   "usage: aio_stress [--seeds N] [--from S] [--seed S] [--verbose] [--leftovers] [--max-failures K] [--seconds T]\n");
       return 2;
     }
   }
   std::signal(SIGALRM, on_alarm);
   Totals tot;
   auto t0 = std::chrono::steady_clock::now();
+  u64 last = from + count - 1;
   for (u64 seed = from; seed < from + count; ++seed) {
+    if (seconds > 0 && (seed - from) % 64 == 0 &&
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > seconds) {
+      last = seed - 1;
+      break;
+    }
     g_current_seed = seed;
     alarm(30);
     run_scenario(seed, verbose, leftovers, tot);
     if (tot.failed >= max_failures) {
+      last = seed;
       std::printf("aio_stress: stopping after %ld failures\n", tot.failed);
       break;
     }
@@ -1376,7 +1386,7 @@ int main(int argc, char** argv) {
   std::printf(
       "aio_stress: %ld scenarios (seeds %llu..%llu), %ld fully model-checked, %ld with random cancellations "
       "(%ld cancels), %ld nodes (%ld checked against the model), %ld tasks, %ld failed, %.1f s\n",
-      tot.scenarios, static_cast<unsigned long long>(from), static_cast<unsigned long long>(from + count - 1), tot.exact,
+      tot.scenarios, static_cast<unsigned long long>(from), static_cast<unsigned long long>(last), tot.exact,
       tot.with_cancels, tot.cancels, tot.nodes, tot.checked_nodes, tot.tasks, tot.failed, wall);
   return tot.failed ? 1 : 0;
 }
