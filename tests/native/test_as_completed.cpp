@@ -2,6 +2,7 @@
 // equivalent Python program prints on a virtual clock, "<loop.time()> <text>").
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -261,4 +262,22 @@ TEST_CASE("as_completed: an empty input yields nothing, even with a timeout", "[
     co_return n;
   }());
   CHECK(n == 0);
+}
+
+// CPython: as_completed(timeout=2.01) raises TimeoutError at loop time 2.01, when sleep(2.01) ends.
+TEST_CASE("as_completed: the timeout deadline is the same instant as sleep() of the same delay", "[as_completed]") {
+  auto ns = test::run_virtual([]() -> aio::Coro<std::int64_t> {
+    std::vector<aio::Task<std::string>> v{aio::create_task(job("long", 100))};
+    std::int64_t at = 0;
+    for (auto next : aio::as_completed(v, 2.01)) {
+      try {
+        co_await next;
+      } catch (const aio::TimeoutError&) {
+        at = aio::EventLoop::current().now_ns();
+      }
+    }
+    v[0].cancel();
+    co_return at;
+  }());
+  CHECK(ns == 2'010'000'000);
 }

@@ -375,3 +375,29 @@ TEST_CASE("Event: a waiter resumes at the same loop turn as in CPython", "[locks
   CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 set", "0 tick 2", "0 resumed", "0 tick 3", "0 tick 4", "0 tick 5",
                                 "0 tick 6", "0 tick 7"});
 }
+
+// Python msg.py: t.cancel('bye') while t waits in acquire(): awaiting t raises CancelledError('bye'),
+// for a Lock as for a Semaphore and a plain sleep.
+TEST_CASE("Lock: a waiter cancelled with a message keeps the message", "[locks]") {
+  auto msgs = test::run_virtual([]() -> aio::Coro<std::vector<std::string>> {
+    std::vector<std::string> msgs;
+    aio::Lock lock;
+    co_await lock.acquire();
+    aio::Semaphore sem(0);
+    auto lw = aio::create_task([](aio::Lock* l) -> aio::Coro<> { co_await l->acquire(); }(&lock));
+    auto sw = aio::create_task([](aio::Semaphore* s) -> aio::Coro<> { co_await s->acquire(); }(&sem));
+    auto sl = aio::create_task([]() -> aio::Coro<> { co_await aio::sleep(5); }());
+    co_await aio::sleep(0);
+    for (auto* t : {&lw, &sw, &sl}) {
+      t->cancel("bye");
+      try {
+        co_await *t;
+        msgs.push_back("no error");
+      } catch (const aio::CancelledError& e) {
+        msgs.push_back(e.message());
+      }
+    }
+    co_return msgs;
+  }());
+  CHECK(msgs == std::vector<std::string>{"bye", "bye", "bye"});
+}

@@ -2,6 +2,7 @@
 // lines are what the equivalent Python program prints on a virtual clock, "<loop.time()> <text>").
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <stdexcept>
@@ -426,4 +427,27 @@ TEST_CASE("timeout: the body runs inline, with no extra loop turn, as in CPython
   }(), &printed);
   CHECK(lines(printed) == Lines{"0 tick 0", "0 child a", "0 resumed", "0 tick 1", "0 tick 2", "0 tick 3", "0 tick 4", "0 tick 5",
                                 "0 tick 6", "0 tick 7"});
+}
+
+// CPython computes every deadline as loop.time() + delay, so wait_for(x, 2.01), timeout(2.01) and
+// sleep(2.01) all end at loop time 2.01. In loop nanoseconds: the same instant as sleep(2.01).
+TEST_CASE("wait_for and timeout: the deadline is the same instant as sleep() of the same delay", "[timeouts]") {
+  auto ns = test::run_virtual([]() -> aio::Coro<std::vector<std::int64_t>> {
+    std::vector<std::int64_t> ns;
+    auto now_ns = [] { return aio::EventLoop::current().now_ns(); };
+    co_await aio::sleep(2.01);
+    ns.push_back(now_ns());  // 2.01 s after 0
+    try {
+      co_await aio::wait_for([]() -> aio::Coro<> { co_await aio::sleep(100); }(), 2.01);
+    } catch (const aio::TimeoutError&) {
+    }
+    ns.push_back(now_ns());  // 2.01 s after that
+    try {
+      co_await aio::timeout(2.01, []() -> aio::Coro<> { co_await aio::sleep(100); }());
+    } catch (const aio::TimeoutError&) {
+    }
+    ns.push_back(now_ns());
+    co_return ns;
+  }());
+  CHECK(ns == std::vector<std::int64_t>{2'010'000'000, 4'020'000'000, 6'030'000'000});
 }

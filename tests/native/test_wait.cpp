@@ -2,6 +2,7 @@
 // Python program prints on a virtual clock, "<loop.time()> <text>").
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -279,4 +280,16 @@ TEST_CASE("wait: FIRST_EXCEPTION with a task that already failed returns at once
     CHECK(r.pending[0] == y);
     y.cancel();
   }());
+}
+
+// CPython: wait(timeout=2.01) returns at loop time 2.01, the instant sleep(2.01) ends.
+TEST_CASE("wait: the timeout deadline is the same instant as sleep() of the same delay", "[wait]") {
+  auto ns = test::run_virtual([]() -> aio::Coro<std::int64_t> {
+    auto ts = start({{"long", 100}});
+    co_await aio::wait(ts, aio::ALL_COMPLETED, 2.01);
+    auto at = aio::EventLoop::current().now_ns();
+    ts[0].cancel();
+    co_return at;
+  }());
+  CHECK(ns == 2'010'000'000);
 }
