@@ -388,3 +388,34 @@ TEST_CASE("gather: a Gathering may be awaited by several tasks", "[gather]") {
   }(), &printed);
   CHECK(lines(printed) == Lines{"1 child a", "2 child b", "2 aw 1 a b", "2 aw 2 a b"});
 }
+
+// Python gsup.py: the awaiter of gather(stubborn(), sleep(3)) is cancelled at 1. The sleep child's
+// cancellation is the first exception, so the awaiter gets CancelledError at once while the stubborn
+// child, which swallowed its cancellation, goes on to return at 1.5.
+TEST_CASE("gather: a cancelled awaiter does not wait for a child that swallows its cancellation", "[gather]") {
+  std::vector<test::Printed> printed;
+  test::run_virtual([]() -> aio::Coro<> {
+    auto t = aio::create_task([]() -> aio::Coro<> {
+      try {
+        co_await aio::gather([]() -> aio::Coro<int> {
+          try {
+            co_await aio::sleep(5);
+          } catch (const aio::CancelledError&) {
+            aio::print("child caught");
+          }
+          co_await aio::sleep(0.5);
+          aio::print("child returns");
+          co_return 1;
+        }(), aio::Coro<>([]() -> aio::Coro<> { co_await aio::sleep(3); }()));
+      } catch (const aio::CancelledError&) {
+        aio::print("awaiter CancelledError");
+      }
+    }());
+    co_await aio::sleep(1);
+    t.cancel();
+    co_await t;
+    co_await aio::sleep(1);
+    aio::print("end");
+  }(), &printed);
+  CHECK(lines(printed) == Lines{"1 child caught", "1 awaiter CancelledError", "1.5 child returns", "2 end"});
+}
