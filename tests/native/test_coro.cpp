@@ -3,7 +3,9 @@
 
 #include <memory>
 #include <stdexcept>
+#include <future>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support.hpp"
@@ -196,4 +198,26 @@ TEST_CASE("cancelling a task reaches the Coro it is awaiting inline", "[coro]") 
   CHECK(out[0].text == "inner coro saw CancelledError");
   CHECK(out[0].t == 1);
   CHECK(out[1].text == "task cancelled");
+}
+
+TEST_CASE("coroutine frames may be made on one thread and destroyed on another", "[coro][threads]") {
+  // A thread makes frame X and ends; this thread destroys X and reuses its memory for Z. Frames must
+  // stay valid wherever they are freed (the frame allocator keeps per-thread free lists).
+  bool flag = false;
+  aio::Coro<int> x, y;
+  std::promise<void> x_made, y_given;
+  std::thread a([&] {
+    x = set_flag(&flag, 1);  // made on thread a
+    x_made.set_value();
+    y_given.get_future().wait();
+    { auto dead = std::move(y); }  // y, made on this thread, dies on thread a
+  });
+  x_made.get_future().wait();
+  y = set_flag(&flag, 2);
+  { auto dead = std::move(x); }  // x, made on thread a, dies here
+  y_given.set_value();
+  a.join();  // thread a has ended
+  auto z = set_flag(&flag, 3);
+  CHECK(test::run_virtual(std::move(z)) == 3);
+  CHECK(flag);
 }

@@ -202,3 +202,33 @@ TEST_CASE("an infinite sleep waits until it is cancelled", "[sleep]") {
     CHECK(t == 2);
   }
 }
+
+TEST_CASE("timers keep deadline-then-scheduling order after many cancelled sleeps are swept", "[sleep]") {
+  std::vector<test::Printed> out;
+  test::run_virtual([]() -> aio::Coro<> {
+    std::vector<aio::Task<>> doomed, live;
+    for (int i = 0; i < 400; ++i)
+      doomed.push_back(aio::create_task([](double d) -> aio::Coro<> { co_await aio::sleep(d); }(1 + i % 7)));
+    // Deadlines 3,1,2,3,1,2,... (in quarter seconds): ties fire in creation order.
+    for (int i = 0; i < 30; ++i) {
+      double d = 0.25 * (1 + (i * 2) % 3);
+      live.push_back(aio::create_task(sleep_then_print(std::to_string(i), d)));
+    }
+    co_await aio::sleep(0);
+    for (auto& t : doomed) t.cancel();
+    co_await aio::sleep(0);  // the loop sweeps its stale entries
+    for (auto& t : live) co_await t;
+  }(), &out);
+  std::vector<std::string> expected;
+  std::vector<double> expected_t;
+  for (int k = 1; k <= 3; ++k)
+    for (int i = 0; i < 30; ++i)
+      if (1 + (i * 2) % 3 == k) {
+        expected.push_back(std::to_string(i));
+        expected_t.push_back(0.25 * k);
+      }
+  CHECK(texts(out) == expected);
+  std::vector<double> got_t;
+  for (const auto& l : out) got_t.push_back(l.t);
+  CHECK(got_t == expected_t);
+}
