@@ -6,9 +6,10 @@
 //   aio_ideal(id, params, len)               ideal time for the parameters, or the ParamError message
 //   aio_run(id, params, len, clock, scale, selftest)
 //                                            runs a pattern; SUSPENDS (Asyncify): call it with
-//                                            ccall(..., {async: true}). Lines and trace events are
-//                                            streamed through Module.aioOnLine / Module.aioOnTrace as
-//                                            they happen; the reply is RunResult::to_json().
+//                                            ccall(..., {async: true}). Trace events (lines included)
+//                                            stream to Module.aioOnEvents in batches, each time the
+//                                            loop gives the page a turn; the reply is
+//                                            RunResult::to_json().
 //   aio_stop()                               cancels the running pattern's main task (request_stop)
 //   aio_worker_run_job(invoke, fn, args, len, clock, scale, worker)
 //                                            a Web Worker runs one executor job: aio::run_job
@@ -25,18 +26,17 @@
 #include <vector>
 
 #include "patterns/registry.hpp"
+#include "platform/browser/browser.hpp"
 
 // Replies land in Module.aioReply[channel]: 0 for the quick calls, 1 for the run, 2 for a worker's job,
 // so a call made while a run is suspended cannot overwrite the run's answer.
 EM_JS(void, aio_js_reply, (int channel, int ok, const char* data, int len, double num), {
   (Module['aioReply'] = Module['aioReply'] || [])[channel] = { ok: !!ok, bytes: HEAPU8.slice(data, data + len), num: num };
 });
-EM_JS(void, aio_js_line, (const char* text, int len, double t), {
-  var f = Module['aioOnLine'];
-  if (f) f(UTF8ToString(text, len), t);
-});
-EM_JS(void, aio_js_trace, (const char* json, int len), {
-  var f = Module['aioOnTrace'];
+// A batch of trace events, a JSON array, for Module.aioOnEvents (index.ts turns each into onTrace and
+// each 'line' event into onLine).
+EM_JS(void, aio_js_events, (const char* json, int len), {
+  var f = Module['aioOnEvents'];
   if (f) f(UTF8ToString(json, len));
 });
 
@@ -169,11 +169,22 @@ bool prepare(const char* id, const char* params, int len, int clock, double scal
   }
 }
 
-void line_to_js(const patterns::Line& l) { aio_js_line(l.text.data(), static_cast<int>(l.text.size()), l.t); }
+// Trace events (printed lines included: every line is also a 'line' event) are batched and handed to
+// the page when the loop is about to give it a turn, at most every 10 ms while busy: the page could not
+// run before then anyway, and one JSON array per turn costs far less than a crossing per event.
+std::string g_batch;
+
+void flush_events() {
+  if (g_batch.empty()) return;
+  g_batch += ']';
+  aio_js_events(g_batch.data(), static_cast<int>(g_batch.size()));
+  g_batch.clear();
+}
 
 void trace_to_js(const aio::TraceEvent& e) {
-  std::string j = aio::Trace::to_json(e);
-  aio_js_trace(j.data(), static_cast<int>(j.size()));
+  g_batch += g_batch.empty() ? '[' : ',';
+  g_batch += aio::Trace::to_json(e);
+  if (g_batch.size() > (1u << 20)) flush_events();  // a long virtual-clock run: keep the batch bounded
 }
 
 void keep_loop(aio::EventLoop& loop) { g_loop = &loop; }
@@ -208,9 +219,11 @@ EMSCRIPTEN_KEEPALIVE void aio_run(const char* id, const char* params, int len, i
   config.clock = clock == 1 ? aio::ClockKind::virtual_time : aio::ClockKind::real;
   config.time_scale = clock == 1 ? 1.0 : scale;
   config.trace = &trace;
-  config.on_line = &line_to_js;
   config.on_start = &keep_loop;
+  aio::browser::set_before_suspend(&flush_events);
   patterns::RunResult r = patterns::run_pattern(*prep.pattern, prep.params, config);
+  aio::browser::set_before_suspend(nullptr);
+  flush_events();
   g_loop = nullptr;
   g_running = false;
   reply(kRun, true, r.to_json());

@@ -15,11 +15,19 @@ std::string py_str(double v) {
   char buf[64];
 #if defined(_LIBCPP_VERSION) && _LIBCPP_VERSION < 14000
   // libc++ before 14 (Emscripten 3.1.6) has no floating-point to_chars: the fewest digits that round-trip.
-  for (int prec = 0; prec < 17; ++prec) {
+  // When 15 significant digits or fewer do, the 15-digit form is them padded with zeros; else 16 or 17.
+  // (Subnormals have fewer digits of precision: those are searched from 1.)
+  for (int prec = std::fabs(v) < 2.2250738585072014e-308 ? 0 : 14; prec <= 16; ++prec) {
     std::snprintf(buf, sizeof buf, "%.*e", prec, v);
-    if (std::strtod(buf, nullptr) == v) break;
+    if (prec == 16 || std::strtod(buf, nullptr) == v) break;
   }
   std::string sci(buf);
+  auto e_at = sci.find('e');
+  if (sci.find('.') < e_at) {  // drop the zeros that pad the digits, and a bare '.'
+    auto keep = sci.find_last_not_of('0', e_at - 1);
+    if (sci[keep] == '.') --keep;
+    sci.erase(keep + 1, e_at - keep - 1);
+  }
 #else
   auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
   std::string sci(buf, r.ptr);  // e.g. "-1.2345e+02"

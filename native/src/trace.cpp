@@ -66,10 +66,11 @@ std::string json_number(double v) {
   if (!std::isfinite(v)) return "null";
   char buf[32];
 #if defined(_LIBCPP_VERSION) && _LIBCPP_VERSION < 14000
-  // libc++ before 14 (Emscripten 3.1.6) has no floating-point to_chars: the fewest digits that round-trip.
-  for (int prec = 1; prec <= 17; ++prec) {
+  // libc++ before 14 (Emscripten 3.1.6) has no floating-point to_chars: the fewest digits that round-trip
+  // (%g drops trailing zeros, so 15 digits gives the shortest form whenever 15 or fewer round-trip).
+  for (int prec = std::fabs(v) < 2.2250738585072014e-308 ? 1 : 15; prec <= 17; ++prec) {
     std::snprintf(buf, sizeof buf, "%.*g", prec, v);
-    if (std::strtod(buf, nullptr) == v) break;
+    if (prec == 17 || std::strtod(buf, nullptr) == v) break;
   }
   return std::string(buf);
 #else

@@ -2,8 +2,9 @@
 // factory, one per instance). browser_platform.cpp and worker_pool.cpp reach it through EM_JS.
 //
 //  - idle(ms): the Promise the loop's idle wait suspends on (Asyncify). It resolves after `ms` (setTimeout
-//    for 4 ms and more; shorter waits spin on "resume now" posts, since nested timeouts are clamped to
-//    4 ms), or at once when a worker reports or wake() is called. ms < 0: only then.
+//    for waits of 7 ms and more, set 3 ms short; shorter waits and the rest spin on "resume now" posts,
+//    since nested timeouts are clamped to 4 ms), or at once when a worker reports or wake() is called.
+//    ms < 0: only then.
 //  - yieldNow(): one turn of the page's event loop, through a MessageChannel post.
 //  - Workers: Module.aioSpawnWorker() (given by the page, web/src/engine) makes a Web Worker running
 //    this same module; pools are sets of slots, each slot holds one worker running one job at a time.
@@ -56,8 +57,10 @@ var AioHost = (function () {
         resolve();
       }
       H.resume = fire;
+      // The timer is set 3 ms short and the rest spins on posts: timers often fire a millisecond
+      // or two late, which would show in short scaled runs.
       if (H.events.length) soon(fire);
-      else if (ms >= 4) timer = setTimeout(fire, Math.floor(ms));
+      else if (ms >= 7) timer = setTimeout(fire, Math.floor(ms) - 3);
       else if (ms >= 0) soon(fire);
     });
   };

@@ -18,5 +18,9 @@ void deliver_events();
 // thread, one per idle wait. Returns true if it ran one.
 bool run_inline_job();
 std::unique_ptr<WorkerPool> make_worker_pool(int max_workers);
+// Called just before the loop gives the page a turn (an idle wait that really waits, a yield): the
+// bindings hand what they batched for the page (trace events, lines) over there, so the page sees
+// everything that happened before it gets to run. Null: nothing to do.
+void set_before_suspend(void (*hook)());
 
 }  // namespace aio::browser

@@ -2,9 +2,9 @@
 // the idle wait, Web Workers for executors (worker_pool.cpp). The JavaScript half is aio_host.js.
 //
 // Idle wait: the loop's C++ stack is unwound by Asyncify and the page's event loop runs until the
-// Promise resolves: at the next deadline (setTimeout, only for waits of 4 ms and more, since nested
-// timeouts are clamped to 4 ms; shorter ones spin on MessageChannel posts), or earlier when a worker
-// reports or wake() is called (a stop request). Busy loop: yield_to_host() every 10 ms of real time
+// Promise resolves: at the next deadline (setTimeout, only for waits of 7 ms and more and set 3 ms short,
+// since nested timeouts are clamped to 4 ms and often fire late; the rest spins on MessageChannel posts),
+// or earlier when a worker reports or wake() is called (a stop request). Busy loop: yield_to_host() every 10 ms of real time
 // gives the page a turn through a MessageChannel post, so input and rendering never wait long.
 #include <emscripten.h>
 
@@ -32,6 +32,8 @@ namespace aio {
 
 namespace {
 
+void (*g_before_suspend)() = nullptr;
+
 class BrowserPlatform final : public Platform {
  public:
   explicit BrowserPlatform(double scale) : scale_(scale > 0 ? scale : 1.0), start_ms_(aio_js_now_ms()) {}
@@ -47,6 +49,7 @@ class BrowserPlatform final : public Platform {
         ms = start_ms_ + static_cast<double>(*deadline) * scale_ * 1e-6 - aio_js_now_ms();
         if (ms < 0) ms = 0;
       }
+      if (g_before_suspend) g_before_suspend();
       waiting_ = true;
       aio_js_idle(ms);
       waiting_ = false;
@@ -67,6 +70,7 @@ class BrowserPlatform final : public Platform {
   std::int64_t yield_every_ns() const override { return static_cast<std::int64_t>(10e6 / scale_); }
 
   void yield_to_host() override {
+    if (g_before_suspend) g_before_suspend();
     aio_js_yield();
     browser::deliver_events();
   }
@@ -79,6 +83,8 @@ class BrowserPlatform final : public Platform {
 };
 
 }  // namespace
+
+void browser::set_before_suspend(void (*hook)()) { g_before_suspend = hook; }
 
 std::unique_ptr<Platform> make_platform(ClockKind clock, double time_scale) {
   if (clock == ClockKind::virtual_time) return make_virtual_platform(std::make_unique<BrowserPlatform>(1.0));
