@@ -99,7 +99,8 @@ struct ThreadPoolExecutor::Pending {
   std::int64_t submitted_ns = 0;
   detail::Ref<detail::FutureState<std::string>> result;
   std::shared_ptr<std::atomic<bool>> skip;
-  std::optional<JobOutcome> outcome;
+  std::optional<JobOutcome> arrived;  // set by the worker's callback, under the link's mutex
+  std::optional<JobOutcome> outcome;  // taken over on the loop's thread
 };
 
 ThreadPoolExecutor::ThreadPoolExecutor(int max_workers)
@@ -128,8 +129,8 @@ void ThreadPoolExecutor::submit(Job job, detail::Ref<detail::FutureState<std::st
   p->result = std::move(result);
   p->skip = std::make_shared<std::atomic<bool>>(false);
   job.skip = p->skip;
-  detail::add_done_callback(*p->result, [p] {
-    if (p->result->cancelled()) p->skip->store(true);
+  detail::on_done_now(*p->result, [skip = p->skip](detail::FutureBase& f) {
+    if (f.cancelled()) skip->store(true);
   });
   auto* task = detail::current_task_base();
   record_job(loop, p->id, JobState::queued, -1, job.name, task ? task->id() : 0);
@@ -142,8 +143,9 @@ void ThreadPoolExecutor::submit(Job job, detail::Ref<detail::FutureState<std::st
       [link, p](JobOutcome o) {
         std::lock_guard<std::mutex> lock(link->mutex);
         if (!link->loop) return;
-        link->loop->call_soon_threadsafe([link, p, o = std::move(o)]() mutable {
-          if (link->executor) link->executor->finish(p, std::move(o));
+        p->arrived = std::move(o);
+        link->loop->call_soon_threadsafe([link, p] {
+          if (link->executor && p->arrived) link->executor->finish(p);
         });
       },
       [link, p, virtual_time](int worker) {
@@ -155,8 +157,10 @@ void ThreadPoolExecutor::submit(Job job, detail::Ref<detail::FutureState<std::st
       });
 }
 
-void ThreadPoolExecutor::finish(const std::shared_ptr<Pending>& p, JobOutcome outcome) {
-  p->outcome = std::move(outcome);
+void ThreadPoolExecutor::finish(const std::shared_ptr<Pending>& p) {
+  if (p->outcome) return;  // already taken (shutdown drained it)
+  p->outcome = std::move(p->arrived);
+  p->arrived.reset();
   if (loop_->platform().clock() == ClockKind::virtual_time) {
     settle_virtual();
     return;
@@ -214,13 +218,32 @@ void ThreadPoolExecutor::shutdown(bool wait, double grace_seconds) {
     link_->loop = nullptr;
     link_->executor = nullptr;
   }
-  // Jobs still out, or whose completion was posted but not handled yet: they fail.
-  for (auto& p : unsettled_) {
+  // Jobs that finished during the wait deliver their results; those still out fail.
+  const bool virtual_time = loop_->platform().clock() == ClockKind::virtual_time;
+  std::deque<std::shared_ptr<Pending>> left;
+  left.swap(unsettled_);
+  for (auto& p : left) {
+    if (!p->outcome && p->arrived) {
+      p->outcome = std::move(p->arrived);
+      p->arrived.reset();
+    }
+    if (p->outcome) {
+      unsettled_.push_back(p);
+      continue;
+    }
     loop_->release_external();
     if (!p->result->done())
       p->result->set_exception(std::make_exception_ptr(std::runtime_error("executor shut down before the job finished")));
   }
-  unsettled_.clear();
+  if (virtual_time) {
+    settle_virtual();
+  } else {
+    for (auto& p : unsettled_) {
+      loop_->release_external();
+      complete(*loop_, *p);
+    }
+    unsettled_.clear();
+  }
 }
 
 ThreadPoolExecutor& detail::default_executor(EventLoop& loop) {

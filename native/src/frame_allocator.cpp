@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <mutex>
 #include <new>
 #include <vector>
 
@@ -33,23 +34,26 @@ struct FreeBlock {
   FreeBlock* next;
 };
 
-// One per thread. Blocks freed on another thread join that thread's lists: memory stays valid.
+// Slabs are never returned: a frame made on one thread may be freed on another and its block reused
+// there, after the first thread is gone. They are listed here so that they stay reachable.
+std::mutex g_slabs_mutex;
+std::vector<void*>& all_slabs() {
+  static std::vector<void*> slabs;
+  return slabs;
+}
+void keep_slab(void* p) {
+  std::lock_guard<std::mutex> lock(g_slabs_mutex);
+  all_slabs().push_back(p);
+}
+
+// One per thread. Blocks freed on another thread join that thread's lists.
 struct Pool {
   FreeBlock* free[kClasses] = {};
   char* bump = nullptr;
   char* end = nullptr;
-  std::vector<std::pair<void*, std::size_t>> slabs;
   std::size_t next_slab = kFirstSlab;
-  std::size_t live = 0;
-
-  ~Pool() {
-    // Frames still alive after their thread ended (a Task handle kept elsewhere) keep their slabs.
-    if (live == 0)
-      for (auto [p, n] : slabs) free_slab(p, n);
-  }
 
   void* take(std::size_t cls) {
-    ++live;
     if (FreeBlock* b = free[cls]) {
       free[cls] = b->next;
       return b;
@@ -59,7 +63,7 @@ struct Pool {
       std::size_t n = next_slab;
       bump = static_cast<char*>(allocate_slab(n));
       end = bump + n;
-      slabs.emplace_back(bump, n);
+      keep_slab(bump);
       next_slab = std::min(n * 2, kSlabBytes);
     }
     void* p = bump;
@@ -68,7 +72,6 @@ struct Pool {
   }
 
   void give(void* p, std::size_t cls) noexcept {
-    --live;
     auto* b = static_cast<FreeBlock*>(p);
     b->next = free[cls];
     free[cls] = b;

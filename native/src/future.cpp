@@ -1,5 +1,6 @@
 #include "aio/future.hpp"
 
+#include <memory>
 #include <stdexcept>
 
 #include "aio/detail/task_base.hpp"
@@ -118,6 +119,19 @@ struct DoneCallback final : Waiter, Runnable {
   }
 };
 }  // namespace
+
+void on_done_now(FutureBase& f, std::function<void(FutureBase&)> fn) {
+  struct Now final : Waiter {
+    std::function<void(FutureBase&)> fn;
+  };
+  auto* w = new Now();
+  w->fn = std::move(fn);
+  w->notify = [](Waiter* self, FutureBase& done) {
+    std::unique_ptr<Now> own(static_cast<Now*>(self));
+    own->fn(done);
+  };
+  f.add_waiter(*w);
+}
 
 void add_done_callback(FutureBase& f, std::function<void()> fn) {
   f.add_waiter(*new DoneCallback(std::move(fn), EventLoop::current()));

@@ -39,19 +39,19 @@ Coro<bool> Lock::acquire() {
   }
   auto it = waiters_.emplace(waiters_.end());
   Future<> f = *it;
-  bool cancelled = false;
+  std::exception_ptr cancelled;
   {
     Unlist unlist{waiters_, it};
     try {
       co_await f;
     } catch (const CancelledError&) {
-      cancelled = true;
+      cancelled = std::current_exception();
     }
   }
   if (cancelled) {
     // A wake-up this waiter received but cannot use goes to the next one.
     if (!locked_) wake_up_first();
-    throw CancelledError();
+    std::rethrow_exception(cancelled);
   }
   locked_ = true;
   co_return true;

@@ -5,6 +5,7 @@
 
 #include "aio/detail/task_base.hpp"
 #include "aio/executor.hpp"
+#include "aio/sleep.hpp"
 #include "aio/trace.hpp"
 
 namespace aio {
@@ -31,10 +32,11 @@ struct EventLoop::TimerHandle::State final : detail::TimerTarget {
   std::function<void()> fn;
   int refs = 1;
   bool cancelled = false;
+  bool fired = false;
   EventLoop* loop = nullptr;
-  bool timer_live(std::uint64_t) const override { return !cancelled; }
+  bool timer_live(std::uint64_t) const override { return !cancelled && !fired; }
   void timer_fire(std::uint64_t) override {
-    cancelled = true;  // runs once
+    fired = true;
     auto f = std::move(fn);
     f();
   }
@@ -55,13 +57,13 @@ EventLoop::TimerHandle::~TimerHandle() {
   if (s_) s_->timer_release();
 }
 void EventLoop::TimerHandle::cancel() noexcept {
-  if (s_ && !s_->cancelled) {
+  if (s_ && !s_->cancelled && !s_->fired) {
     s_->cancelled = true;
     s_->fn = nullptr;
     s_->loop->timer_went_stale();
   }
 }
-bool EventLoop::TimerHandle::cancelled() const noexcept { return !s_ || s_->cancelled; }
+bool EventLoop::TimerHandle::cancelled() const noexcept { return s_ && s_->cancelled; }
 
 EventLoop::EventLoop(Platform& platform, Trace* trace)
     : platform_(platform), trace_(trace), previous_(t_current) {
@@ -89,8 +91,7 @@ std::uint64_t EventLoop::add_timer(std::int64_t when_ns, detail::TimerTarget& ta
 void EventLoop::call_soon(std::function<void()> fn) { push(*new Callback(std::move(fn))); }
 
 EventLoop::TimerHandle EventLoop::call_later(double delay_seconds, std::function<void()> fn) {
-  auto delay = static_cast<std::int64_t>(delay_seconds * 1e9);
-  return call_at(now_ns() + std::max<std::int64_t>(delay, 0), std::move(fn));
+  return call_at(now_ns() + to_loop_ns(delay_seconds), std::move(fn));
 }
 
 EventLoop::TimerHandle EventLoop::call_at(std::int64_t when_ns, std::function<void()> fn) {

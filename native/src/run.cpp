@@ -1,12 +1,16 @@
 #include "aio/run.hpp"
 
 #include <cstdio>
+#include <stdexcept>
 
 #include "aio/executor.hpp"
 
 namespace aio::detail {
 
 Runner::Runner(const RunOptions& opts) {
+  // As asyncio.run: one loop per thread at a time (run a second loop on another thread).
+  if (EventLoop::current_or_null())
+    throw std::logic_error("aio::run() cannot be called from a running event loop");
   Platform* platform = opts.platform;
   if (!platform) {
     owned_ = make_platform(opts.clock, opts.time_scale);

@@ -51,7 +51,7 @@ class ThreadPoolExecutor {
  private:
   struct Pending;
   struct Link;
-  void finish(const std::shared_ptr<Pending>& p, JobOutcome outcome);
+  void finish(const std::shared_ptr<Pending>& p);
   static void complete(EventLoop& loop, Pending& p);
   void settle_virtual();
   int max_workers_;
@@ -123,9 +123,9 @@ Future<R> run_in_executor(ThreadPoolExecutor* executor, R (*fn)(P...), A&&... ar
     }
   };
   packed->add_waiter(*bridge);
-  // Cancelling the result cancels the job (skipped if no worker has taken it yet).
-  detail::add_done_callback(out.base(), [packed, out]() mutable {
-    if (out.cancelled()) packed->cancel();
+  // Cancelling the result cancels the job at once (skipped if no worker has taken it yet).
+  detail::on_done_now(out.base(), [packed](detail::FutureBase& f) {
+    if (f.cancelled()) packed->cancel();
   });
   return out;
 }

@@ -116,7 +116,7 @@ class FutureBase : public TimerTarget {
 
   // Packed: a task's whole state lives in its coroutine frame, and frames are what a million tasks cost.
   std::uint32_t refs_ = 1;
-  std::uint16_t num_cancels_ = 0;  // tasks: cancel() requests not yet uncancel()ed (Task.cancelling())
+  std::uint32_t num_cancels_ = 0;  // tasks: cancel() requests not yet uncancel()ed (Task.cancelling())
   State state_ = State::pending;
   bool must_cancel_ : 1 = false;     // tasks: deliver CancelledError at the next resumption
   bool deliver_cancel_ : 1 = false;  // tasks: this step raises CancelledError at the resumed await
@@ -162,6 +162,9 @@ void throw_if_cancel_requested();
 
 // A done callback: calls fn once f is done, scheduled like call_soon (at once if f is done already).
 void add_done_callback(FutureBase& f, std::function<void()> fn);
+// Internal bookkeeping that must happen the moment f is done, before anything else runs (never user
+// code): fn is called synchronously from f's completion.
+void on_done_now(FutureBase& f, std::function<void(FutureBase&)> fn);
 
 // Awaits any future from inside a task.
 class FutureAwaiter : public Waiter, public Suspension {

@@ -26,7 +26,8 @@ std::string py_str(I v) { return std::to_string(v); }
 template <class... Args>
 void print(const Args&... args) {
   std::string line;
-  ((line += (line.empty() ? "" : " "), line += py_str(args)), ...);
+  bool first = true;
+  ((line += (first ? "" : " "), line += py_str(args), first = false), ...);
   EventLoop::current().print_line(line);
 }
 

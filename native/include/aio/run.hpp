@@ -3,7 +3,8 @@
 // Makes a new loop on this thread with the chosen clock, runs `coro` as its main task until it finishes,
 // then cancels every task still unfinished and runs them to their end, shuts the default executor down,
 // and returns the main task's result or rethrows its exception (CancelledError if it was stopped).
-// Runs nest: a run inside another run's callback gets its own loop (tests use this).
+// Like asyncio.run, it cannot be called while a loop runs on the same thread (std::logic_error); loops
+// on different threads are independent.
 #pragma once
 
 #include <functional>

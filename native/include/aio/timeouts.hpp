@@ -21,6 +21,7 @@
 #include "coro.hpp"
 #include "future.hpp"
 #include "gather.hpp"
+#include "sleep.hpp"
 #include "task.hpp"
 
 namespace aio {
@@ -116,7 +117,7 @@ Coro<T> timeout_at(std::optional<std::int64_t> when_ns, Coro<T> body) {
 template <class T>
 Coro<T> timeout(std::optional<double> delay, Coro<T> body) {
   std::optional<std::int64_t> when;
-  if (delay) when = EventLoop::current().now_ns() + static_cast<std::int64_t>(*delay * 1e9);
+  if (delay) when = EventLoop::current().now_ns() + to_loop_ns(*delay);
   return timeout_at(when, std::move(body));
 }
 

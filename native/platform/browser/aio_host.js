@@ -11,7 +11,8 @@
 //    Workers report by postMessage; the reports wait in `events` until the loop pulls them
 //    (worker_pool.cpp: deliver_events). Idle workers of closed pools are kept for the next pool; busy
 //    ones are terminated.
-//  - stats: counters the tests read (messages received from workers, workers started and died).
+//  - stats: counters the tests read (messages received from workers, workers started and died);
+//    loop: the longest stretch compiled code ran during runs without giving the page a turn.
 var AioHost = (function () {
   var STARTED = 1, DONE = 2, DIED = 3;
   var isNode = typeof process == 'object' && !!(process.versions && process.versions.node) &&
@@ -46,7 +47,20 @@ var AioHost = (function () {
   }
   H.soon = soon;
 
+  // How long compiled code ran at most without giving the page a turn (a run's "stretches").
+  H.loop = { longest: 0, stretches: 0 };
+  var resumedAt = 0;
+  H.runStarted = function () { resumedAt = performance.now(); };
+  H.runEnded = function () {
+    if (!resumedAt) return;
+    var d = performance.now() - resumedAt;
+    if (d > H.loop.longest) H.loop.longest = d;
+    H.loop.stretches++;
+    resumedAt = 0;
+  };
+
   H.idle = function (ms) {
+    H.runEnded();
     return new Promise(function (resolve) {
       var timer = 0, fired = false;
       function fire() {
@@ -54,6 +68,7 @@ var AioHost = (function () {
         fired = true;
         if (timer) clearTimeout(timer);
         if (H.resume === fire) H.resume = null;
+        H.runStarted();
         resolve();
       }
       H.resume = fire;
@@ -66,7 +81,13 @@ var AioHost = (function () {
   };
 
   H.yieldNow = function () {
-    return new Promise(function (resolve) { soon(resolve); });
+    H.runEnded();
+    return new Promise(function (resolve) {
+      soon(function () {
+        H.runStarted();
+        resolve();
+      });
+    });
   };
 
   // From compiled code (a stop request): resume the idle wait once the stack is empty.

@@ -21,6 +21,5 @@ void* allocate_slab(std::size_t bytes) {
   return reinterpret_cast<void*>(aligned);
 }
 
-void free_slab(void* p, std::size_t bytes) noexcept { ::munmap(p, bytes); }
 
 }  // namespace aio::detail

@@ -10,6 +10,5 @@ namespace aio::detail {
 inline constexpr std::size_t kSlabBytes = std::size_t{2} << 20;
 
 void* allocate_slab(std::size_t bytes);
-void free_slab(void* p, std::size_t bytes) noexcept;
 
 }  // namespace aio::detail

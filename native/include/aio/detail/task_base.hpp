@@ -17,7 +17,7 @@ class TaskBase : public Runnable, public FutureBase {
   // once through what it is suspended on). Returns false if the task is already done.
   bool cancel(std::string_view msg = {}) override;
   // Task.uncancel() and Task.cancelling(): the count of cancel() requests still outstanding.
-  std::uint32_t uncancel() noexcept { return num_cancels_ ? --num_cancels_ : 0; }
+  std::uint32_t uncancel() noexcept { return num_cancels_ ? --num_cancels_ : 0u; }
   std::uint32_t cancelling() const noexcept { return num_cancels_; }
 
   std::uint64_t id() const noexcept { return id_; }
