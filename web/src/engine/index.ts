@@ -93,6 +93,13 @@ export class WasmEngine implements Engine {
     return { ...this.M.aioHost.stats };
   }
 
+  /** Not part of `Engine`: the longest time (ms) a run kept the main thread without a break; `reset` clears it. */
+  loopStats(reset = false): { longest: number; stretches: number } {
+    const s = { ...this.M.aioHost.loop };
+    if (reset) this.M.aioHost.loop = { longest: 0, stretches: 0 };
+    return s;
+  }
+
   /** Not part of `Engine`: terminates a worker that is running a job (tests: a worker that dies). */
   killBusyWorker(): boolean {
     return this.M.aioHost.killBusyWorker();
@@ -145,6 +152,7 @@ export class WasmEngine implements Engine {
     const idp = cString(M, String(id));
     const pp = toHeap(M, bytes);
     this.busy = true;
+    M.aioHost.runStarted();
     try {
       await M.ccall(
         'aio_run',
@@ -157,6 +165,7 @@ export class WasmEngine implements Engine {
       this.broken = e instanceof Error ? e : new Error(String(e));
       throw new Error(`the scheduler failed: ${this.broken.message}`);
     } finally {
+      M.aioHost.runEnded();
       this.busy = false;
       M.aioOnEvents = undefined;
       doc?.removeEventListener('visibilitychange', onVisibility);

@@ -37,6 +37,10 @@ export interface AioModule {
 /** The JavaScript half of the browser platform (native/platform/browser/aio_host.js). */
 export interface AioHost {
   stats: { messages: number; spawned: number; died: number; jobs: number };
+  /** The longest stretch (ms) the loop ran without giving the page a turn, and how many there were. */
+  loop: { longest: number; stretches: number };
+  runStarted(): void;
+  runEnded(): void;
   killBusyWorker(): boolean;
   terminateAll(): void;
 }
