@@ -214,3 +214,15 @@ TEST_CASE("copies of a Future share one state", "[future]") {
     co_return;
   }());
 }
+
+TEST_CASE("setting a future whose awaiting task was cancelled throws InvalidStateError", "[future]") {
+  // CPython: the consumer's cancel() cancelled the future, so the producer's set_result raises.
+  test::run_virtual([]() -> aio::Coro<> {
+    aio::Future<int> f;
+    auto consumer = aio::create_task([](aio::Future<int> f) -> aio::Coro<int> { co_return co_await f; }(f));
+    co_await aio::sleep(0);
+    consumer.cancel();
+    CHECK_THROWS_AS(f.set_result(1), aio::InvalidStateError);
+    CHECK_THROWS_AS(co_await consumer, aio::CancelledError);
+  }());
+}

@@ -479,3 +479,27 @@ TEST_CASE("cancelling() keeps counting past 65535 requests, as CPython's int doe
     CHECK_THROWS_AS(co_await t, aio::CancelledError);
   }());
 }
+
+TEST_CASE("a task's name and its cancel message are kept apart", "[task]") {
+  test::run_virtual([]() -> aio::Coro<> {
+    auto named = aio::create_task(value_after(1, 5), "worker");
+    auto plain = aio::create_task(value_after(2, 5));
+    co_await aio::sleep(0);
+    named.cancel("stop named");
+    plain.cancel("stop plain");
+    CHECK(named.name() == "worker");
+    CHECK(plain.name() == "Task-3");
+    try {
+      co_await named;
+    } catch (const aio::CancelledError& e) {
+      CHECK(e.message() == "stop named");
+    }
+    try {
+      co_await plain;
+    } catch (const aio::CancelledError& e) {
+      CHECK(e.message() == "stop plain");
+    }
+    CHECK(named.name() == "worker");
+    CHECK(plain.name() == "Task-3");
+  }());
+}
