@@ -11,7 +11,8 @@
 //   modes), wait (every return_when, optional timeout, optionally cancelling the pending tasks),
 //   as_completed (optional timeout), task_group (tasks + an inline body child), wait_for (none, 0,
 //   positive), timeout scope, shield, lock (serialised children), semaphore (a pool of permits),
-//   event (children wait for a setter), queue (a bounded producer/consumer pipeline).
+//   event (children wait for a setter), queue (a bounded producer/consumer pipeline, and a pool of
+//   workers taking items from one queue).
 // Without random cancellations the model gives every node's outcome and end time exactly (times are
 // whole microseconds, timeouts fall on half microseconds, and ties are detected and left unchecked).
 // With random cancellations (a canceller task cancels random tasks at random times) only structural
@@ -134,12 +135,12 @@ struct Outcome {
 // The tree.
 enum class Kind {
   leaf, stubborn, seq, spawn, gather, gather_re, pair, pair_re, wait, as_completed, group, wait_for,
-  timeout, shield, lock, semaphore, event, pipeline
+  timeout, shield, lock, semaphore, event, pipeline, workers
 };
 const char* kind_name(Kind k) {
   static const char* names[] = {"leaf",   "stubborn", "seq",     "spawn",     "gather",   "gather_re",
                                 "pair",   "pair_re",  "wait",    "as_completed", "group", "wait_for",
-                                "timeout", "shield",  "lock",    "semaphore", "event",    "pipeline"};
+                                "timeout", "shield",  "lock",    "semaphore", "event",    "pipeline", "workers"};
   return names[static_cast<int>(k)];
 }
 
@@ -201,6 +202,7 @@ struct Scenario {
   std::vector<std::string> failures;
   bool model_exact = false;
   long cancels_done = 0;
+  std::vector<i64> event_times;  // natural starts and ends of the nodes: when cancels hit hardest
   void fail(std::string what) {
     if (failures.size() < 50) failures.push_back(std::move(what));
   }
@@ -231,7 +233,12 @@ struct Gen {
     if (s.rng.chance(0.12)) return 0;
     return s.rng.range(1, 20000) * kUs;
   }
-  i64 timeout() { return s.rng.range(0, 40000) * kUs + kUs / 2; }
+  i64 timeout() {
+    int r = s.rng.below(100);
+    if (r < 3) return 0;     // an expired deadline: cancels on the next loop turn
+    if (r < 5) return -kUs;  // already in the past
+    return s.rng.range(0, 40000) * kUs + kUs / 2;
+  }
   Node* leaf() {
     bool stubborn = s.rng.chance(0.08);
     Node* n = make(stubborn ? Kind::stubborn : Kind::leaf);
@@ -251,7 +258,7 @@ struct Gen {
     static const Kind kinds[] = {Kind::seq,      Kind::spawn,   Kind::gather,   Kind::gather_re, Kind::pair,
                                  Kind::pair_re,  Kind::wait,    Kind::as_completed, Kind::group, Kind::wait_for,
                                  Kind::timeout,  Kind::shield,  Kind::lock,     Kind::semaphore, Kind::event,
-                                 Kind::pipeline};
+                                 Kind::pipeline, Kind::workers};
     Kind k = kinds[s.rng.below(static_cast<int>(std::size(kinds)))];
     Node* n = make(k);
     n->as_tasks = s.rng.chance(0.5);
@@ -305,8 +312,10 @@ struct Gen {
         kids(n, depth, 0, 3);
         n->delay = delay();
         break;
+      case Kind::workers:
       case Kind::pipeline: {
-        int items = static_cast<int>(s.rng.range(0, 5));
+        int items = static_cast<int>(s.rng.range(0, k == Kind::workers ? 7 : 5));
+        n->permits = static_cast<int>(s.rng.range(1, 3));
         n->maxsize = static_cast<int>(s.rng.range(0, 2));
         for (int i = 0; i < items; ++i) {
           n->produce.push_back(s.rng.chance(0.3) ? 0 : s.rng.range(1, 5000) * kUs);
@@ -328,6 +337,9 @@ struct Exp {
   i64 t = 0;
   bool exact = true;
 };
+
+// When a node's timeout expires: a deadline already past fires at once (on the next loop turn).
+i64 deadline(const Node& n, i64 s) { return s + std::max<i64>(0, *n.timeout); }
 
 bool has_stubborn(const Node& n) {
   if (n.kind == Kind::stubborn) return true;
@@ -373,7 +385,7 @@ std::vector<KidStart> kid_starts(const Node& n, i64 s) {
       break;
     }
     case Kind::wait_for:
-      if (n.timeout && *n.timeout == 0) break;
+      if (n.timeout && *n.timeout <= 0) break;
       out.push_back({n.kids[0], s, true});
       break;
     case Kind::shield: out.push_back({n.kids[0], s, false}); break;
@@ -469,12 +481,12 @@ WaitModel wait_model(const Node& n, const std::vector<Exp>& es, i64 s) {
   if (n.when == aio::FIRST_EXCEPTION) tr = std::min(tfail, tmax);
   // Released only once every task is done (no early trigger whose timing could race with others).
   bool all = n.when == aio::ALL_COMPLETED || (n.when == aio::FIRST_EXCEPTION && tfail == kInf);
-  if (n.timeout && s + *n.timeout < tr) {
-    tr = s + *n.timeout;
+  if (n.timeout && deadline(n, s) < tr) {
+    tr = deadline(n, s);
     all = false;
     for (auto& e : es)
       if (std::llabs(e.t - tr) <= kTol) w.exact = false;
-  } else if (n.timeout && std::llabs(s + *n.timeout - tr) <= kTol) {
+  } else if (n.timeout && std::llabs(deadline(n, s) - tr) <= kTol) {
     w.exact = false;
   }
   if (!all) {
@@ -550,7 +562,7 @@ Exp nat(const Node& n, i64 s) {
         order.push_back(&e);
       }
       std::stable_sort(order.begin(), order.end(), [](const Exp* a, const Exp* b) { return a->t < b->t; });
-      i64 dl = n.timeout ? s + *n.timeout : kInf;
+      i64 dl = n.timeout ? deadline(n, s) : kInf;
       i64 h = 31;
       std::size_t i = 0;
       for (; i < order.size() && order[i]->t < dl; ++i) {
@@ -597,7 +609,7 @@ Exp nat(const Node& n, i64 s) {
     }
     case Kind::wait_for: {
       if (!n.timeout) return nat(*n.kids[0], s);
-      if (*n.timeout == 0) {
+      if (*n.timeout <= 0) {
         r.out = Outcome::err("Timeout");
         return r;
       }
@@ -606,7 +618,7 @@ Exp nat(const Node& n, i64 s) {
     case Kind::timeout: {
       Exp e = nat(*n.kids[0], s);
       if (!n.timeout) return e;
-      i64 dl = s + *n.timeout;
+      i64 dl = deadline(n, s);
       if (e.t < dl - kTol) return e;
       r.exact = e.t > dl + kTol && cut_clean(*n.kids[0], s, dl);
       r.out = Outcome::err("Timeout");
@@ -646,6 +658,20 @@ Exp nat(const Node& n, i64 s) {
       r.out = Outcome::val(mix(0, h));
       return r;
     }
+    case Kind::workers: {
+      // Items put at P_i; each goes to the worker free first (which one does not change any time).
+      std::vector<i64> free(static_cast<std::size_t>(n.permits), s);
+      i64 put = s, sum = 0;
+      for (std::size_t i = 0; i < n.produce.size(); ++i) {
+        put += n.produce[i];
+        auto w = std::min_element(free.begin(), free.end());
+        *w = std::max(put, *w) + n.consume[i];
+        sum += n.value + static_cast<i64>(i);
+      }
+      r.t = std::max(put, *std::max_element(free.begin(), free.end()));
+      r.out = Outcome::val(sum);
+      return r;
+    }
   }
   return r;
 }
@@ -679,7 +705,7 @@ void assign(const Node& n, i64 s, i64 c) {
     switch (n.kind) {
       case Kind::wait_for:
       case Kind::timeout:
-        if (n.timeout) std::fill(cut.begin(), cut.end(), s + *n.timeout);
+        if (n.timeout) std::fill(cut.begin(), cut.end(), deadline(n, s));
         break;
       case Kind::group:
         if (!e.out.ok) {
@@ -1066,6 +1092,47 @@ aio::Coro<i64> pipeline_node(const Node* n, Frame = {}) {
   co_return mix(p, c);
 }
 
+// workers: a producer puts items (then one -1 per worker) into an unbounded queue; workers take them
+// in turn. Several getters wait at once, so a cancelled one must hand its wake-up on.
+aio::Coro<i64> feeder(const Node* n, std::shared_ptr<aio::Queue<i64>> q, Frame = {}) {
+  Body b;
+  for (std::size_t i = 0; i < n->produce.size(); ++i) {
+    co_await aio::sleep(secs(n->produce[i]));
+    q->put_nowait(static_cast<i64>(i));
+  }
+  for (int w = 0; w < n->permits; ++w) co_await q->put(-1);
+  co_return 0;
+}
+
+aio::Coro<i64> worker(const Node* n, std::shared_ptr<aio::Queue<i64>> q, Frame = {}) {
+  Body b;
+  i64 sum = 0;
+  for (;;) {
+    i64 i = co_await q->get();
+    if (i < 0) break;
+    co_await aio::sleep(secs(n->consume[static_cast<std::size_t>(i)]));
+    sum += n->value + i;
+    q->task_done();
+  }
+  co_return sum;
+}
+
+aio::Coro<i64> workers_node(const Node* n, Frame = {}) {
+  Body b;
+  auto q = std::make_shared<aio::Queue<i64>>();
+  std::vector<aio::Task<i64>> ts;
+  ts.push_back(aio::create_task(feeder(n, q)));  // not registered: never cancelled at random
+  for (int w = 0; w < n->permits; ++w) {
+    ts.push_back(aio::create_task(worker(n, q)));
+    register_task(ts.back(), -1);
+  }
+  auto vals = co_await aio::gather(ts);
+  i64 sum = 0;
+  for (std::size_t i = 1; i < vals.size(); ++i) sum += vals[i];
+  if (!q->empty()) S->fail("workers: items left in the queue");
+  co_return sum;
+}
+
 aio::Coro<i64> dispatch(const Node* n) {
   switch (n->kind) {
     case Kind::leaf: return leaf(n);
@@ -1088,6 +1155,7 @@ aio::Coro<i64> dispatch(const Node* n) {
       return pool_node(n, std::make_shared<aio::Semaphore>(n->permits));
     case Kind::event: return event_node(n);
     case Kind::pipeline: return pipeline_node(n);
+    case Kind::workers: return workers_node(n);
   }
   return leaf(n);
 }
@@ -1113,14 +1181,31 @@ aio::Coro<i64> run(const Node* n, Frame) {
 }
 
 // Cancels random registered tasks at random times (on half-quarter microseconds: no ties with the tree).
+// Half of the cancels land exactly on the tree's own event times, a few loop turns after them, where a
+// task may be woken and not yet run: the races cancellation handling must get right.
 aio::Coro<> canceller(int count, Frame = {}) {
   Body b;
   for (int i = 0; i < count; ++i) {
-    co_await aio::sleep(secs(S->rng.range(0, S->horizon / kUs / 8) * kUs + kUs / 4));
+    i64 at = S->rng.range(0, S->horizon / kUs / 8) * kUs + kUs / 4;
+    if (!S->event_times.empty() && S->rng.chance(0.5))
+      at = S->event_times[static_cast<std::size_t>(S->rng.below(static_cast<int>(S->event_times.size())))];
+    i64 now = now_ns();
+    if (at > now) co_await aio::sleep(secs(at - now));
+    for (int hops = S->rng.below(4); hops > 0; --hops) co_await aio::sleep(0);
     if (S->tasks.empty()) continue;
-    auto& tr = S->tasks[static_cast<std::size_t>(S->rng.below(static_cast<int>(S->tasks.size())))];
-    if (tr.task.cancel(S->rng.chance(0.5) ? "random" : "")) ++S->cancels_done;
+    int burst = S->rng.chance(0.2) ? 3 : 1;
+    for (int k = 0; k < burst; ++k) {
+      auto& tr = S->tasks[static_cast<std::size_t>(S->rng.below(static_cast<int>(S->tasks.size())))];
+      if (tr.task.cancel(S->rng.chance(0.5) ? "random" : "")) ++S->cancels_done;
+      if (S->rng.chance(0.1)) tr.task.cancel("again");
+    }
   }
+}
+
+void collect_times(const Node& n, i64 s) {
+  S->event_times.push_back(s);
+  S->event_times.push_back(nat(n, s).t);
+  for (auto& k : kid_starts(n, s)) collect_times(*k.kid, k.start);
 }
 
 aio::Coro<i64> main_coro(Frame = {}) {
@@ -1147,7 +1232,7 @@ aio::Coro<i64> main_coro(Frame = {}) {
 }
 
 i64 horizon_of(const Node& n) {
-  i64 h = n.delay + n.cleanup + (n.timeout ? *n.timeout : 0);
+  i64 h = n.delay + n.cleanup + (n.timeout ? std::max<i64>(0, *n.timeout) : 0);
   for (i64 d : n.produce) h += d;
   for (i64 d : n.consume) h += d;
   for (auto* k : n.kids) h += horizon_of(*k);
@@ -1169,6 +1254,7 @@ void print_tree(const Node& n, int depth) {
   if (n.kind == Kind::event) std::printf(" set_at=%lldus", static_cast<long long>(n.delay / kUs));
   if (n.kind == Kind::semaphore) std::printf(" permits=%d%s", n.permits, n.bounded ? " bounded" : "");
   if (n.kind == Kind::pipeline) std::printf(" items=%zu maxsize=%d", n.produce.size(), n.maxsize);
+  if (n.kind == Kind::workers) std::printf(" items=%zu workers=%d", n.produce.size(), n.permits);
   if (n.kind == Kind::group && n.body_child) std::printf(" (last child in the body)");
   if (n.as_tasks && !n.kids.empty()) std::printf(" [tasks]");
   std::printf("\n");
@@ -1205,7 +1291,9 @@ bool run_scenario(u64 seed, bool verbose, bool allow_leftovers, Totals& tot) {
   sc.horizon = horizon_of(*sc.root) + 1000000;
   sc.recs.assign(sc.nodes.size(), Rec{});
   sc.expect.assign(sc.nodes.size(), Expect{});
-  if (!sc.cancels) {
+  if (sc.cancels) {
+    collect_times(*sc.root, 0);
+  } else {
     assign(*sc.root, 0, kInf);
     sc.model_exact = sc.expect[static_cast<std::size_t>(sc.root->id)].known;
   }
