@@ -138,7 +138,7 @@ TEST_CASE("executor faults: throwing jobs on several workers fail their own futu
   CHECK(r.messages_right);
 }
 
-TEST_CASE("executor faults: a job that never returns; shutdown(wait, grace) ends in a bounded wait, the loop carries on",
+TEST_CASE("executor faults: a job that never returns, shutdown(wait, grace) ends in a bounded wait, the loop carries on",
           "[threads][executor][faults]") {
   g_gate.reset();
   struct R {
@@ -229,7 +229,7 @@ TEST_CASE("executor faults: shutting a pool down fails its queued jobs with a cl
   CHECK(r.after == "cannot schedule new futures after shutdown / default!");
 }
 
-TEST_CASE("executor faults: an awaiter that times out leaves its blocked job behind; the run still ends",
+TEST_CASE("executor faults: an awaiter that times out leaves its blocked job behind, the run still ends",
           "[threads][executor][faults]") {
   g_gate.reset();
   struct R {

@@ -4,6 +4,7 @@
 //   aio_stress --seed S --verbose          one scenario: its tree, the model's expectations, what ran
 //   aio_stress --seconds T ...             stops after T seconds (wall clock), whatever --seeds says
 //   aio_stress --leftovers                 the root is aio::run's main: aio::run cancels what it leaves behind
+//   aio_stress --huge-timeouts             some timeouts are 1e10 s (more nanoseconds than int64 holds)
 //
 // A scenario is a random tree of nodes, each a coroutine returning a number or throwing:
 //   leaf (sleep, then a value or LeafError), stubborn leaf (catches CancelledError, cleans up, rethrows
@@ -38,6 +39,17 @@
 #include <string>
 #include <unistd.h>
 #include <vector>
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define AIO_STRESS_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define AIO_STRESS_SANITIZED 1
+#endif
+#endif
+#if AIO_STRESS_SANITIZED
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 namespace {
 
@@ -211,8 +223,11 @@ Scenario* S = nullptr;
 
 i64 now_ns() { return aio::EventLoop::current().now_ns(); }
 double secs(i64 ns) { return static_cast<double>(ns) * 1e-9; }
+// A timeout of 1e10 s: beyond what int64 nanoseconds hold (--huge-timeouts).
+constexpr i64 kHuge = INT64_MAX / 8;
 std::optional<double> secs(std::optional<i64> ns) {
   if (!ns) return std::nullopt;
+  if (*ns == kHuge) return 1e10;
   return secs(*ns);
 }
 
@@ -233,7 +248,9 @@ struct Gen {
     if (s.rng.chance(0.12)) return 0;
     return s.rng.range(1, 20000) * kUs;
   }
+  bool huge = false;
   i64 timeout() {
+    if (huge && s.rng.chance(0.05)) return kHuge;
     int r = s.rng.below(100);
     if (r < 3) return 0;     // an expired deadline: cancels on the next loop turn
     if (r < 5) return -kUs;  // already in the past
@@ -339,7 +356,7 @@ struct Exp {
 };
 
 // When a node's timeout expires: a deadline already past fires at once (on the next loop turn).
-i64 deadline(const Node& n, i64 s) { return s + std::max<i64>(0, *n.timeout); }
+i64 deadline(const Node& n, i64 s) { return *n.timeout == kHuge ? kInf : s + std::max<i64>(0, *n.timeout); }
 
 bool has_stubborn(const Node& n) {
   if (n.kind == Kind::stubborn) return true;
@@ -1232,7 +1249,7 @@ aio::Coro<i64> main_coro(Frame = {}) {
 }
 
 i64 horizon_of(const Node& n) {
-  i64 h = n.delay + n.cleanup + (n.timeout ? std::max<i64>(0, *n.timeout) : 0);
+  i64 h = n.delay + n.cleanup + (n.timeout && *n.timeout != kHuge ? std::max<i64>(0, *n.timeout) : 0);
   for (i64 d : n.produce) h += d;
   for (i64 d : n.consume) h += d;
   for (auto* k : n.kids) h += horizon_of(*k);
@@ -1247,7 +1264,8 @@ void print_tree(const Node& n, int depth) {
     std::printf(" delay=%lldus %s=%lld%s%s", static_cast<long long>(n.delay / kUs), n.fail ? "fail" : "value",
                 static_cast<long long>(n.value), n.kind == Kind::stubborn ? " cleanup=" : "",
                 n.kind == Kind::stubborn ? std::to_string(n.cleanup / kUs).c_str() : "");
-  if (n.timeout) std::printf(" timeout=%.1fus", static_cast<double>(*n.timeout) / kUs);
+  if (n.timeout && *n.timeout == kHuge) std::printf(" timeout=1e10s");
+  else if (n.timeout) std::printf(" timeout=%.1fus", static_cast<double>(*n.timeout) / kUs);
   if (n.kind == Kind::wait)
     std::printf(" when=%s%s", n.when == aio::FIRST_COMPLETED ? "FIRST_COMPLETED" : n.when == aio::FIRST_EXCEPTION ? "FIRST_EXCEPTION" : "ALL_COMPLETED",
                 n.cancel_pending ? " cancel_pending" : "");
@@ -1267,7 +1285,16 @@ struct Totals {
 };
 
 const char* g_argv0 = "aio_stress";
+bool g_leftovers_flag = false, g_huge_flag = false;
 volatile u64 g_current_seed = 0;
+
+// A sanitizer report ends the process: say which seed it was.
+[[maybe_unused]] void on_sanitizer_death() {
+  std::fflush(stdout);
+  std::fprintf(stderr, "aio_stress: the sanitizer report above came from seed %llu\n  reproduce: %s --seed %llu --verbose%s%s\n",
+               static_cast<unsigned long long>(g_current_seed), g_argv0, static_cast<unsigned long long>(g_current_seed),
+               g_leftovers_flag ? " --leftovers" : "", g_huge_flag ? " --huge-timeouts" : "");
+}
 
 void on_alarm(int) {
   char buf[256];
@@ -1279,6 +1306,8 @@ void on_alarm(int) {
   _exit(3);
 }
 
+bool g_huge = false;
+
 bool run_scenario(u64 seed, bool verbose, bool allow_leftovers, Totals& tot) {
   Scenario sc;
   S = &sc;
@@ -1287,6 +1316,7 @@ bool run_scenario(u64 seed, bool verbose, bool allow_leftovers, Totals& tot) {
   sc.cancels = sc.rng.chance(0.3);
   sc.leftovers = allow_leftovers && sc.rng.chance(0.3);
   Gen gen{sc, static_cast<int>(sc.rng.range(3, 28))};
+  gen.huge = g_huge;
   sc.root = gen.node(0);
   sc.horizon = horizon_of(*sc.root) + 1000000;
   sc.recs.assign(sc.nodes.size(), Rec{});
@@ -1414,8 +1444,8 @@ bool run_scenario(u64 seed, bool verbose, bool allow_leftovers, Totals& tot) {
   ++tot.failed;
   std::printf("FAILED seed %llu:\n", static_cast<unsigned long long>(seed));
   for (auto& f : sc.failures) std::printf("  %s\n", f.c_str());
-  std::printf("  reproduce: %s --seed %llu --verbose%s\n", g_argv0, static_cast<unsigned long long>(seed),
-              allow_leftovers ? " --leftovers" : "");
+  std::printf("  reproduce: %s --seed %llu --verbose%s%s\n", g_argv0, static_cast<unsigned long long>(seed),
+              allow_leftovers ? " --leftovers" : "", g_huge ? " --huge-timeouts" : "");
   std::fflush(stdout);
   return false;
 }
@@ -1442,15 +1472,21 @@ int main(int argc, char** argv) {
     else if (a == "--seed") { from = value(); count = 1; }
     else if (a == "--verbose") verbose = true;
     else if (a == "--leftovers") leftovers = true;
+    else if (a == "--huge-timeouts") g_huge = true;
     else if (a == "--max-failures") max_failures = static_cast<long>(value());
     else if (a == "--seconds") seconds = static_cast<double>(value());
     else {
       std::fprintf(stderr,
-                   "usage: aio_stress [--seeds N] [--from S] [--seed S] [--verbose] [--leftovers] [--max-failures K] [--seconds T]\n");
+                   "usage: aio_stress [--seeds N] [--from S] [--seed S] [--verbose] [--leftovers] [--huge-timeouts] [--max-failures K] [--seconds T]\n");
       return 2;
     }
   }
   std::signal(SIGALRM, on_alarm);
+  g_leftovers_flag = leftovers;
+  g_huge_flag = g_huge;
+#if AIO_STRESS_SANITIZED
+  __sanitizer_set_death_callback(on_sanitizer_death);
+#endif
   Totals tot;
   auto t0 = std::chrono::steady_clock::now();
   u64 last = from + count - 1;
