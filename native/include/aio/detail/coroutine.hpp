@@ -22,11 +22,13 @@ using std::experimental::suspend_never;
 
 // Symmetric transfer (await_suspend returning the handle to run next) compiles to a guaranteed tail call.
 // WebAssembly without the tail-call feature has none, and clang 14 then refuses to compile it (and
-// Asyncify cannot handle tail calls anyway): there, awaiters resume the next coroutine directly instead,
-// which runs the same code in the same order on a deeper stack. Such an awaiter must be inlined
-// ([[gnu::always_inline]]) and resume through resume_out_of_line(): clang 14's CoroSplit marks as
-// musttail any call of a void f(pointer) with the resume function's calling convention that ends it,
-// so a non-inlined void await_suspend(handle), or an inlined h.resume(), would fail the same way.
+// Asyncify cannot handle tail calls anyway). There, the two awaiters of coro.hpp hand the next coroutine
+// to transfer_to() instead: a trampoline that runs it and whatever it transfers to in turn, so chains
+// of any depth (a child awaiting a child awaiting...) run on a constant stack, in the same order.
+// Coroutines are only ever resumed by a task's step (or by this loop), so the loop always belongs to the
+// step that is running. The awaiters must be inlined ([[gnu::always_inline]]): clang 14's CoroSplit
+// marks as musttail any call of a void f(pointer) with the resume function's calling convention that
+// ends it, so a non-inlined void await_suspend(handle), or an inlined h.resume(), would fail the same way.
 #ifndef AIO_SYMMETRIC_TRANSFER
 #if defined(__wasm__) && !defined(__wasm_tail_call__)
 #define AIO_SYMMETRIC_TRANSFER 0
@@ -37,7 +39,21 @@ using std::experimental::suspend_never;
 
 #if !AIO_SYMMETRIC_TRANSFER
 namespace aio::detail {
+inline thread_local coro_ns::coroutine_handle<> t_transfer_next;
+inline thread_local bool t_transfer_running = false;
 // Not inlined and not local, so the call keeps the C calling convention and is never made musttail.
-[[gnu::noinline]] inline void resume_out_of_line(coro_ns::coroutine_handle<> h) noexcept { h.resume(); }
+[[gnu::noinline]] inline void transfer_to(coro_ns::coroutine_handle<> h) noexcept {
+  if (t_transfer_running) {  // an outer transfer_to is running: it takes over from here
+    t_transfer_next = h;
+    return;
+  }
+  t_transfer_running = true;
+  while (h) {
+    h.resume();
+    h = t_transfer_next;
+    t_transfer_next = {};
+  }
+  t_transfer_running = false;
+}
 }  // namespace aio::detail
 #endif
