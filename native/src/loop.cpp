@@ -72,7 +72,10 @@ EventLoop::EventLoop(Platform& platform, Trace* trace)
 
 EventLoop::~EventLoop() {
   // Whatever is left (only after an error stopped the loop): drop the timers' references.
-  for (auto& e : timers_.entries()) e.target->timer_release();
+  timers_.remove_if([](const Entry& e) {
+    e.target->timer_release();
+    return true;
+  });
   t_current = previous_;
 }
 
@@ -131,14 +134,11 @@ std::size_t EventLoop::ready_count() const noexcept {
 
 // CPython sweeps its heap when more than half of at least 100 entries are cancelled; so does this.
 void EventLoop::sweep_stale_timers() {
-  auto& entries = timers_.entries();
-  std::size_t kept = 0;
-  for (auto& e : entries) {
-    if (e.target->timer_live(e.seq)) entries[kept++] = e;
-    else e.target->timer_release();
-  }
-  entries.resize(kept);
-  timers_.heapify();
+  timers_.remove_if([](const Entry& e) {
+    if (e.target->timer_live(e.seq)) return false;
+    e.target->timer_release();
+    return true;
+  });
   stale_timers_ = 0;
 }
 

@@ -2,6 +2,7 @@
 // std::thread workers.
 #include <sys/prctl.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -30,20 +31,29 @@ class NativePlatform final : public Platform {
   }
 
   void idle_wait(std::optional<std::int64_t> deadline, bool) override {
-    std::unique_lock<std::mutex> lock(mutex_);
     if (deadline) {
-      auto real = std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(*deadline) * scale_));
-      cv_.wait_until(lock, start_ + real, [&] { return woken_; });
+      auto target = start_ + std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(*deadline) * scale_));
+      // A deadline this close is cheaper to spin for than to sleep for: a timed wait is a system call
+      // and wakes late by the scheduler's latency, which thousands of close timers would add up.
+      if (target - Clock::now() < std::chrono::microseconds(50)) {
+        while (Clock::now() < target && !woken_.load(std::memory_order_acquire)) {
+        }
+        woken_.store(false, std::memory_order_relaxed);
+        return;
+      }
+      std::unique_lock<std::mutex> lock(mutex_);
+      cv_.wait_until(lock, target, [&] { return woken_.load(std::memory_order_relaxed); });
     } else {
-      cv_.wait(lock, [&] { return woken_; });
+      std::unique_lock<std::mutex> lock(mutex_);
+      cv_.wait(lock, [&] { return woken_.load(std::memory_order_relaxed); });
     }
-    woken_ = false;
+    woken_.store(false, std::memory_order_relaxed);
   }
 
   void wake() override {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      woken_ = true;
+      woken_.store(true, std::memory_order_release);
     }
     cv_.notify_one();
   }
@@ -56,7 +66,7 @@ class NativePlatform final : public Platform {
   Clock::time_point start_;
   std::mutex mutex_;
   std::condition_variable cv_;
-  bool woken_ = false;
+  std::atomic<bool> woken_{false};
 };
 
 }  // namespace
