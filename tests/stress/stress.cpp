@@ -4,7 +4,7 @@
 //   aio_stress --seed S --verbose          one scenario: its tree, the model's expectations, what ran
 //   aio_stress --seconds T ...             stops after T seconds (wall clock), whatever --seeds says
 //   aio_stress --leftovers                 the root is aio::run's main: aio::run cancels what it leaves behind
-//   aio_stress --huge-timeouts             some timeouts are 1e10 s (more nanoseconds than int64 holds)
+//   aio_stress --no-huge-timeouts          leaves out the timeouts of 1e10 s (more ns than int64 holds)
 //
 // A scenario is a random tree of nodes, each a coroutine returning a number or throwing:
 //   leaf (sleep, then a value or LeafError), stubborn leaf (catches CancelledError, cleans up, rethrows
@@ -1293,7 +1293,7 @@ volatile u64 g_current_seed = 0;
   std::fflush(stdout);
   std::fprintf(stderr, "aio_stress: the sanitizer report above came from seed %llu\n  reproduce: %s --seed %llu --verbose%s%s\n",
                static_cast<unsigned long long>(g_current_seed), g_argv0, static_cast<unsigned long long>(g_current_seed),
-               g_leftovers_flag ? " --leftovers" : "", g_huge_flag ? " --huge-timeouts" : "");
+               g_leftovers_flag ? " --leftovers" : "", g_huge_flag ? "" : " --no-huge-timeouts");
 }
 
 void on_alarm(int) {
@@ -1306,7 +1306,7 @@ void on_alarm(int) {
   _exit(3);
 }
 
-bool g_huge = false;
+bool g_huge = true;  // timeouts of 1e10 s among the others (--no-huge-timeouts: none)
 
 bool run_scenario(u64 seed, bool verbose, bool allow_leftovers, Totals& tot) {
   Scenario sc;
@@ -1445,7 +1445,7 @@ bool run_scenario(u64 seed, bool verbose, bool allow_leftovers, Totals& tot) {
   std::printf("FAILED seed %llu:\n", static_cast<unsigned long long>(seed));
   for (auto& f : sc.failures) std::printf("  %s\n", f.c_str());
   std::printf("  reproduce: %s --seed %llu --verbose%s%s\n", g_argv0, static_cast<unsigned long long>(seed),
-              allow_leftovers ? " --leftovers" : "", g_huge ? " --huge-timeouts" : "");
+              allow_leftovers ? " --leftovers" : "", g_huge ? "" : " --no-huge-timeouts");
   std::fflush(stdout);
   return false;
 }
@@ -1473,11 +1473,12 @@ int main(int argc, char** argv) {
     else if (a == "--verbose") verbose = true;
     else if (a == "--leftovers") leftovers = true;
     else if (a == "--huge-timeouts") g_huge = true;
+    else if (a == "--no-huge-timeouts") g_huge = false;
     else if (a == "--max-failures") max_failures = static_cast<long>(value());
     else if (a == "--seconds") seconds = static_cast<double>(value());
     else {
       std::fprintf(stderr,
-                   "usage: aio_stress [--seeds N] [--from S] [--seed S] [--verbose] [--leftovers] [--huge-timeouts] [--max-failures K] [--seconds T]\n");
+                   "usage: aio_stress [--seeds N] [--from S] [--seed S] [--verbose] [--leftovers] [--no-huge-timeouts] [--max-failures K] [--seconds T]\n");
       return 2;
     }
   }
