@@ -94,12 +94,19 @@ struct ThreadPoolExecutor::Link {
   ThreadPoolExecutor* executor = nullptr;  // read on the loop's thread only
 };
 
+// What a worker's callback may touch: the outcome it delivers (under the link's mutex). The job record
+// itself stays on the loop's thread (its future's reference count is not atomic): a worker holds it
+// only weakly, so the record can never be destroyed there.
+struct Mailbox {
+  std::optional<JobOutcome> arrived;
+};
+
 struct ThreadPoolExecutor::Pending {
   std::uint64_t id = 0;
   std::int64_t submitted_ns = 0;
   detail::Ref<detail::FutureState<std::string>> result;
   std::shared_ptr<std::atomic<bool>> skip;
-  std::optional<JobOutcome> arrived;  // set by the worker's callback, under the link's mutex
+  std::shared_ptr<Mailbox> box = std::make_shared<Mailbox>();
   std::optional<JobOutcome> outcome;  // taken over on the loop's thread
 };
 
@@ -138,29 +145,32 @@ void ThreadPoolExecutor::submit(Job job, detail::Ref<detail::FutureState<std::st
   const bool virtual_time = loop.platform().clock() == ClockKind::virtual_time;
   unsettled_.push_back(p);
   auto link = link_;
+  std::weak_ptr<Pending> weak = p;
+  const std::uint64_t id = p->id;
   pool_->submit(
       std::move(job),
-      [link, p](JobOutcome o) {
+      [link, box = p->box, weak](JobOutcome o) {
         std::lock_guard<std::mutex> lock(link->mutex);
         if (!link->loop) return;
-        p->arrived = std::move(o);
-        link->loop->call_soon_threadsafe([link, p] {
-          if (link->executor && p->arrived) link->executor->finish(p);
+        box->arrived = std::move(o);
+        link->loop->call_soon_threadsafe([link, weak] {
+          auto p = weak.lock();
+          if (p && link->executor && p->box->arrived) link->executor->finish(p);
         });
       },
-      [link, p, virtual_time](int worker) {
+      [link, id, virtual_time](int worker) {
         if (virtual_time) return;  // on the virtual clock the worker's start is computed, not seen
         std::lock_guard<std::mutex> lock(link->mutex);
         if (!link->loop) return;
         EventLoop* loop = link->loop;
-        loop->call_soon_threadsafe([loop, p, worker] { record_job(*loop, p->id, JobState::running, worker, {}); });
+        loop->call_soon_threadsafe([loop, id, worker] { record_job(*loop, id, JobState::running, worker, {}); });
       });
 }
 
 void ThreadPoolExecutor::finish(const std::shared_ptr<Pending>& p) {
   if (p->outcome) return;  // already taken (shutdown drained it)
-  p->outcome = std::move(p->arrived);
-  p->arrived.reset();
+  p->outcome = std::move(p->box->arrived);
+  p->box->arrived.reset();
   if (loop_->platform().clock() == ClockKind::virtual_time) {
     settle_virtual();
     return;
@@ -223,9 +233,9 @@ void ThreadPoolExecutor::shutdown(bool wait, double grace_seconds) {
   std::deque<std::shared_ptr<Pending>> left;
   left.swap(unsettled_);
   for (auto& p : left) {
-    if (!p->outcome && p->arrived) {
-      p->outcome = std::move(p->arrived);
-      p->arrived.reset();
+    if (!p->outcome && p->box->arrived) {
+      p->outcome = std::move(p->box->arrived);
+      p->box->arrived.reset();
     }
     if (p->outcome) {
       unsettled_.push_back(p);

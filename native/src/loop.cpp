@@ -71,6 +71,7 @@ EventLoop::EventLoop(Platform& platform, Trace* trace)
 }
 
 EventLoop::~EventLoop() {
+  { std::lock_guard<std::mutex> wait_for_wakers(inbox_mutex_); }
   // Whatever is left (only after an error stopped the loop): drop the timers' references.
   timers_.remove_if([](const Entry& e) {
     e.target->timer_release();
@@ -107,11 +108,11 @@ EventLoop::TimerHandle EventLoop::call_at(std::int64_t when_ns, std::function<vo
 }
 
 void EventLoop::call_soon_threadsafe(std::function<void()> fn) {
-  {
-    std::lock_guard<std::mutex> lock(inbox_mutex_);
-    inbox_.push_back(std::move(fn));
-    inbox_pending_.store(true, std::memory_order_release);
-  }
+  // wake() under the lock: the loop (and its platform) cannot be torn down in between, since the
+  // destructor takes this lock too.
+  std::lock_guard<std::mutex> lock(inbox_mutex_);
+  inbox_.push_back(std::move(fn));
+  inbox_pending_.store(true, std::memory_order_release);
   platform_.wake();
 }
 
@@ -153,7 +154,7 @@ void EventLoop::run_once() {
 
   if (!head_) {
     if (timers_.empty() && external_ == 0)
-      throw std::runtime_error(
+      throw LoopStalled(
           "aio: the event loop stalled: no task is ready, no timer is set and nothing can wake it "
           "(a task awaits something that never happens)");
     std::optional<std::int64_t> deadline;
@@ -195,6 +196,10 @@ void EventLoop::run_once() {
     e.target->timer_release();
   }
   due_.clear();
+}
+
+void EventLoop::run_ready() {
+  while (head_ || inbox_pending_.load(std::memory_order_acquire)) run_once();
 }
 
 void EventLoop::run_until(const std::function<bool()>& done) {

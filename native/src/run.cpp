@@ -34,6 +34,17 @@ void Runner::run(TaskBase& main) {
   loop_->set_main(&main);
   try {
     loop_->run_until([&] { return main.done(); });
+  } catch (const LoopStalled&) {
+    // Every task waits on something that will never happen: cancelling them cancels what they wait
+    // on, so they can finish and free their frames. Then the stall is reported.
+    auto stalled = std::current_exception();
+    try {
+      loop_->cancel_all_tasks();
+      loop_->run_ready();
+    } catch (...) {
+    }
+    shutdown_default_executor(*loop_);
+    std::rethrow_exception(stalled);
   } catch (...) {
     shutdown_default_executor(*loop_);
     throw;
@@ -41,6 +52,8 @@ void Runner::run(TaskBase& main) {
   loop_->set_main(nullptr);
   loop_->cancel_all_tasks();
   shutdown_default_executor(*loop_);
+  // Done callbacks scheduled by the last tasks or by the executor's shutdown still run.
+  loop_->run_ready();
 }
 
 }  // namespace aio::detail

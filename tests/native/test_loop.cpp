@@ -229,12 +229,13 @@ TEST_CASE("call_soon_threadsafe from another thread wakes an idle loop (real clo
     auto& loop = aio::EventLoop::current();
     aio::Future<int> f;
     loop.hold_external();  // something outside the loop will come back: not a stall
-    std::thread th([&loop, f]() mutable {
+    // The thread only names the future; its reference count belongs to the loop's thread.
+    std::thread th([&loop, fp = &f] {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      loop.call_soon_threadsafe([&loop, f]() mutable {
+      loop.call_soon_threadsafe([&loop, fp] {
         loop.release_external();
         aio::print("on the loop thread");
-        f.set_result(41);
+        fp->set_result(41);
       });
     });
     int v = co_await f;
@@ -251,10 +252,10 @@ TEST_CASE("call_soon_threadsafe wakes a virtual-clock loop that holds an externa
     co_await aio::sleep(1);
     aio::Future<> f;
     loop.hold_external();
-    std::thread th([&loop, f]() mutable {
-      loop.call_soon_threadsafe([&loop, f]() mutable {
+    std::thread th([&loop, fp = &f] {
+      loop.call_soon_threadsafe([&loop, fp] {
         loop.release_external();
-        f.set_result();
+        fp->set_result();
       });
     });
     co_await f;

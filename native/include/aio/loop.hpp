@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +57,12 @@ class TimerTarget {
 }  // namespace detail
 
 void shutdown_default_executor(EventLoop& loop);
+
+// Nothing is ready, no timer is set and nothing external is outstanding, yet a task still waits.
+class LoopStalled : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 class EventLoop {
  public:
@@ -103,11 +110,13 @@ class EventLoop {
   void hold_external() noexcept { ++external_; }
   void release_external() noexcept { --external_; }
 
-  // Runs iterations until `done()` is true. Throws std::runtime_error when nothing is ready, no timer
-  // is set and nothing external is outstanding, yet `done()` is false: nothing could ever wake it.
+  // Runs iterations until `done()` is true. Throws LoopStalled when nothing is ready, no timer is set
+  // and nothing external is outstanding, yet `done()` is false: nothing could ever wake it.
   void run_until(const std::function<bool()>& done);
   // One iteration (see the top of this file).
   void run_once();
+  // Runs iterations while callbacks are ready (the done callbacks left when the last task finished).
+  void run_ready();
 
   // Task bookkeeping, for names ("Task-N"), asyncio.all_tasks() and cancelling leftovers at exit.
   std::uint64_t next_task_id() noexcept { return ++task_counter_; }
