@@ -98,19 +98,18 @@ class BrowserWorkerPool final : public WorkerPool {
     dispatch();
   }
 
-  // The main thread cannot block, so nothing waits here: a job still running fails now and its worker is
-  // terminated (a thread cannot be interrupted, a Web Worker can; the result would be dropped anyway).
+  // The main thread cannot block, so nothing waits here: the workers still running a job are terminated
+  // (a thread cannot be interrupted, a Web Worker can). Queued and running jobs are dropped without
+  // calling their `done`: ThreadPoolExecutor::shutdown fails every job still out itself, and a `done`
+  // posted now would reach the loop after its executor is gone (EventLoop::run_ready then sees an inbox
+  // callback that schedules nothing and reports a stall).
   void shutdown(double) override {
     if (stopping_) return;
     stopping_ = true;
     g_pools.erase(id_);
-    std::deque<Queued> queued;
-    queued.swap(queue_);
-    std::map<int, Running> running;
-    running.swap(running_);
+    queue_.clear();
+    running_.clear();
     if (!inline_) aio_js_close_pool(id_);
-    for (auto& q : queued) q.done(failure("the executor was shut down before this job started"));
-    for (auto& [id, r] : running) r.done(failure("the executor was shut down before the job finished"));
   }
 
   void on_event(int kind, int job, int slot, bool ok, std::string bytes, double virtual_seconds) {
