@@ -199,7 +199,11 @@ void EventLoop::run_once() {
 }
 
 void EventLoop::run_ready() {
-  while (head_ || inbox_pending_.load(std::memory_order_acquire)) run_once();
+  for (;;) {
+    drain_inbox();
+    if (!head_) return;  // nothing ready: not an idle wait, and not a stall either
+    run_once();
+  }
 }
 
 void EventLoop::run_until(const std::function<bool()>& done) {
