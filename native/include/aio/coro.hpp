@@ -50,6 +50,7 @@ class Promise final : public TaskBase, public ReturnValue<T> {
 
   struct FinalAwaiter {
     bool await_ready() const noexcept { return false; }
+#if AIO_SYMMETRIC_TRANSFER
     coro_ns::coroutine_handle<> await_suspend(Handle h) noexcept {
       Promise& p = h.promise();
       if (p.is_task()) {
@@ -58,6 +59,17 @@ class Promise final : public TaskBase, public ReturnValue<T> {
       }
       return p.resume_;  // back to the coroutine that awaited this one
     }
+#else
+    // WebAssembly without tail calls: the trampoline of detail/coroutine.hpp does the transfer.
+    [[gnu::always_inline]] void await_suspend(Handle h) noexcept {
+      Promise& p = h.promise();
+      if (p.is_task()) {
+        p.complete();
+        return;
+      }
+      transfer_to(p.resume_);  // back to the coroutine that awaited this one
+    }
+#endif
     void await_resume() const noexcept {}
   };
   FinalAwaiter final_suspend() noexcept { return {}; }
@@ -101,10 +113,17 @@ class [[nodiscard]] Coro {
     struct Awaiter {
       Coro c;
       bool await_ready() const noexcept { return false; }
+#if AIO_SYMMETRIC_TRANSFER
       coro_ns::coroutine_handle<> await_suspend(coro_ns::coroutine_handle<> awaiting) noexcept {
         c.h_.promise().set_continuation(awaiting);
         return c.h_;  // symmetric transfer: runs in the awaiting task, no loop turn
       }
+#else
+      [[gnu::always_inline]] void await_suspend(coro_ns::coroutine_handle<> awaiting) noexcept {
+        c.h_.promise().set_continuation(awaiting);
+        detail::transfer_to(c.h_);  // runs in the awaiting task, no loop turn
+      }
+#endif
       T await_resume() {
         auto& p = c.h_.promise();
         if (p.error()) std::rethrow_exception(p.error());
