@@ -3,7 +3,6 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <regex>
 
 namespace patterns {
 
@@ -52,12 +51,43 @@ std::string shown(const std::string& v) {
   return "'" + s + "'";
 }
 
+// How many ASCII digits start at `i`.
+std::size_t digits_at(const std::string& s, std::size_t i) {
+  std::size_t n = 0;
+  while (i + n < s.size() && s[i + n] >= '0' && s[i + n] <= '9') ++n;
+  return n;
+}
+
+// The number grammar, hand-written (std::regex alone is a third of the WebAssembly module):
+//   integer  [+-]?[0-9]{1,15}
+//   real     [+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?
+enum class Shape { none, integer, real };
+Shape shape_of(const std::string& s) {
+  std::size_t i = (!s.empty() && (s[0] == '+' || s[0] == '-')) ? 1 : 0;
+  std::size_t whole = digits_at(s, i);
+  i += whole;
+  if (i == s.size()) return whole >= 1 && whole <= 15 ? Shape::integer : whole ? Shape::real : Shape::none;
+  std::size_t fraction = 0;
+  if (s[i] == '.') {
+    fraction = digits_at(s, i + 1);
+    i += 1 + fraction;
+  }
+  if (whole == 0 && fraction == 0) return Shape::none;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    std::size_t j = i + 1;
+    if (j < s.size() && (s[j] == '+' || s[j] == '-')) ++j;
+    std::size_t exp = digits_at(s, j);
+    if (exp < 1 || exp > 3) return Shape::none;
+    i = j + exp;
+  }
+  return i == s.size() ? Shape::real : Shape::none;
+}
+
 // A number as Python's int() or float() would read it; nullopt if neither would.
 std::optional<Number> read_number(const std::string& text) {
-  static const std::regex integer(R"([+-]?[0-9]{1,15})");
-  static const std::regex real(R"([+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?)");
-  if (std::regex_match(text, integer)) return Number{std::strtod(text.c_str(), nullptr), true};
-  if (!std::regex_match(text, real)) return std::nullopt;
+  Shape shape = shape_of(text);
+  if (shape == Shape::integer) return Number{std::strtod(text.c_str(), nullptr), true};
+  if (shape == Shape::none) return std::nullopt;
   errno = 0;
   double v = std::strtod(text.c_str(), nullptr);
   if (errno == ERANGE || !std::isfinite(v)) return std::nullopt;
