@@ -229,7 +229,6 @@ void ThreadPoolExecutor::shutdown(bool wait, double grace_seconds) {
     link_->executor = nullptr;
   }
   // Jobs that finished during the wait deliver their results; those still out fail.
-  const bool virtual_time = loop_->platform().clock() == ClockKind::virtual_time;
   std::deque<std::shared_ptr<Pending>> left;
   left.swap(unsettled_);
   for (auto& p : left) {
@@ -245,15 +244,12 @@ void ThreadPoolExecutor::shutdown(bool wait, double grace_seconds) {
     if (!p->result->done())
       p->result->set_exception(std::make_exception_ptr(std::runtime_error("executor shut down before the job finished")));
   }
-  if (virtual_time) {
-    settle_virtual();
-  } else {
-    for (auto& p : unsettled_) {
-      loop_->release_external();
-      complete(*loop_, *p);
-    }
-    unsettled_.clear();
+  // Shutting down: their results are delivered now, not at a virtual time the loop may never reach.
+  for (auto& p : unsettled_) {
+    loop_->release_external();
+    complete(*loop_, *p);
   }
+  unsettled_.clear();
 }
 
 ThreadPoolExecutor& detail::default_executor(EventLoop& loop) {
