@@ -17,11 +17,32 @@ function devDropCsp(): Plugin {
   };
 }
 
+/** Both pages start fetching the scheduler's .wasm while their scripts still load and parse
+ *  (the fetch in engine/loader.ts then takes the preloaded response), instead of after them. */
+function preloadWasm(): Plugin {
+  return {
+    name: 'aio-preload-wasm',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const wasm = Object.values(ctx.bundle ?? {}).find((f) => f.fileName.endsWith('.wasm'));
+        if (!wasm) return [];
+        return [{
+          tag: 'link',
+          attrs: { rel: 'preload', href: `./${wasm.fileName}`, as: 'fetch', type: 'application/wasm', crossorigin: '' },
+          injectTo: 'head',
+        }];
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root: webDir,
   base: './',
   publicDir: false,
-  plugins: [patternSources(process.env.AIO_PATTERNS_ROOT || repoRoot), devDropCsp()],
+  plugins: [patternSources(process.env.AIO_PATTERNS_ROOT || repoRoot), devDropCsp(), preloadWasm()],
   worker: { format: 'es' },
   server: { fs: { allow: [repoRoot] } },
   build: {

@@ -72,7 +72,9 @@ export function patternSources(root: string): Plugin {
     css += `.shiki span,.shiki{color:var(--shiki-light);background-color:var(--shiki-light-bg)}\n`;
     css += `:root[data-theme="dark"] .shiki span,:root[data-theme="dark"] .shiki{color:var(--shiki-dark);background-color:var(--shiki-dark-bg)}\n`;
     css += `.shiki span{background-color:transparent}\n`;
-    cache = { js: `export const sources = ${JSON.stringify(out)};\nexport default sources;\n`, css };
+    // A JSON string, not an object literal: engines parse it several times faster (it is most of the
+    // page's script).
+    cache = { js: `export const sources = JSON.parse(${JSON.stringify(JSON.stringify(out))});\nexport default sources;\n`, css };
     return cache;
   }
 

@@ -1,8 +1,9 @@
 // Task timeline: one row per task and per executor worker, drawn from TraceEvents.
 // uPlot was chosen for the chart (≈50 KB, canvas, cheap live redraws): it supplies the axes,
 // scales and cursor; the spans and marks are drawn in a `draw` hook. Live updates are batched
-// to one redraw per animation frame.
-import uPlot from 'uplot';
+// to one redraw per animation frame. uPlot is loaded after the page is up (it is not needed until
+// the first run draws), which keeps its parse and evaluation off the time to ready.
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { TraceEvent } from '../engine/types';
 import { buildTimeline, fmtT } from '../state/trace.js';
@@ -15,6 +16,15 @@ const KINDS = ['running', 'sleeping', 'waiting', 'worker', 'ready'] as const;
 const KIND_LABEL: Record<(typeof KINDS)[number], string> = {
   running: 'running', sleeping: 'sleeping (timer)', waiting: 'waiting on tasks', worker: 'running in a worker', ready: 'created, not started',
 };
+
+let UPlot: typeof uPlot | null = null;
+let loading: Promise<void> | null = null;
+
+/** Starts loading the chart library (once); resolves when it can draw. */
+function loadChartLibrary(): Promise<void> {
+  loading ??= import('uplot').then((m) => { UPlot = m.default; }, (e: unknown) => { loading = null; throw e; });
+  return loading;
+}
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
@@ -48,6 +58,8 @@ export class Timeline {
     host.append(this.el);
     new ResizeObserver(() => this.resize()).observe(host);
     onThemeChange(() => this.rebuild());
+    // Fetch the library once the page has painted, so the first run rarely waits for it.
+    requestAnimationFrame(() => setTimeout(() => loadChartLibrary().catch(() => undefined), 0));
   }
 
   /** Clears the chart for a new run; `ideal` gives the initial x range. While the run is live,
@@ -119,6 +131,13 @@ export class Timeline {
   private rebuild(): void {
     this.destroy();
     if (!this.rows.length) return;
+    if (!UPlot) {
+      loadChartLibrary().then(() => this.schedule(), (e: unknown) => {
+        this.empty.hidden = false;
+        this.empty.textContent = `The chart library could not be loaded: ${e instanceof Error ? e.message : String(e)}`;
+      });
+      return;
+    }
     const axisStroke = cssVar('--fg-muted');
     const grid = cssVar('--grid');
     const font = '12px system-ui, sans-serif';
@@ -151,7 +170,7 @@ export class Timeline {
         setCursor: [(u) => this.hover(u)],
       },
     };
-    this.plot = new uPlot(opts, [[0, this.xMax]], this.plotHost);
+    this.plot = new UPlot(opts, [[0, this.xMax]], this.plotHost);
   }
 
   private draw(u: uPlot): void {
