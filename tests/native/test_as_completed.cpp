@@ -3,59 +3,19 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "support.hpp"
 
-namespace {
-
-using Lines = std::vector<std::string>;
-
-std::string fmt_time(double t) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", t);
-  return buf;
-}
-
-Lines lines(const std::vector<test::Printed>& printed) {
-  Lines out;
-  for (auto& p : printed) out.push_back(fmt_time(p.t) + " " + p.text);
-  return out;
-}
-
-aio::Coro<std::string> job(std::string name, double delay, bool fail = false) {
-  co_await aio::sleep(delay);
-  if (fail) throw std::runtime_error(name);
-  aio::print("done", name);
-  co_return name;
-}
-
-
-aio::Coro<> turn_ticker() {
-  for (int i = 0; i < 8; ++i) {
-    aio::print("tick", i);
-    co_await aio::sleep(0);
-  }
-}
-
-aio::Coro<std::string> turn_child(std::string name) {
-  co_await aio::sleep(0);
-  aio::print("child", name);
-  co_return name;
-}
-
-}  // namespace
-
 TEST_CASE("as_completed: yields results in completion order", "[as_completed]") {
   auto got = test::run_virtual([]() -> aio::Coro<std::vector<std::string>> {
     std::vector<aio::Coro<std::string>> v;
-    v.push_back(job("a", 3));
-    v.push_back(job("b", 1));
-    v.push_back(job("c", 2));
-    v.push_back(job("d", 0.5));
+    v.push_back(test::job("a", 3));
+    v.push_back(test::job("b", 1));
+    v.push_back(test::job("c", 2));
+    v.push_back(test::job("d", 0.5));
     std::vector<std::string> got;
     auto ac = aio::as_completed(std::move(v));
     CHECK(ac.size() == 4);
@@ -70,9 +30,9 @@ TEST_CASE("as_completed: an exception is raised by the await that yields it", "[
   std::vector<test::Printed> printed;
   test::run_virtual([]() -> aio::Coro<> {
     std::vector<aio::Coro<std::string>> v;
-    v.push_back(job("a", 3));
-    v.push_back(job("b", 1, true));
-    v.push_back(job("c", 2));
+    v.push_back(test::job("a", 3));
+    v.push_back(test::job("b", 1, true));
+    v.push_back(test::job("c", 2));
     int k = 0;
     for (auto next : aio::as_completed(std::move(v))) {
       ++k;
@@ -85,7 +45,7 @@ TEST_CASE("as_completed: an exception is raised by the await that yields it", "[
     }
     CHECK(k == 3);
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 err b", "2 done c", "2 got c", "3 done a", "3 got a"});
+  CHECK(test::lines(printed) == test::Lines{"1 err b", "2 done c", "2 got c", "3 done a", "3 got a"});
 }
 
 // Python ac.py (second loop): x at 1, y at 0.5, a task 'late' at 5; timeout 2 started at time 3.
@@ -95,10 +55,10 @@ TEST_CASE("as_completed: the timeout is one deadline, then every remaining await
   test::run_virtual([]() -> aio::Coro<> {
     co_await aio::sleep(3);
     std::vector<aio::Coro<std::string>> v;
-    v.push_back(job("x", 1));
-    v.push_back(job("late", 5));
-    v.push_back(job("y", 0.5));
-    v.push_back(job("later", 6));
+    v.push_back(test::job("x", 1));
+    v.push_back(test::job("late", 5));
+    v.push_back(test::job("y", 0.5));
+    v.push_back(test::job("later", 6));
     int timeouts = 0;
     for (auto next : aio::as_completed(std::move(v), 2.0)) {
       try {
@@ -111,21 +71,21 @@ TEST_CASE("as_completed: the timeout is one deadline, then every remaining await
     CHECK(timeouts == 2);
     co_await aio::sleep(10);
   }(), &printed);
-  CHECK(lines(printed) == Lines{"3.5 done y", "3.5 got y", "4 done x", "4 got x", "5 timeout", "5 timeout",
-                                "8 done late", "9 done later"});
+  CHECK(test::lines(printed) == test::Lines{"3.5 done y", "3.5 got y", "4 done x", "4 got x", "5 timeout", "5 timeout",
+                                            "8 done late", "9 done later"});
 }
 
 TEST_CASE("as_completed: the timeout does not cancel the remaining tasks", "[as_completed]") {
   std::vector<test::Printed> printed;
   test::run_virtual([]() -> aio::Coro<> {
-    auto late = aio::create_task(job("late", 5));
-    std::vector<aio::Task<std::string>> v{aio::create_task(job("x", 1)), late};
+    auto late = aio::create_task(test::job("late", 5));
+    std::vector<aio::Task<std::string>> v{aio::create_task(test::job("x", 1)), late};
     std::vector<std::string> got;
     for (auto next : aio::as_completed(v, 2.0)) {
       try {
         got.push_back(co_await next);
       } catch (const aio::TimeoutError&) {
-        got.push_back("timeout@" + fmt_time(test::now()));
+        got.push_back("timeout@" + test::fmt_time(test::now()));
       }
     }
     CHECK(got == std::vector<std::string>{"x", "timeout@2"});
@@ -134,19 +94,19 @@ TEST_CASE("as_completed: the timeout does not cancel the remaining tasks", "[as_
     CHECK(late_result == "late");
     CHECK(test::now() == 5);
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 done x", "2 late done? False False", "5 done late"});
+  CHECK(test::lines(printed) == test::Lines{"1 done x", "2 late done? False False", "5 done late"});
 }
 
 TEST_CASE("as_completed: accepts tasks, which it does not consume", "[as_completed]") {
   test::run_virtual([]() -> aio::Coro<> {
-    std::vector<aio::Task<std::string>> v{aio::create_task(job("a", 2)), aio::create_task(job("b", 1)),
-                                          aio::create_task(job("c", 1.5, true))};
+    std::vector<aio::Task<std::string>> v{aio::create_task(test::job("a", 2)), aio::create_task(test::job("b", 1)),
+                                          aio::create_task(test::job("c", 1.5, true))};
     std::vector<std::string> got;
     for (auto next : aio::as_completed(v)) {
       try {
-        got.push_back(co_await next + "@" + fmt_time(test::now()));
+        got.push_back(co_await next + "@" + test::fmt_time(test::now()));
       } catch (const std::runtime_error& e) {
-        got.push_back(std::string("err ") + e.what() + "@" + fmt_time(test::now()));
+        got.push_back(std::string("err ") + e.what() + "@" + test::fmt_time(test::now()));
       }
     }
     CHECK(got == std::vector<std::string>{"b@1", "err c@1.5", "a@2"});
@@ -172,17 +132,17 @@ TEST_CASE("as_completed: accepts coroutines, started at once in input order", "[
     CHECK(got == std::vector<std::string>{"p", "q", "r"});
     CHECK(test::now() == 1);
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 start p", "0 start q", "0 start r"});
+  CHECK(test::lines(printed) == test::Lines{"0 start p", "0 start q", "0 start r"});
 }
 
 TEST_CASE("as_completed: exact virtual times of each result", "[as_completed]") {
   auto times = test::run_virtual([]() -> aio::Coro<std::vector<double>> {
     co_await aio::sleep(0.25);
     std::vector<aio::Coro<std::string>> v;
-    v.push_back(job("a", 1.5));
-    v.push_back(job("b", 0.5));
-    v.push_back(job("c", 0.5));
-    v.push_back(job("d", 2.25));
+    v.push_back(test::job("a", 1.5));
+    v.push_back(test::job("b", 0.5));
+    v.push_back(test::job("c", 0.5));
+    v.push_back(test::job("d", 2.25));
     std::vector<double> times;
     for (auto next : aio::as_completed(std::move(v), 2.0)) {
       try {
@@ -200,7 +160,7 @@ TEST_CASE("as_completed: exact virtual times of each result", "[as_completed]") 
 TEST_CASE("as_completed: cancelling the awaiting task leaves the tasks running", "[as_completed]") {
   std::vector<test::Printed> printed;
   test::run_virtual([]() -> aio::Coro<> {
-    std::vector<aio::Task<std::string>> ts{aio::create_task(job("m", 1)), aio::create_task(job("n", 3))};
+    std::vector<aio::Task<std::string>> ts{aio::create_task(test::job("m", 1)), aio::create_task(test::job("n", 3))};
     auto it = aio::create_task([](std::vector<aio::Task<std::string>> ts) -> aio::Coro<> {
       for (auto next : aio::as_completed(ts)) co_await next;
       aio::print("iterated all (wrong)");
@@ -216,18 +176,18 @@ TEST_CASE("as_completed: cancelling the awaiting task leaves the tasks running",
     CHECK_FALSE(ts[0].cancelled());
     CHECK_FALSE(ts[1].cancelled());
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0.5 it cancelled", "1 done m", "3 done n"});
+  CHECK(test::lines(printed) == test::Lines{"0.5 it cancelled", "1 done m", "3 done n"});
 }
 
 TEST_CASE("as_completed: a timeout that does not expire changes nothing", "[as_completed]") {
   auto got = test::run_virtual([]() -> aio::Coro<std::vector<std::string>> {
     std::vector<aio::Coro<std::string>> v;
-    v.push_back(job("a", 1));
-    v.push_back(job("b", 0.5));
+    v.push_back(test::job("a", 1));
+    v.push_back(test::job("b", 0.5));
     std::vector<std::string> got;
     for (auto next : aio::as_completed(std::move(v), 10.0)) got.push_back(co_await next);
     co_await aio::sleep(20);  // past the deadline: nothing fires
-    got.push_back(fmt_time(test::now()));
+    got.push_back(test::fmt_time(test::now()));
     co_return got;
   }());
   CHECK(got == std::vector<std::string>{"b", "a", "21"});
@@ -237,15 +197,15 @@ TEST_CASE("as_completed: a timeout that does not expire changes nothing", "[as_c
 TEST_CASE("as_completed: the awaiter resumes at the same loop turn as in CPython", "[as_completed]") {
   std::vector<test::Printed> printed;
   test::run_virtual([]() -> aio::Coro<> {
-    auto t = aio::create_task(turn_ticker());
+    auto t = aio::create_task(test::ticker());
     std::vector<aio::Coro<std::string>> v;
-    v.push_back(turn_child("a"));
+    v.push_back(test::quiet_child("a"));
     for (auto next : aio::as_completed(std::move(v))) co_await next;
     aio::print("resumed");
     co_await t;
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 child a", "0 tick 2", "0 tick 3", "0 resumed", "0 tick 4",
-                                "0 tick 5", "0 tick 6", "0 tick 7"});
+  CHECK(test::lines(printed) == test::Lines{"0 tick 0", "0 tick 1", "0 child a", "0 tick 2", "0 tick 3", "0 resumed",
+                                            "0 tick 4", "0 tick 5", "0 tick 6", "0 tick 7"});
 }
 
 TEST_CASE("as_completed: an empty input yields nothing, even with a timeout", "[as_completed]") {
@@ -267,7 +227,7 @@ TEST_CASE("as_completed: an empty input yields nothing, even with a timeout", "[
 // CPython: as_completed(timeout=2.01) raises TimeoutError at loop time 2.01, when sleep(2.01) ends.
 TEST_CASE("as_completed: the timeout deadline is the same instant as sleep() of the same delay", "[as_completed]") {
   auto ns = test::run_virtual([]() -> aio::Coro<std::int64_t> {
-    std::vector<aio::Task<std::string>> v{aio::create_task(job("long", 100))};
+    std::vector<aio::Task<std::string>> v{aio::create_task(test::job("long", 100))};
     std::int64_t at = 0;
     for (auto next : aio::as_completed(v, 2.01)) {
       try {

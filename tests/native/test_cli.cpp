@@ -5,7 +5,6 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "cli/cli.hpp"
@@ -23,39 +22,6 @@ Cli cli(std::vector<std::string> args) {
   std::ostringstream out, err;
   int s = patterns::cli_main(args, out, err);
   return Cli{s, out.str(), err.str()};
-}
-
-std::string run_command(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
-
-std::string temp_path(const std::string& stem) {
-  return "/tmp/aio_test_cli_" + stem + "_" + std::to_string(getpid()) + ".json";
-}
-
-// Runs python3 `code` with `d` = the JSON in `text`; returns what it printed.
-std::string python_over_json(const std::string& text, const std::string& code, const std::string& stem) {
-  std::string path = temp_path(stem);
-  {
-    std::ofstream f(path);
-    f << text;
-  }
-  std::string script = temp_path(stem + "_py") + ".py";
-  {
-    std::ofstream f(script);
-    f << "import json,sys\nd=json.load(open(sys.argv[1]))\n" << code << "\n";
-  }
-  std::string out = run_command("python3 " + script + " " + path + " 2>&1");
-  std::remove(path.c_str());
-  std::remove(script.c_str());
-  return out;
 }
 
 // A bad command line: status 2, a message on err, nothing on out.
@@ -85,8 +51,9 @@ TEST_CASE("cli list --json prints valid JSON of the registry", "[cli][python]") 
   auto r = cli({"list", "--json"});
   CHECK(r.status == 0);
   CHECK(r.err.empty());
-  CHECK(python_over_json(r.out, "print(len(d), d[0]['id'], [p['key'] for p in d[0]['params']])", "list") ==
-        "8 create-task ['delay1', 'delay2', 'work']\n");
+  std::string got =
+      test::python_over_json(r.out, "print(len(d), d[0]['id'], [p['key'] for p in d[0]['params']])", "cli_list");
+  CHECK(got == "8 create-task ['delay1', 'delay2', 'work']\n");
 }
 
 TEST_CASE("cli with no arguments prints the usage on err and returns 2; --help on out and returns 0", "[cli]") {
@@ -125,12 +92,12 @@ TEST_CASE("cli run --json prints one object {id, params, clock, time_scale, line
   CHECK(r.status == 0);
   CHECK(r.err.empty());
   CHECK(r.out.find("Main: doing other work\n") == std::string::npos);  // no plain lines with --json
-  std::string got = python_over_json(r.out,
-                                     "print(sorted(d))\n"
-                                     "print(d['id'], d['params'], d['clock'], d['time_scale'])\n"
-                                     "print([(l['t'], l['text']) for l in d['lines']])\n"
-                                     "print(d['elapsed'], d['ideal'], d['cancelled'])",
-                                     "run");
+  std::string got = test::python_over_json(r.out,
+                                           "print(sorted(d))\n"
+                                           "print(d['id'], d['params'], d['clock'], d['time_scale'])\n"
+                                           "print([(l['t'], l['text']) for l in d['lines']])\n"
+                                           "print(d['elapsed'], d['ideal'], d['cancelled'])",
+                                           "cli_run");
   CHECK(got ==
         "['cancelled', 'clock', 'elapsed', 'id', 'ideal', 'lines', 'params', 'time_scale']\n"
         "create-task {'delay1': '0.5', 'delay2': '1', 'work': '0.5'} virtual 1\n"
@@ -140,7 +107,7 @@ TEST_CASE("cli run --json prints one object {id, params, clock, time_scale, line
 }
 
 TEST_CASE("cli run --trace FILE writes the run's Chrome trace JSON", "[cli][python]") {
-  std::string path = temp_path("trace");
+  std::string path = test::temp_path("cli_trace");
   std::remove(path.c_str());
   auto r = cli({"run", "gather", "--clock", "virtual", "--param", "users=2", "--trace", path});
   CHECK(r.status == 0);
@@ -149,13 +116,13 @@ TEST_CASE("cli run --trace FILE writes the run's Chrome trace JSON", "[cli][pyth
   REQUIRE(f.good());
   std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   std::remove(path.c_str());
-  std::string got = python_over_json(
+  std::string got = test::python_over_json(
       text,
       "ev=d['traceEvents']\n"
       "print(sorted({e['args']['name'] for e in ev if e['name']=='thread_name'}))\n"
       "print(sorted({e['name'] for e in ev if e['ph']=='X'}))\n"
       "print([e['name'] for e in ev if e['ph']=='i' and e['s']=='p'])",
-      "trace");
+      "cli_trace");
   CHECK(got ==
         "['Task-1', 'Task-2', 'Task-3']\n"  // main and the two gathered fetches
         "['ready', 'running', 'sleeping', 'waiting']\n"

@@ -12,12 +12,6 @@
 
 namespace {
 
-std::vector<std::string> texts(const std::vector<test::Printed>& p) {
-  std::vector<std::string> out;
-  for (const auto& l : p) out.push_back(l.text);
-  return out;
-}
-
 aio::Coro<int> set_flag(bool* flag, int v) {
   *flag = true;
   co_return v;
@@ -100,7 +94,7 @@ TEST_CASE("co_await f() runs inline in the same task, without a loop turn", "[co
     aio::print("after");
     co_await other;
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"before", "child", "same task", "after", "other task"});
+  CHECK(test::texts(out) == std::vector<std::string>{"before", "child", "same task", "after", "other task"});
 }
 
 TEST_CASE("an exception thrown by an awaited Coro propagates to the awaiter", "[coro]") {

@@ -16,29 +16,6 @@
 
 namespace {
 
-// Catch's CHECK/REQUIRE may evaluate their expression twice under GCC (__builtin_constant_p), which
-// would run a co_await twice: awaits stay outside the macros. error_of() awaits and returns what was thrown.
-template <class A>
-aio::Coro<std::exception_ptr> error_of(A aw) {
-  std::exception_ptr e;
-  try {
-    co_await std::move(aw);
-  } catch (...) {
-    e = std::current_exception();
-  }
-  co_return e;
-}
-
-void rethrow(const std::exception_ptr& e) {
-  if (e) std::rethrow_exception(e);
-}
-
-std::string fmt_time(double t) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", t);
-  return buf;
-}
-
 struct JobError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -189,8 +166,8 @@ TEST_CASE("executor: arguments and results of several types round-trip", "[execu
 
 TEST_CASE("executor: a job that throws rethrows its exception type natively", "[executor][threads]") {
   test::run_virtual([]() -> aio::Coro<> {
-    auto e = co_await error_of(aio::run_in_executor(nullptr, &throw_out_of_range, 1));
-    CHECK_THROWS_AS(rethrow(e), std::out_of_range);
+    auto e = co_await test::error_of(aio::run_in_executor(nullptr, &throw_out_of_range, 1));
+    CHECK_THROWS_AS(test::rethrow(e), std::out_of_range);
     try {
       co_await aio::to_thread(&throw_job_error, std::string("custom"));
       FAIL("no exception");
@@ -235,7 +212,7 @@ TEST_CASE("executor: jobs take workers in submission order on the virtual clock"
     auto b = aio::create_task(finish_time(&ex, 1.0));
     co_await aio::sleep(0.1);
     auto c = aio::create_task(finish_time(&ex, 0.25));
-    for (auto* t : {&a, &b, &c}) out.push_back(fmt_time(co_await *t));
+    for (auto* t : {&a, &b, &c}) out.push_back(test::fmt_time(co_await *t));
     co_return out;
   }());
   CHECK(times == std::vector<std::string>{"0.5", "1.5", "1.75"});
@@ -265,8 +242,8 @@ TEST_CASE("executor: a to_thread whose awaiter is cancelled does not stop its th
     co_await aio::sleep(0);  // the task submits the job
     REQUIRE(await_flag(g_started));
     t.cancel();
-    auto e = co_await error_of(t);
-    CHECK_THROWS_AS(rethrow(e), aio::CancelledError);
+    auto e = co_await test::error_of(t);
+    CHECK_THROWS_AS(test::rethrow(e), aio::CancelledError);
     CHECK(t.cancelled());
     CHECK_FALSE(g_effect.load());  // still blocked in the worker
     g_release = true;

@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include <aio/aio.hpp>
+#include "support.hpp"
 
 namespace {
 
@@ -70,27 +70,6 @@ aio::RunOptions real_clock() {
   o.clock = aio::ClockKind::real;
   o.output = [](std::string_view, double) {};
   return o;
-}
-
-template <class A>
-aio::Coro<std::exception_ptr> error_of(A aw) {
-  std::exception_ptr e;
-  try {
-    co_await std::move(aw);
-  } catch (...) {
-    e = std::current_exception();
-  }
-  co_return e;
-}
-
-std::string message_of(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& x) {
-    return x.what();
-  } catch (...) {
-    return "?";
-  }
 }
 
 // Ticks every 5 ms until told to stop: proof that the loop serves other tasks.
@@ -164,7 +143,7 @@ TEST_CASE("executor faults: a job that never returns, shutdown(wait, grace) ends
         ex.shutdown(true, 0.2);  // waits for the running job at most 0.2 s, then leaves its thread behind
         r.shutdown_seconds = since(t0);
         // The stuck job's future fails with a clear error instead of hanging its awaiter.
-        r.error = message_of(co_await error_of(stuck));
+        r.error = test::what_of(co_await test::error_of(stuck));
         int before = ticks.load();
         co_await aio::sleep(0.05);
         r.ticks_after_shutdown = ticks.load() - before;
@@ -204,8 +183,8 @@ TEST_CASE("executor faults: shutting a pool down fails its queued jobs with a cl
         auto t0 = Clock::now();
         ex.shutdown(false);  // wait=false: returns at once
         r.shutdown_seconds = since(t0);
-        for (auto& f : queued) r.errors.push_back(message_of(co_await error_of(f)));
-        r.stuck_error = message_of(co_await error_of(stuck));
+        for (auto& f : queued) r.errors.push_back(test::what_of(co_await test::error_of(f)));
+        r.stuck_error = test::what_of(co_await test::error_of(stuck));
         // A shut-down pool refuses new work; the loop's default executor is unaffected.
         try {
           (void)aio::run_in_executor(&ex, &quick_job, std::string("late"));

@@ -9,12 +9,6 @@
 
 namespace {
 
-std::vector<std::string> texts(const std::vector<test::Printed>& p) {
-  std::vector<std::string> out;
-  for (const auto& l : p) out.push_back(l.text);
-  return out;
-}
-
 aio::Coro<> set_later(aio::Future<int> f, int v, double d) {
   co_await aio::sleep(d);
   f.set_result(v);
@@ -149,7 +143,7 @@ TEST_CASE("the tasks awaiting one future wake in the order they started waiting"
     co_await b;
     co_await c;
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"set", "a 7", "b 7", "c 7"});
+  CHECK(test::texts(out) == std::vector<std::string>{"set", "a 7", "b 7", "c 7"});
 }
 
 TEST_CASE("cancelling the task that awaits a future cancels the future", "[future]") {
@@ -201,7 +195,7 @@ TEST_CASE("awaiting a future that is already done does not yield to the loop", "
     aio::print("main after await");
     co_await b;
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"main after await", "B"});
+  CHECK(test::texts(out) == std::vector<std::string>{"main after await", "B"});
 }
 
 TEST_CASE("copies of a Future share one state", "[future]") {

@@ -2,7 +2,6 @@
 // equivalent Python program prints on a virtual clock, "<loop.time()> <text>").
 #include <catch2/catch.hpp>
 
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -12,30 +11,10 @@
 
 namespace {
 
-using Lines = std::vector<std::string>;
-
-std::string fmt_time(double t) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", t);
-  return buf;
-}
-
-Lines lines(const std::vector<test::Printed>& printed) {
-  Lines out;
-  for (auto& p : printed) out.push_back(fmt_time(p.t) + " " + p.text);
-  return out;
-}
-
 aio::Coro<std::string> child(std::string name, double delay) {
   aio::print("start", name);
   co_await aio::sleep(delay);
   aio::print("end", name);
-  co_return name;
-}
-
-aio::Coro<std::string> quiet(std::string name, double delay) {
-  co_await aio::sleep(delay);
-  aio::print("child", name);
   co_return name;
 }
 
@@ -48,14 +27,6 @@ aio::Coro<std::string> failing(std::string name, double delay) {
 aio::Coro<int> number(int n, double delay) {
   co_await aio::sleep(delay);
   co_return n;
-}
-
-aio::Coro<> ticker(double first, int n) {
-  if (first > 0) co_await aio::sleep(first);
-  for (int i = 0; i < n; ++i) {
-    aio::print("tick", i);
-    co_await aio::sleep(0);
-  }
 }
 
 aio::Coro<> sleeper_logging_cancel(int n, double delay) {
@@ -76,7 +47,7 @@ TEST_CASE("gather: variadic form returns a tuple in argument order regardless of
     co_return co_await aio::gather(child("a", 2), number(7, 0.5), child("b", 1));
   }(), &printed);
   CHECK(r == std::make_tuple(std::string("a"), 7, std::string("b")));
-  CHECK(lines(printed) == Lines{"0 start a", "0 start b", "1 end b", "2 end a"});
+  CHECK(test::lines(printed) == test::Lines{"0 start a", "0 start b", "1 end b", "2 end a"});
 }
 
 TEST_CASE("gather: range form returns a vector in input order regardless of finish order", "[gather]") {
@@ -109,9 +80,9 @@ TEST_CASE("gather: void results are aio::None, in both forms", "[gather]") {
 TEST_CASE("gather: the first exception propagates without cancelling the siblings", "[gather]") {
   std::vector<test::Printed> printed;
   test::run_virtual([]() -> aio::Coro<> {
-    auto t = aio::create_task(ticker(1, 5));
+    auto t = aio::create_task(test::ticker(1, 5));
     try {
-      co_await aio::gather(quiet("a", 2), failing("b", 1), quiet("c", 3));
+      co_await aio::gather(test::quiet_child("a", 2), failing("b", 1), test::quiet_child("c", 3));
       FAIL("gather should have raised");
     } catch (const std::runtime_error& e) {
       aio::print("caught", e.what());
@@ -119,8 +90,8 @@ TEST_CASE("gather: the first exception propagates without cancelling the sibling
     co_await aio::sleep(5);
     co_await t;
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 tick 0", "1 fail b", "1 tick 1", "1 tick 2", "1 caught b", "1 tick 3",
-                                "1 tick 4", "2 child a", "3 child c"});
+  CHECK(test::lines(printed) == test::Lines{"1 tick 0", "1 fail b", "1 tick 1", "1 tick 2", "1 caught b", "1 tick 3",
+                                            "1 tick 4", "2 child a", "3 child c"});
 }
 
 TEST_CASE("gather: siblings of a failed child finish with their results (range form)", "[gather]") {
@@ -176,9 +147,9 @@ TEST_CASE("gather: return_exceptions gives Outcomes with values, exceptions and 
 TEST_CASE("gather: return_exceptions in the range form", "[gather]") {
   test::run_virtual([]() -> aio::Coro<> {
     std::vector<aio::Coro<std::string>> v;
-    v.push_back(quiet("x", 1));
+    v.push_back(test::quiet_child("x", 1));
     v.push_back(failing("y", 0.5));
-    v.push_back(quiet("z", 0.25));
+    v.push_back(test::quiet_child("z", 0.25));
     std::vector<aio::Outcome<std::string>> r = co_await aio::gather(std::move(v), aio::return_exceptions);
     CHECK(test::now() == 1);
     REQUIRE(r.size() == 3);
@@ -210,7 +181,8 @@ TEST_CASE("gather: cancelling the awaiter of gather cancels its children", "[gat
     }
     CHECK(g.done());
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 cancelled 1", "1 cancelled 2", "1 awaiter cancelled", "1 t cancelled True"});
+  CHECK(test::lines(printed) == test::Lines{"1 cancelled 1", "1 cancelled 2", "1 awaiter cancelled",
+                                            "1 t cancelled True"});
 }
 
 // Python main4: g.cancel() returns True, cancels the children, the awaiter gets CancelledError.
@@ -239,8 +211,8 @@ TEST_CASE("gather: cancelling the Gathering cancels the children and the awaiter
     CHECK_THROWS_AS(g.base().rethrow_if_unsuccessful(), aio::CancelledError);
     CHECK_FALSE(g.cancel());  // already done
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 cancel returns True", "1 cancelled 1", "1 cancelled 2", "1 awaiter cancelled",
-                                "1 t cancelled True"});
+  CHECK(test::lines(printed) == test::Lines{"1 cancel returns True", "1 cancelled 1", "1 cancelled 2",
+                                            "1 awaiter cancelled", "1 t cancelled True"});
 }
 
 TEST_CASE("gather: gather of an empty range returns an empty result at once", "[gather]") {
@@ -279,7 +251,7 @@ TEST_CASE("gather: tasks passed in are not consumed, the caller's handles remain
     CHECK(v[0].result() == "t");
     CHECK(t.result() == "t");
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 start t", "0 start a", "0 start b", "0.5 end t", "1 end b", "2 end a"});
+  CHECK(test::lines(printed) == test::Lines{"0 start t", "0 start a", "0 start b", "0.5 end t", "1 end b", "2 end a"});
 }
 
 TEST_CASE("gather: coroutines are started in argument order", "[gather]") {
@@ -290,9 +262,9 @@ TEST_CASE("gather: coroutines are started in argument order", "[gather]") {
     co_await aio::gather(std::move(v));
     co_await aio::gather(child("x", 0), child("y", 0), child("z", 0));
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 start p", "0 start q", "0 start r", "0 start s", "0 end p", "0 end q",
-                                "0 end r", "0 end s", "0 start x", "0 start y", "0 start z", "0 end x",
-                                "0 end y", "0 end z"});
+  CHECK(test::lines(printed) == test::Lines{"0 start p", "0 start q", "0 start r", "0 start s", "0 end p", "0 end q",
+                                            "0 end r", "0 end s", "0 start x", "0 start y", "0 start z", "0 end x",
+                                            "0 end y", "0 end z"});
 }
 
 TEST_CASE("gather: the awaiter resumes at the max of the children's virtual times", "[gather]") {
@@ -308,26 +280,26 @@ TEST_CASE("gather: the awaiter resumes at the max of the children's virtual time
 TEST_CASE("gather: the awaiter resumes at the same loop turn as in CPython (zero delays)", "[gather]") {
   std::vector<test::Printed> printed;
   test::run_virtual([]() -> aio::Coro<> {
-    auto t = aio::create_task(ticker(0, 6));
-    auto [a, b] = co_await aio::gather(quiet("a", 0), quiet("b", 0));
+    auto t = aio::create_task(test::ticker(0, 6));
+    auto [a, b] = co_await aio::gather(test::quiet_child("a", 0), test::quiet_child("b", 0));
     aio::print("gathered", a, b);
     co_await t;
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 child a", "0 child b", "0 tick 2", "0 tick 3",
-                                "0 gathered a b", "0 tick 4", "0 tick 5"});
+  CHECK(test::lines(printed) == test::Lines{"0 tick 0", "0 tick 1", "0 child a", "0 child b", "0 tick 2", "0 tick 3",
+                                            "0 gathered a b", "0 tick 4", "0 tick 5"});
 }
 
 // Python g2 main2: children and ticker all wake from timers at 1.
 TEST_CASE("gather: the awaiter resumes at the same loop turn as in CPython (timers)", "[gather]") {
   std::vector<test::Printed> printed;
   test::run_virtual([]() -> aio::Coro<> {
-    auto t = aio::create_task(ticker(1, 5));
-    auto [a, b] = co_await aio::gather(quiet("a", 1), quiet("b", 1));
+    auto t = aio::create_task(test::ticker(1, 5));
+    auto [a, b] = co_await aio::gather(test::quiet_child("a", 1), test::quiet_child("b", 1));
     aio::print("gathered", a, b);
     co_await t;
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 tick 0", "1 child a", "1 child b", "1 tick 1", "1 tick 2", "1 gathered a b",
-                                "1 tick 3", "1 tick 4"});
+  CHECK(test::lines(printed) == test::Lines{"1 tick 0", "1 child a", "1 child b", "1 tick 1", "1 tick 2",
+                                            "1 gathered a b", "1 tick 3", "1 tick 4"});
 }
 
 // Python edge.py: a child cancelled by someone else: the awaiter gets CancelledError, but the awaiting
@@ -337,7 +309,7 @@ TEST_CASE("gather: a child cancelled from outside raises CancelledError in the a
   std::vector<test::Printed> printed;
   test::run_virtual([]() -> aio::Coro<> {
     auto t = aio::create_task(number(5, 5));
-    auto sibling = aio::create_task(quiet("s", 2));
+    auto sibling = aio::create_task(test::quiet_child("s", 2));
     auto k = aio::create_task([](aio::Task<int> t) -> aio::Coro<> {
       co_await aio::sleep(1);
       t.cancel();
@@ -351,7 +323,7 @@ TEST_CASE("gather: a child cancelled from outside raises CancelledError in the a
     aio::print("after", sibling.done(), sibling.cancelled());
     co_await k;
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 gather got CancelledError 0", "2 child s", "3 after True False"});
+  CHECK(test::lines(printed) == test::Lines{"1 gather got CancelledError 0", "2 child s", "3 after True False"});
 }
 
 // Python edge.py: gather(slow(5), slow(1), return_exceptions=True).cancel() at 2: CancelledError anyway.
@@ -371,14 +343,14 @@ TEST_CASE("gather: cancelling a return_exceptions Gathering still raises Cancell
     }
     co_await kg;
   }(), &printed);
-  CHECK(lines(printed) == Lines{"2 cancel True", "2 re gather CancelledError"});
+  CHECK(test::lines(printed) == test::Lines{"2 cancel True", "2 re gather CancelledError"});
 }
 
 // Python extra.py: two tasks await the same gather; both get the results.
 TEST_CASE("gather: a Gathering may be awaited by several tasks", "[gather]") {
   std::vector<test::Printed> printed;
   test::run_virtual([]() -> aio::Coro<> {
-    auto g = aio::gather(quiet("a", 1), quiet("b", 2));
+    auto g = aio::gather(test::quiet_child("a", 1), test::quiet_child("b", 2));
     auto aw = [](decltype(g) g, int n) -> aio::Coro<> {
       auto [a, b] = co_await g;
       aio::print("aw", n, a, b);
@@ -386,7 +358,7 @@ TEST_CASE("gather: a Gathering may be awaited by several tasks", "[gather]") {
     co_await aio::gather(aw(g, 1), aw(g, 2));
     CHECK(g.done());
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 child a", "2 child b", "2 aw 1 a b", "2 aw 2 a b"});
+  CHECK(test::lines(printed) == test::Lines{"1 child a", "2 child b", "2 aw 1 a b", "2 aw 2 a b"});
 }
 
 // Python gsup.py: the awaiter of gather(stubborn(), sleep(3)) is cancelled at 1. The sleep child's
@@ -417,5 +389,6 @@ TEST_CASE("gather: a cancelled awaiter does not wait for a child that swallows i
     co_await aio::sleep(1);
     aio::print("end");
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 child caught", "1 awaiter CancelledError", "1.5 child returns", "2 end"});
+  CHECK(test::lines(printed) == test::Lines{"1 child caught", "1 awaiter CancelledError", "1.5 child returns",
+                                            "2 end"});
 }

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <memory>
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -12,20 +11,6 @@
 #include "support.hpp"
 
 namespace {
-
-using Lines = std::vector<std::string>;
-
-std::string fmt_time(double t) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", t);
-  return buf;
-}
-
-Lines lines(const std::vector<test::Printed>& printed) {
-  Lines out;
-  for (auto& p : printed) out.push_back(fmt_time(p.t) + " " + p.text);
-  return out;
-}
 
 aio::Coro<> event_waiter(aio::Event* ev, int n) {
   bool r = co_await ev->wait();
@@ -58,20 +43,6 @@ aio::Coro<> sem_grabber(aio::Semaphore* sem, int n) {
   sem->release();
 }
 
-
-aio::Coro<> turn_ticker() {
-  for (int i = 0; i < 8; ++i) {
-    aio::print("tick", i);
-    co_await aio::sleep(0);
-  }
-}
-
-aio::Coro<std::string> turn_child(std::string name) {
-  co_await aio::sleep(0);
-  aio::print("child", name);
-  co_return name;
-}
-
 }  // namespace
 
 // Python lk.py: three waiters, set() at 1 wakes them all in order.
@@ -101,9 +72,9 @@ TEST_CASE("Event: wait, set, clear, is_set with multiple waiters", "[locks]") {
     ev.set();  // setting twice is harmless
     co_await w;
   }(), &printed);
-  CHECK(lines(printed) ==
-        Lines{"1 set", "1 is_set True", "1 wait 0 True", "1 wait 1 True", "1 wait 2 True", "1 cleared False",
-              "3 wait 9 True"});
+  CHECK(test::lines(printed) ==
+        test::Lines{"1 set", "1 is_set True", "1 wait 0 True", "1 wait 1 True", "1 wait 2 True", "1 cleared False",
+                    "3 wait 9 True"});
 }
 
 TEST_CASE("Event: a cancelled waiter leaves the others waiting", "[locks]") {
@@ -130,7 +101,7 @@ TEST_CASE("Lock: mutual exclusion and FIFO fairness", "[locks]") {
     co_await aio::gather(lock_worker(&lock, "a", 1), lock_worker(&lock, "b", 0.5), lock_worker(&lock, "c", 0.25));
     CHECK_FALSE(lock.locked());
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 in a", "1 out a", "1 in b", "1.5 out b", "1.5 in c", "1.75 out c"});
+  CHECK(test::lines(printed) == test::Lines{"0 in a", "1 out a", "1 in b", "1.5 out b", "1.5 in c", "1.75 out c"});
 }
 
 TEST_CASE("Lock: never more than one holder among many contenders", "[locks]") {
@@ -207,7 +178,7 @@ TEST_CASE("Lock: a waiter cancelled after being woken passes the lock on", "[loc
     co_await aio::sleep(0.1);
     aio::print("t1", t1.cancelled(), "t2", t2.done(), lock.locked());
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 got 2", "0.1 t1 True t2 True False"});
+  CHECK(test::lines(printed) == test::Lines{"0 got 2", "0.1 t1 True t2 True False"});
 }
 
 TEST_CASE("Lock: a waiter cancelled before being woken loses nothing", "[locks]") {
@@ -240,8 +211,8 @@ TEST_CASE("Semaphore: counting, FIFO and locked()", "[locks]") {
                          sem_worker(&sem, "d", 1));
     CHECK(sem.value() == 2);
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 s in a False", "0 s in b True", "1 s out a", "1 s in c True", "2 s out b",
-                                "2 s out c", "2 s in d False", "3 s out d"});
+  CHECK(test::lines(printed) == test::Lines{"0 s in a False", "0 s in b True", "1 s out a", "1 s in c True",
+                                            "2 s out b", "2 s out c", "2 s in d False", "3 s out d"});
 }
 
 TEST_CASE("Semaphore: acquire without waiting while permits are free, value counts down", "[locks]") {
@@ -279,7 +250,7 @@ TEST_CASE("Semaphore: cancellation of a woken waiter passes the permit on", "[lo
     aio::print("t1", t1.cancelled(), "t2", t2.done(), sem.locked());
     CHECK(sem.value() == 1);
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 sgot 2", "0.1 t1 True t2 True False"});
+  CHECK(test::lines(printed) == test::Lines{"0 sgot 2", "0.1 t1 True t2 True False"});
 }
 
 TEST_CASE("Semaphore: a waiter cancelled before being woken loses no permit", "[locks]") {
@@ -361,7 +332,7 @@ TEST_CASE("Semaphore: a newcomer does not barge in front of a woken waiter", "[l
 TEST_CASE("Event: a waiter resumes at the same loop turn as in CPython", "[locks]") {
   std::vector<test::Printed> printed;
   test::run_virtual([]() -> aio::Coro<> {
-    auto t = aio::create_task(turn_ticker());
+    auto t = aio::create_task(test::ticker());
     aio::Event e;
     auto s = aio::create_task([](aio::Event* e) -> aio::Coro<> {
       co_await aio::sleep(0);
@@ -372,8 +343,8 @@ TEST_CASE("Event: a waiter resumes at the same loop turn as in CPython", "[locks
     aio::print("resumed");
     co_await t;
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 set", "0 tick 2", "0 resumed", "0 tick 3", "0 tick 4", "0 tick 5",
-                                "0 tick 6", "0 tick 7"});
+  CHECK(test::lines(printed) == test::Lines{"0 tick 0", "0 tick 1", "0 set", "0 tick 2", "0 resumed", "0 tick 3",
+                                            "0 tick 4", "0 tick 5", "0 tick 6", "0 tick 7"});
 }
 
 // Python msg.py: t.cancel('bye') while t waits in acquire(): awaiting t raises CancelledError('bye'),

@@ -13,12 +13,6 @@
 
 namespace {
 
-std::vector<std::string> texts(const std::vector<test::Printed>& p) {
-  std::vector<std::string> out;
-  for (const auto& l : p) out.push_back(l.text);
-  return out;
-}
-
 aio::Coro<> say(std::string s) {
   aio::print(s);
   co_return;
@@ -38,7 +32,7 @@ TEST_CASE("call_soon callbacks and new tasks run in FIFO order", "[loop]") {
     aio::print("main");
     co_await t;
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"cb1", "T", "cb2", "main"});
+  CHECK(test::texts(out) == std::vector<std::string>{"cb1", "T", "cb2", "main"});
 }
 
 TEST_CASE("an iteration runs only the callbacks ready when it began, then the due timers", "[loop]") {
@@ -56,7 +50,7 @@ TEST_CASE("an iteration runs only the callbacks ready when it began, then the du
     });
     co_await aio::sleep(0.5);
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"cb1", "timer", "cb2", "cb3"});
+  CHECK(test::texts(out) == std::vector<std::string>{"cb1", "timer", "cb2", "cb3"});
   for (const auto& l : out) CHECK(l.t == 0);
 }
 
@@ -71,7 +65,7 @@ TEST_CASE("call_later callbacks fire at their delay, in deadline then scheduling
     auto e = loop.call_later(0.25, [] { aio::print("e"); });
     co_await aio::sleep(3);
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"d", "e", "b", "c", "a"});
+  CHECK(test::texts(out) == std::vector<std::string>{"d", "e", "b", "c", "a"});
   REQUIRE(out.size() == 5);
   CHECK(out[0].t == 0);
   CHECK(out[1].t == 0.25);
@@ -90,7 +84,7 @@ TEST_CASE("call_at schedules at an absolute loop time", "[loop]") {
     auto c = loop.call_at(0, [] { aio::print("in the past"); });
     co_await aio::sleep(2);
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"in the past", "at 1.5", "at 2.5"});
+  CHECK(test::texts(out) == std::vector<std::string>{"in the past", "at 1.5", "at 2.5"});
   REQUIRE(out.size() == 3);
   CHECK(out[0].t == 1);
   CHECK(out[1].t == 1.5);
@@ -108,7 +102,7 @@ TEST_CASE("a call_later callback can schedule more timers from inside a callback
     }));
     co_await aio::sleep(2);
   }(&keep), &out);
-  CHECK(texts(out) == std::vector<std::string>{"first", "second"});
+  CHECK(test::texts(out) == std::vector<std::string>{"first", "second"});
   REQUIRE(out.size() == 2);
   CHECK(out[1].t == 1.5);
 }
@@ -128,7 +122,7 @@ TEST_CASE("TimerHandle::cancel stops a callback that has not run yet", "[loop]")
     c.cancel();
     co_await aio::sleep(3);
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"a"});
+  CHECK(test::texts(out) == std::vector<std::string>{"a"});
 }
 
 TEST_CASE("a TimerHandle dropped without cancel still fires its callback", "[loop]") {
@@ -138,7 +132,7 @@ TEST_CASE("a TimerHandle dropped without cancel still fires its callback", "[loo
     { auto h = loop.call_later(1, [] { aio::print("fired"); }); }
     co_await aio::sleep(2);
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"fired"});
+  CHECK(test::texts(out) == std::vector<std::string>{"fired"});
 }
 
 TEST_CASE("TimerHandle::cancelled() stays false after the callback ran, as in asyncio", "[loop]") {
@@ -328,5 +322,5 @@ TEST_CASE("call_later with a huge or infinite delay does not fire early", "[loop
     b.cancel();
     c.cancel();
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{});
+  CHECK(test::texts(out) == std::vector<std::string>{});
 }

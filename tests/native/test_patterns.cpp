@@ -16,32 +16,6 @@ namespace {
 
 using Given = std::vector<std::pair<std::string, std::string>>;
 
-std::string run_command(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
-
-std::vector<std::string> split_lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == '\n') {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
 patterns::RunResult run_virtual(const std::string& id, const Given& given = {}) {
   const patterns::Pattern& p = patterns::pattern_or_throw(id);
   patterns::RunConfig c;
@@ -64,7 +38,7 @@ std::vector<double> times(const patterns::RunResult& r) {
 std::vector<std::string> python_lines(const std::string& id, const Given& given) {
   std::string cmd = std::string("python3 ") + AIO_SOURCE_DIR + "/native/patterns/python/" + id + ".py";
   for (const auto& [k, v] : given) cmd += " '" + k + "=" + v + "'";
-  return split_lines(run_command(cmd + " 2>&1"));
+  return test::split_lines(test::run_command(cmd + " 2>&1"));
 }
 
 void check_against_python(const std::string& id, const Given& given) {
@@ -521,7 +495,7 @@ TEST_CASE("the registry holds the eight seed patterns and lists them as valid JS
     std::fwrite(j.data(), 1, j.size(), f);
     std::fclose(f);
   }
-  auto out = split_lines(run_command(
+  auto out = test::split_lines(test::run_command(
       "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print([p[\"id\"] for p in d]); "
       "print([p[\"ideal\"] for p in d])' " + path));
   std::remove(path.c_str());

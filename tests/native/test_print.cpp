@@ -12,33 +12,6 @@
 
 namespace {
 
-// Runs a shell command and returns its standard output.
-std::string run_command(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
-
-std::vector<std::string> split_lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == '\n') {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
 std::string hex(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%a", v);
@@ -48,9 +21,7 @@ std::string hex(double v) {
 std::vector<std::string> printed(aio::Coro<> main) {
   std::vector<test::Printed> out;
   test::run_virtual(std::move(main), &out);
-  std::vector<std::string> t;
-  for (const auto& l : out) t.push_back(l.text);
-  return t;
+  return test::texts(out);
 }
 
 }  // namespace
@@ -86,7 +57,7 @@ TEST_CASE("py_str matches python3's repr for a batch of floats", "[print][python
                              std::nan("")};
   std::string cmd = "python3 -c 'import sys; [print(repr(float.fromhex(a))) for a in sys.argv[1:]]'";
   for (double v : values) cmd += " " + hex(v);
-  auto expected = split_lines(run_command(cmd));
+  auto expected = test::split_lines(test::run_command(cmd));
   REQUIRE(expected.size() == values.size());
   for (std::size_t i = 0; i < values.size(); ++i) {
     INFO("value " << hex(values[i]));
@@ -144,7 +115,7 @@ TEST_CASE("print puts a space between every two arguments, even empty strings", 
 }
 
 TEST_CASE("print's lines match python3's print for mixed arguments", "[print][python]") {
-  auto expected = split_lines(run_command(
+  auto expected = test::split_lines(test::run_command(
       "python3 -c 'print(\"n\", 1, 2.5, True, False, 0.1+0.2, -0.0, 1e16, 10**15*1.0, \"end\")'"));
   auto lines = printed([]() -> aio::Coro<> {
     aio::print("n", 1, 2.5, true, false, 0.1 + 0.2, -0.0, 1e16, 1e15, "end");

@@ -2,7 +2,6 @@
 // Python program prints on a virtual clock, "<loop.time()> <text>").
 #include <catch2/catch.hpp>
 
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -10,37 +9,6 @@
 #include "support.hpp"
 
 namespace {
-
-// Catch's CHECK/REQUIRE may evaluate their expression twice under GCC (__builtin_constant_p), which
-// would run a co_await twice: awaits stay outside the macros. error_of() awaits and returns what was thrown.
-template <class A>
-aio::Coro<std::exception_ptr> error_of(A aw) {
-  std::exception_ptr e;
-  try {
-    co_await std::move(aw);
-  } catch (...) {
-    e = std::current_exception();
-  }
-  co_return e;
-}
-
-void rethrow(const std::exception_ptr& e) {
-  if (e) std::rethrow_exception(e);
-}
-
-using Lines = std::vector<std::string>;
-
-std::string fmt_time(double t) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", t);
-  return buf;
-}
-
-Lines lines(const std::vector<test::Printed>& printed) {
-  Lines out;
-  for (auto& p : printed) out.push_back(fmt_time(p.t) + " " + p.text);
-  return out;
-}
 
 aio::Coro<> producer(aio::Queue<int>* q, int n) {
   for (int i = 0; i < n; ++i) {
@@ -67,20 +35,6 @@ aio::Coro<std::string> getter(aio::Queue<std::string>* q, int n) {
 aio::Coro<> putter(aio::Queue<std::string>* q, std::string v) {
   co_await q->put(v);
   aio::print("putter", v);
-}
-
-
-aio::Coro<> turn_ticker() {
-  for (int i = 0; i < 8; ++i) {
-    aio::print("tick", i);
-    co_await aio::sleep(0);
-  }
-}
-
-aio::Coro<std::string> turn_child(std::string name) {
-  co_await aio::sleep(0);
-  aio::print("child", name);
-  co_return name;
 }
 
 }  // namespace
@@ -113,8 +67,8 @@ TEST_CASE("Queue: producer/consumer with a bounded queue, exact virtual times", 
     aio::Queue<int> q(2);
     co_await aio::gather(producer(&q, 5), consumer(&q, 5, 1));
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 put 0 1", "0 put 1 2", "1 got 0", "1 put 2 2", "2 got 1", "2 put 3 2",
-                                "3 got 2", "3 put 4 2", "4 got 3", "5 got 4"});
+  CHECK(test::lines(printed) == test::Lines{"0 put 0 1", "0 put 1 2", "1 got 0", "1 put 2 2", "2 got 1", "2 put 3 2",
+                                            "3 got 2", "3 put 4 2", "4 got 3", "5 got 4"});
 }
 
 TEST_CASE("Queue: a bounded put waits while the queue is full", "[queue]") {
@@ -181,15 +135,15 @@ TEST_CASE("Queue: join waits until every item is task_done; too many task_done t
     co_await q.join();
     aio::print("joined");
     w.cancel();
-    co_await error_of(w);  // the worker must be gone before the queue it uses
+    co_await test::error_of(w);  // the worker must be gone before the queue it uses
     try {
       q.task_done();
     } catch (const std::invalid_argument& e) {
       aio::print("VE", e.what());
     }
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 processed 0", "2 processed 1", "3 processed 2", "3 joined",
-                                "3 VE task_done() called too many times"});
+  CHECK(test::lines(printed) == test::Lines{"1 processed 0", "2 processed 1", "3 processed 2", "3 joined",
+                                            "3 VE task_done() called too many times"});
 }
 
 TEST_CASE("Queue: join counts items, not gets: an item taken but not task_done keeps join waiting", "[queue]") {
@@ -222,7 +176,7 @@ TEST_CASE("Queue: cancelling a woken getter loses no item", "[queue]") {
     co_await aio::sleep(0.5);
     aio::print("g1", g1.cancelled(), "g2", g2.done(), q.qsize());
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 getter 2 x", "0.5 g1 True g2 True 0"});
+  CHECK(test::lines(printed) == test::Lines{"0 getter 2 x", "0.5 g1 True g2 True 0"});
 }
 
 TEST_CASE("Queue: cancelling a waiting getter before any put loses no item", "[queue]") {
@@ -256,7 +210,7 @@ TEST_CASE("Queue: cancelling a woken putter loses no slot", "[queue]") {
     auto size = q.qsize();  // before get_nowait(): argument evaluation order is unspecified
     aio::print("p1", p1.cancelled(), "p2", p2.done(), size, q.get_nowait());
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 get a", "0 putter p2", "0.5 p1 True p2 True 1 p2"});
+  CHECK(test::lines(printed) == test::Lines{"0 get a", "0 putter p2", "0.5 p1 True p2 True 1 p2"});
 }
 
 TEST_CASE("Queue: producer/consumer pipeline with several consumers, exact virtual times", "[queue]") {
@@ -267,7 +221,7 @@ TEST_CASE("Queue: producer/consumer pipeline with several consumers, exact virtu
       while (true) {
         int v = co_await q->get();
         co_await aio::sleep(1);
-        log->push_back(name + std::to_string(v) + "@" + fmt_time(test::now()));
+        log->push_back(name + std::to_string(v) + "@" + test::fmt_time(test::now()));
         q->task_done();
       }
     };
@@ -278,8 +232,8 @@ TEST_CASE("Queue: producer/consumer pipeline with several consumers, exact virtu
     CHECK(test::now() == 3);
     c1.cancel();
     c2.cancel();
-    co_await error_of(c1);  // the workers must be gone before the queue and log they use
-    co_await error_of(c2);
+    co_await test::error_of(c1);  // the workers must be gone before the queue and log they use
+    co_await test::error_of(c2);
     co_return log;
   }());
   CHECK(r == std::vector<std::string>{"A0@1", "B1@1", "A2@2", "B3@2", "A4@3", "B5@3"});
@@ -289,7 +243,7 @@ TEST_CASE("Queue: producer/consumer pipeline with several consumers, exact virtu
 TEST_CASE("Queue: a getter resumes at the same loop turn as in CPython", "[queue]") {
   std::vector<test::Printed> printed;
   test::run_virtual([]() -> aio::Coro<> {
-    auto t = aio::create_task(turn_ticker());
+    auto t = aio::create_task(test::ticker());
     aio::Queue<int> q;
     auto s = aio::create_task([](aio::Queue<int>* q) -> aio::Coro<> {
       co_await aio::sleep(0);
@@ -300,6 +254,6 @@ TEST_CASE("Queue: a getter resumes at the same loop turn as in CPython", "[queue
     aio::print("resumed");
     co_await t;
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 put", "0 tick 2", "0 resumed", "0 tick 3", "0 tick 4", "0 tick 5",
-                                "0 tick 6", "0 tick 7"});
+  CHECK(test::lines(printed) == test::Lines{"0 tick 0", "0 tick 1", "0 put", "0 tick 2", "0 resumed", "0 tick 3",
+                                            "0 tick 4", "0 tick 5", "0 tick 6", "0 tick 7"});
 }

@@ -11,12 +11,6 @@
 
 namespace {
 
-std::vector<std::string> texts(const std::vector<test::Printed>& p) {
-  std::vector<std::string> out;
-  for (const auto& l : p) out.push_back(l.text);
-  return out;
-}
-
 struct Cleanup {
   std::string what;
   ~Cleanup() { aio::print("cleanup " + what); }
@@ -74,7 +68,7 @@ TEST_CASE("run cancels the tasks left at exit; they see CancelledError and clean
   }(), &out);
   CHECK(r == 5);
   // asyncio.run cancels all_tasks(), a set: the order among the leftovers is not specified.
-  auto lines = texts(out);
+  auto lines = test::texts(out);
   REQUIRE(lines.size() == 5);
   CHECK(lines[0] == "main returns");
   for (std::string name : {"a", "b"}) {
@@ -110,7 +104,7 @@ TEST_CASE("run waits for a leftover task that handles its cancellation and carri
     }());
     co_await aio::sleep(1);
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"cancelled, tidying up", "tidied"});
+  CHECK(test::texts(out) == std::vector<std::string>{"cancelled, tidying up", "tidied"});
   REQUIRE(out.size() == 2);
   CHECK(out[1].t == 3);
 }
@@ -123,7 +117,7 @@ TEST_CASE("leftover tasks are cancelled even when main raises", "[run]") {
                       throw std::runtime_error("main failed");
                     }(), &out),
                     "main failed");
-  CHECK(texts(out) == std::vector<std::string>{"a saw CancelledError", "cleanup a"});
+  CHECK(test::texts(out) == std::vector<std::string>{"a saw CancelledError", "cleanup a"});
 }
 
 TEST_CASE("a task that fails unobserved does not make run fail", "[run]") {
@@ -198,7 +192,7 @@ TEST_CASE("aio::run inside a running loop on the same thread throws logic_error;
     aio::print("outer done");
   }(&inner_ran), &out);
   CHECK_FALSE(inner_ran);
-  CHECK(texts(out) == std::vector<std::string>{"x finished", "cleanup x", "outer done"});
+  CHECK(test::texts(out) == std::vector<std::string>{"x finished", "cleanup x", "outer done"});
   REQUIRE(out.size() == 3);
   CHECK(out[0].t == 1);
 }

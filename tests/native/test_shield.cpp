@@ -2,7 +2,6 @@
 // Python program prints on a virtual clock, "<loop.time()> <text>").
 #include <catch2/catch.hpp>
 
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -11,55 +10,10 @@
 
 namespace {
 
-// Catch's CHECK/REQUIRE may evaluate their expression twice under GCC (__builtin_constant_p), which
-// would run a co_await twice: awaits stay outside the macros. error_of() awaits and returns what was thrown.
-template <class A>
-aio::Coro<std::exception_ptr> error_of(A aw) {
-  std::exception_ptr e;
-  try {
-    co_await std::move(aw);
-  } catch (...) {
-    e = std::current_exception();
-  }
-  co_return e;
-}
-
-void rethrow(const std::exception_ptr& e) {
-  if (e) std::rethrow_exception(e);
-}
-
-using Lines = std::vector<std::string>;
-
-std::string fmt_time(double t) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", t);
-  return buf;
-}
-
-Lines lines(const std::vector<test::Printed>& printed) {
-  Lines out;
-  for (auto& p : printed) out.push_back(fmt_time(p.t) + " " + p.text);
-  return out;
-}
-
 aio::Coro<std::string> inner(std::string name, double delay, bool fail = false) {
   co_await aio::sleep(delay);
   if (fail) throw std::runtime_error(name);
   aio::print("inner done", name);
-  co_return name;
-}
-
-
-aio::Coro<> turn_ticker() {
-  for (int i = 0; i < 8; ++i) {
-    aio::print("tick", i);
-    co_await aio::sleep(0);
-  }
-}
-
-aio::Coro<std::string> turn_child(std::string name) {
-  co_await aio::sleep(0);
-  aio::print("child", name);
   co_return name;
 }
 
@@ -87,7 +41,7 @@ TEST_CASE("shield: cancelling the awaiting task does not cancel the inner task",
     }
     aio::print(co_await t);
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 aw cancelled", "1 w cancelled False", "2 inner done a", "2 a"});
+  CHECK(test::lines(printed) == test::Lines{"1 aw cancelled", "1 w cancelled False", "2 inner done a", "2 a"});
 }
 
 // Python sh.py: cancelling the outer future at 0.5; the awaiter gets CancelledError at once; the inner
@@ -109,7 +63,7 @@ TEST_CASE("shield: cancelling the outer future leaves the inner coroutine runnin
     CHECK(o.cancelled());
     co_await aio::sleep(1);
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0.5 aw2 cancelled", "1 inner done b"});
+  CHECK(test::lines(printed) == test::Lines{"0.5 aw2 cancelled", "1 inner done b"});
 }
 
 TEST_CASE("shield: the inner's side effect and time are unaffected by the outer's cancellation", "[shield]") {
@@ -124,8 +78,8 @@ TEST_CASE("shield: the inner's side effect and time are unaffected by the outer'
         inner_task));
     co_await aio::sleep(1);
     w.cancel();
-    auto e = co_await error_of(w);
-    CHECK_THROWS_AS(rethrow(e), aio::CancelledError);
+    auto e = co_await test::error_of(w);
+    CHECK_THROWS_AS(test::rethrow(e), aio::CancelledError);
     CHECK(test::now() == 1);  // the awaiter got its CancelledError at once
     CHECK(*effect == 0);
     co_return co_await inner_task;
@@ -137,8 +91,8 @@ TEST_CASE("shield: the inner's side effect and time are unaffected by the outer'
 // Python sh.py: shield(inner('c', 1, fail)) raises ValueError('c').
 TEST_CASE("shield: an inner failure propagates to the outer", "[shield]") {
   test::run_virtual([]() -> aio::Coro<> {
-    auto e = co_await error_of(aio::shield(inner("c", 1, true)));
-    CHECK_THROWS_WITH(rethrow(e), "c");
+    auto e = co_await test::error_of(aio::shield(inner("c", 1, true)));
+    CHECK_THROWS_WITH(test::rethrow(e), "c");
     CHECK(test::now() == 1);
     auto f = aio::shield(inner("d", 1, true));
     co_await aio::sleep(2);
@@ -167,7 +121,7 @@ TEST_CASE("shield: an inner cancellation propagates to the outer", "[shield]") {
     CHECK(o.cancelled());
     co_await k;
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 outer cancelled by inner 0"});
+  CHECK(test::lines(printed) == test::Lines{"1 outer cancelled by inner 0"});
 }
 
 TEST_CASE("shield: a value passes through when nothing is cancelled", "[shield]") {
@@ -179,11 +133,11 @@ TEST_CASE("shield: a value passes through when nothing is cancelled", "[shield]"
 TEST_CASE("shield: the awaiter resumes at the same loop turn as in CPython", "[shield]") {
   std::vector<test::Printed> printed;
   test::run_virtual([]() -> aio::Coro<> {
-    auto t = aio::create_task(turn_ticker());
-    co_await aio::shield(turn_child("a"));
+    auto t = aio::create_task(test::ticker());
+    co_await aio::shield(test::quiet_child("a"));
     aio::print("resumed");
     co_await t;
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 child a", "0 tick 2", "0 tick 3", "0 resumed", "0 tick 4",
-                                "0 tick 5", "0 tick 6", "0 tick 7"});
+  CHECK(test::lines(printed) == test::Lines{"0 tick 0", "0 tick 1", "0 child a", "0 tick 2", "0 tick 3", "0 resumed",
+                                            "0 tick 4", "0 tick 5", "0 tick 6", "0 tick 7"});
 }

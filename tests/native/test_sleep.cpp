@@ -18,12 +18,6 @@ TEST_CASE("sleep waits its delay on the virtual clock, exactly", "[sleep]") {
 
 namespace {
 
-std::vector<std::string> texts(const std::vector<test::Printed>& p) {
-  std::vector<std::string> out;
-  for (const auto& l : p) out.push_back(l.text);
-  return out;
-}
-
 aio::Coro<> sleep_then_print(std::string s, double d) {
   co_await aio::sleep(d);
   aio::print(s);
@@ -82,7 +76,7 @@ TEST_CASE("timers with equal deadlines fire in the order they were set", "[sleep
     co_await x;
     co_await y;
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"A", "B", "C", "X", "Y"});
+  CHECK(test::texts(out) == std::vector<std::string>{"A", "B", "C", "X", "Y"});
   CHECK(out[0].t == 1);
   CHECK(out[3].t == 2);
   CHECK(out[4].t == 2);
@@ -98,7 +92,7 @@ TEST_CASE("sleeps wake in deadline order, not creation order", "[sleep]") {
     co_await b;
     co_await c;
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"1s", "2s", "3s"});
+  CHECK(test::texts(out) == std::vector<std::string>{"1s", "2s", "3s"});
   CHECK(out[0].t == 1);
   CHECK(out[1].t == 2);
   CHECK(out[2].t == 3);
@@ -114,7 +108,7 @@ TEST_CASE("a negative or NaN delay is treated as 0: one loop turn, no time passe
       co_await b;
     }(d), &out);
     INFO("d = " << d);
-    CHECK(texts(out) == std::vector<std::string>{"A1", "B1", "A2", "B2"});
+    CHECK(test::texts(out) == std::vector<std::string>{"A1", "B1", "A2", "B2"});
     for (const auto& l : out) CHECK(l.t == 0);
   }
 }
@@ -150,7 +144,7 @@ TEST_CASE("a sleep wakes its task one iteration after the deadline's callbacks, 
     auto h2 = loop.call_later(1, [] { aio::print("cb"); });
     co_await s;
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"cb", "task", "cb", "task"});
+  CHECK(test::texts(out) == std::vector<std::string>{"cb", "task", "cb", "task"});
   CHECK(out[3].t == 2);
 }
 
@@ -227,7 +221,7 @@ TEST_CASE("timers keep deadline-then-scheduling order after many cancelled sleep
         expected.push_back(std::to_string(i));
         expected_t.push_back(0.25 * k);
       }
-  CHECK(texts(out) == expected);
+  CHECK(test::texts(out) == expected);
   std::vector<double> got_t;
   for (const auto& l : out) got_t.push_back(l.t);
   CHECK(got_t == expected_t);

@@ -9,12 +9,6 @@
 
 namespace {
 
-std::vector<std::string> texts(const std::vector<test::Printed>& p) {
-  std::vector<std::string> out;
-  for (const auto& l : p) out.push_back(l.text);
-  return out;
-}
-
 aio::Coro<> say(std::string s) {
   aio::print(s);
   co_return;
@@ -53,7 +47,7 @@ TEST_CASE("tasks start in creation order, and only when their creator yields", "
     co_await b;
     co_await c;
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"main after create", "A", "B", "C", "main after yield"});
+  CHECK(test::texts(out) == std::vector<std::string>{"main after create", "A", "B", "C", "main after yield"});
 }
 
 TEST_CASE("sleep(0) is exactly one loop turn: two yielding tasks interleave", "[task]") {
@@ -64,7 +58,7 @@ TEST_CASE("sleep(0) is exactly one loop turn: two yielding tasks interleave", "[
     co_await a;
     co_await b;
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"A1", "B1", "A2", "B2", "A3", "B3"});
+  CHECK(test::texts(out) == std::vector<std::string>{"A1", "B1", "A2", "B2", "A3", "B3"});
   for (const auto& l : out) CHECK(l.t == 0);
 }
 
@@ -164,7 +158,7 @@ TEST_CASE("a task can be awaited many times, and by many tasks", "[task]") {
     co_await w3;
   }(), &out);
   // The awaiters wake in the order they started waiting: main first (the waiters start when it yields).
-  CHECK(texts(out) == std::vector<std::string>{"main 84", "w1 42", "w2 42", "w3 42"});
+  CHECK(test::texts(out) == std::vector<std::string>{"main 84", "w1 42", "w2 42", "w3 42"});
   for (const auto& l : out) CHECK(l.t == 1);
 }
 
@@ -199,7 +193,7 @@ TEST_CASE("awaiting a task that is already done does not yield to the loop", "[t
     aio::print("main after await");
     co_await b;
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"main after await", "B"});
+  CHECK(test::texts(out) == std::vector<std::string>{"main after await", "B"});
 }
 
 TEST_CASE("add_done_callback runs after completion, scheduled on the loop, not synchronously", "[task]") {
@@ -218,7 +212,7 @@ TEST_CASE("add_done_callback runs after completion, scheduled on the loop, not s
     co_await aio::sleep(0);
     aio::print("main after yield");
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"added", "callback done 3", "main resumed", "after late add",
+  CHECK(test::texts(out) == std::vector<std::string>{"added", "callback done 3", "main resumed", "after late add",
                                                "late callback", "main after yield"});
   CHECK(out[1].t == 1);
 }
@@ -240,7 +234,8 @@ TEST_CASE("cancel is a request, delivered as CancelledError at the task's next s
     CHECK_THROWS_AS(co_await t, aio::CancelledError);
     CHECK(t.cancelled());
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"still running after cancel()", "CancelledError at the next await"});
+  CHECK(test::texts(out) ==
+        std::vector<std::string>{"still running after cancel()", "CancelledError at the next await"});
   CHECK(out[1].t == 0);
 }
 
@@ -278,7 +273,7 @@ TEST_CASE("a task cancelled before it starts never runs its body", "[task]") {
     }
     CHECK(t.cancelled());
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"cancelled: early"});
+  CHECK(test::texts(out) == std::vector<std::string>{"cancelled: early"});
 }
 
 TEST_CASE("cancel() returns true for a pending task and false once it is done", "[task]") {
@@ -315,7 +310,8 @@ TEST_CASE("the cancel message reaches the CancelledError, inside the task and fo
       aio::print(std::string("awaiter: ") + e.what());
     }
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"inside: shutting down / shutting down", "awaiter: shutting down"});
+  CHECK(test::texts(out) ==
+        std::vector<std::string>{"inside: shutting down / shutting down", "awaiter: shutting down"});
 }
 
 TEST_CASE("cancelling a task that awaits another task cancels the awaited task too", "[task]") {
@@ -340,7 +336,7 @@ TEST_CASE("cancelling a task that awaits another task cancels the awaited task t
     CHECK(inner.cancelled());
     CHECK(outer.cancelled());
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"inner cancelled: why", "outer cancelled: why"});
+  CHECK(test::texts(out) == std::vector<std::string>{"inner cancelled: why", "outer cancelled: why"});
   for (const auto& l : out) CHECK(l.t == 1);
 }
 
@@ -370,7 +366,7 @@ TEST_CASE("cancelling() counts cancel requests and uncancel() takes one back", "
     CHECK(t.uncancel() == 0);  // never below zero
   }(), &out);
   // CPython 3.11 prints exactly these.
-  CHECK(texts(out) == std::vector<std::string>{"cancelling after two: 2", "cancelling in handler: 2",
+  CHECK(test::texts(out) == std::vector<std::string>{"cancelling after two: 2", "cancelling in handler: 2",
                                                "after uncancel: 1", "result 7 False"});
 }
 
@@ -413,7 +409,7 @@ TEST_CASE("a task whose cancellation is caught can be cancelled again later", "[
     CHECK_THROWS_AS(co_await t, aio::CancelledError);
     CHECK(test::now() == 2);
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"first cancel caught"});
+  CHECK(test::texts(out) == std::vector<std::string>{"first cancel caught"});
 }
 
 TEST_CASE("a default-constructed Task handle is not valid", "[task]") {
@@ -442,7 +438,7 @@ TEST_CASE("a task woken by its future but cancelled before it runs gets Cancelle
     CHECK_FALSE(f.cancelled());
     CHECK(f.result() == 1);
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"cancelled although the future was set"});
+  CHECK(test::texts(out) == std::vector<std::string>{"cancelled although the future was set"});
 }
 
 TEST_CASE("two cancels before the task runs raise CancelledError once", "[task]") {
@@ -466,7 +462,7 @@ TEST_CASE("two cancels before the task runs raise CancelledError once", "[task]"
     CHECK(cancelling == 2);
     CHECK(test::now() == 1);
   }(), &out);
-  CHECK(texts(out) == std::vector<std::string>{"caught once", "slept after"});
+  CHECK(test::texts(out) == std::vector<std::string>{"caught once", "slept after"});
 }
 
 TEST_CASE("cancelling() keeps counting past 65535 requests, as CPython's int does", "[task]") {

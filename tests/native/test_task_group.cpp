@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -14,21 +13,7 @@
 
 namespace {
 
-using Lines = std::vector<std::string>;
-
-std::string fmt_time(double t) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", t);
-  return buf;
-}
-
-Lines lines(const std::vector<test::Printed>& printed) {
-  Lines out;
-  for (auto& p : printed) out.push_back(fmt_time(p.t) + " " + p.text);
-  return out;
-}
-
-Lines sorted(Lines l) {
+test::Lines sorted(test::Lines l) {
   std::sort(l.begin(), l.end());
   return l;
 }
@@ -48,28 +33,6 @@ aio::Coro<std::string> job(std::string name, double delay, bool fail = false) {
   co_return name;
 }
 
-std::string what_of(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& x) {
-    return x.what();
-  }
-}
-
-
-aio::Coro<> turn_ticker() {
-  for (int i = 0; i < 8; ++i) {
-    aio::print("tick", i);
-    co_await aio::sleep(0);
-  }
-}
-
-aio::Coro<std::string> turn_child(std::string name) {
-  co_await aio::sleep(0);
-  aio::print("child", name);
-  co_return name;
-}
-
 }  // namespace
 
 TEST_CASE("task_group: results are available after the group", "[task_group]") {
@@ -84,7 +47,7 @@ TEST_CASE("task_group: results are available after the group", "[task_group]") {
     });
     aio::print("after", a.result(), b.result());
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 body end", "1 done a", "2 done b", "2 after a b"});
+  CHECK(test::lines(printed) == test::Lines{"0 body end", "1 done a", "2 done b", "2 after a b"});
 }
 
 // Python tg.py: c(5), d(1, fails), e(1, fails), f(3); the body sleeps 10.
@@ -111,8 +74,8 @@ TEST_CASE("task_group: a child failure cancels the siblings and the body, Except
     } catch (const aio::ExceptionGroup& eg) {
       aio::print("EG", eg.what());
       REQUIRE(eg.exceptions().size() == 2);
-      CHECK(what_of(eg.exceptions()[0]) == "d");
-      CHECK(what_of(eg.exceptions()[1]) == "e");
+      CHECK(test::what_of(eg.exceptions()[0]) == "d");
+      CHECK(test::what_of(eg.exceptions()[1]) == "e");
       CHECK(eg.message() == "unhandled errors in a TaskGroup");
     }
     CHECK(test::now() == 1);
@@ -120,12 +83,12 @@ TEST_CASE("task_group: a child failure cancels the siblings and the body, Except
     CHECK(kids[3].cancelled());
     CHECK_FALSE(kids[1].cancelled());
   }(), &printed);
-  auto l = lines(printed);
+  auto l = test::lines(printed);
   REQUIRE(l.size() == 6);
-  CHECK(Lines(l.begin(), l.begin() + 2) == Lines{"1 fail d", "1 fail e"});
-  CHECK(sorted(Lines(l.begin() + 2, l.begin() + 4)) == Lines{"1 cancelled c", "1 cancelled f"});
-  CHECK(Lines(l.begin() + 4, l.end()) ==
-        Lines{"1 body cancelled", "1 EG unhandled errors in a TaskGroup (2 sub-exceptions)"});
+  CHECK(test::Lines(l.begin(), l.begin() + 2) == test::Lines{"1 fail d", "1 fail e"});
+  CHECK(sorted(test::Lines(l.begin() + 2, l.begin() + 4)) == test::Lines{"1 cancelled c", "1 cancelled f"});
+  CHECK(test::Lines(l.begin() + 4, l.end()) ==
+        test::Lines{"1 body cancelled", "1 EG unhandled errors in a TaskGroup (2 sub-exceptions)"});
 }
 
 // Python tg.py: g(5), h(0.5, would fail); the body raises KeyError at 0.25 -> both children cancelled.
@@ -145,9 +108,9 @@ TEST_CASE("task_group: an exception escaping the body cancels the children and j
       CHECK_THROWS_AS(std::rethrow_exception(eg.exceptions()[0]), std::out_of_range);
     }
   }(), &printed);
-  auto l = lines(printed);
+  auto l = test::lines(printed);
   REQUIRE(l.size() == 3);
-  CHECK(sorted(Lines(l.begin(), l.begin() + 2)) == Lines{"0.25 cancelled g", "0.25 cancelled h"});
+  CHECK(sorted(test::Lines(l.begin(), l.begin() + 2)) == test::Lines{"0.25 cancelled g", "0.25 cancelled h"});
   CHECK(l[2] == "0.25 EG unhandled errors in a TaskGroup (1 sub-exception)");
 }
 
@@ -167,11 +130,11 @@ TEST_CASE("task_group: the body's error comes after the children's errors", "[ta
       });
     } catch (const aio::ExceptionGroup& eg) {
       REQUIRE(eg.exceptions().size() == 2);
-      aio::print("EG", what_of(eg.exceptions()[0]), what_of(eg.exceptions()[1]));
+      aio::print("EG", test::what_of(eg.exceptions()[0]), test::what_of(eg.exceptions()[1]));
       CHECK_THROWS_AS(std::rethrow_exception(eg.exceptions()[1]), std::out_of_range);
     }
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 fail a", "1 body cancelled", "1 EG a cleanup"});
+  CHECK(test::lines(printed) == test::Lines{"1 fail a", "1 body cancelled", "1 EG a cleanup"});
 }
 
 // Python tg.py main2: the parent is cancelled at 0.5 while its body sleeps.
@@ -201,10 +164,10 @@ TEST_CASE("task_group: cancelling the parent task cancels the children and re-ra
       aio::print("t cancelled", t.cancelled());
     }
   }(), &printed);
-  auto l = lines(printed);
+  auto l = test::lines(printed);
   REQUIRE(l.size() == 4);
-  CHECK(sorted(Lines(l.begin(), l.begin() + 2)) == Lines{"0.5 cancelled p1", "0.5 cancelled p2"});
-  CHECK(Lines(l.begin() + 2, l.end()) == Lines{"0.5 parent got CancelledError", "0.5 t cancelled True"});
+  CHECK(sorted(test::Lines(l.begin(), l.begin() + 2)) == test::Lines{"0.5 cancelled p1", "0.5 cancelled p2"});
+  CHECK(test::Lines(l.begin() + 2, l.end()) == test::Lines{"0.5 parent got CancelledError", "0.5 t cancelled True"});
 }
 
 // Python tg.py main2 parent2: the parent is cancelled at 1 while waiting at the group's exit.
@@ -229,7 +192,7 @@ TEST_CASE("task_group: cancelling the parent while the group waits at its exit p
     }
     CHECK(q1.cancelled());
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 cancelled q1", "1 t2 cancelled True"});
+  CHECK(test::lines(printed) == test::Lines{"1 cancelled q1", "1 t2 cancelled True"});
 }
 
 // Python tg2.py: a child that handles its cancellation tries to create a task at 0.5 s into the shutdown.
@@ -255,10 +218,10 @@ TEST_CASE("task_group: create_task while shutting down throws std::runtime_error
         co_return;
       });
     } catch (const aio::ExceptionGroup& eg) {
-      aio::print("EG", eg.exceptions().size(), what_of(eg.exceptions()[0]));
+      aio::print("EG", eg.exceptions().size(), test::what_of(eg.exceptions()[0]));
     }
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 fail b", "1.5 RE TaskGroup is shutting down", "1.5 EG 1 b"});
+  CHECK(test::lines(printed) == test::Lines{"1 fail b", "1.5 RE TaskGroup is shutting down", "1.5 EG 1 b"});
 }
 
 // Python tg2.py: a done callback of the last child runs when the group is finished.
@@ -280,7 +243,7 @@ TEST_CASE("task_group: create_task after the group finished throws std::runtime_
     });
     aio::print("end");
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 done c", "1 RE2 TaskGroup is finished", "1 end"});
+  CHECK(test::lines(printed) == test::Lines{"1 done c", "1 RE2 TaskGroup is finished", "1 end"});
 }
 
 TEST_CASE("task_group: the group never leaks children, all are done when it exits", "[task_group]") {
@@ -330,13 +293,13 @@ TEST_CASE("task_group: nested groups", "[task_group]") {
         std::rethrow_exception(eg.exceptions()[0]);
       } catch (const aio::ExceptionGroup& in) {
         REQUIRE(in.exceptions().size() == 1);
-        aio::print("EGo", eg.what(), "/", in.what(), "/", what_of(in.exceptions()[0]));
+        aio::print("EGo", eg.what(), "/", in.what(), "/", test::what_of(in.exceptions()[0]));
       }
     }
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 done i1", "2 fail i2", "2 cancelled o",
-                                "2 EGo unhandled errors in a TaskGroup (1 sub-exception) / unhandled errors in a "
-                                "TaskGroup (1 sub-exception) / i2"});
+  CHECK(test::lines(printed) == test::Lines{"1 done i1", "2 fail i2", "2 cancelled o",
+                                          "2 EGo unhandled errors in a TaskGroup (1 sub-exception) / unhandled errors in a "
+                                          "TaskGroup (1 sub-exception) / i2"});
 }
 
 TEST_CASE("task_group: nested groups without errors both wait for their children", "[task_group]") {
@@ -381,7 +344,8 @@ TEST_CASE("task_group: a child that catches CancelledError and returns still end
       aio::print("EG", eg.exceptions().size(), s.done(), s.cancelled(), s.result());
     }
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 fail f", "1 stubborn caught", "1.5 stubborn returns", "1.5 EG 1 True False ok"});
+  CHECK(test::lines(printed) == test::Lines{"1 fail f", "1 stubborn caught", "1.5 stubborn returns",
+                                            "1.5 EG 1 True False ok"});
 }
 
 TEST_CASE("task_group: a body that catches the group's cancellation does not leave the parent cancelled",
@@ -428,16 +392,16 @@ TEST_CASE("task_group: exact virtual times", "[task_group]") {
 TEST_CASE("task_group: the body's task resumes at the same loop turn as in CPython", "[task_group]") {
   std::vector<test::Printed> printed;
   test::run_virtual([]() -> aio::Coro<> {
-    auto t = aio::create_task(turn_ticker());
+    auto t = aio::create_task(test::ticker());
     co_await aio::task_group([](aio::TaskGroup& g) -> aio::Coro<> {
-      g.create_task(turn_child("a"));
+      g.create_task(test::quiet_child("a"));
       co_return;
     });
     aio::print("resumed");
     co_await t;
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 child a", "0 tick 2", "0 tick 3", "0 resumed", "0 tick 4",
-                                "0 tick 5", "0 tick 6", "0 tick 7"});
+  CHECK(test::lines(printed) == test::Lines{"0 tick 0", "0 tick 1", "0 child a", "0 tick 2", "0 tick 3", "0 resumed",
+                                            "0 tick 4", "0 tick 5", "0 tick 6", "0 tick 7"});
 }
 
 // Python extra.py: the body has finished and the group waits at its exit when f fails: s is cancelled.
@@ -457,5 +421,5 @@ TEST_CASE("task_group: a child failing while the group waits at its exit cancels
     co_await aio::sleep(1);  // the task is usable afterwards
     aio::print("slept");
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 body done", "1 fail f", "1 cancelled s", "1 EG 1", "2 slept"});
+  CHECK(test::lines(printed) == test::Lines{"0 body done", "1 fail f", "1 cancelled s", "1 EG 1", "2 slept"});
 }

@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
-#include <cstdio>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -12,37 +11,6 @@
 #include "support.hpp"
 
 namespace {
-
-// Catch's CHECK/REQUIRE may evaluate their expression twice under GCC (__builtin_constant_p), which
-// would run a co_await twice: awaits stay outside the macros. error_of() awaits and returns what was thrown.
-template <class A>
-aio::Coro<std::exception_ptr> error_of(A aw) {
-  std::exception_ptr e;
-  try {
-    co_await std::move(aw);
-  } catch (...) {
-    e = std::current_exception();
-  }
-  co_return e;
-}
-
-void rethrow(const std::exception_ptr& e) {
-  if (e) std::rethrow_exception(e);
-}
-
-using Lines = std::vector<std::string>;
-
-std::string fmt_time(double t) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", t);
-  return buf;
-}
-
-Lines lines(const std::vector<test::Printed>& printed) {
-  Lines out;
-  for (auto& p : printed) out.push_back(fmt_time(p.t) + " " + p.text);
-  return out;
-}
 
 // Python's slow(d, cleanup): on cancellation it optionally sleeps `cleanup` before re-raising.
 aio::Coro<int> slow(double delay, double cleanup = 0) {
@@ -69,20 +37,6 @@ aio::Coro<int> side_effect(int* started) {
   co_return 1;
 }
 
-
-aio::Coro<> turn_ticker() {
-  for (int i = 0; i < 8; ++i) {
-    aio::print("tick", i);
-    co_await aio::sleep(0);
-  }
-}
-
-aio::Coro<std::string> turn_child(std::string name) {
-  co_await aio::sleep(0);
-  aio::print("child", name);
-  co_return name;
-}
-
 }  // namespace
 
 TEST_CASE("wait_for: returns the result when it comes in time", "[timeouts]") {
@@ -96,7 +50,7 @@ TEST_CASE("wait_for: returns the result when it comes in time", "[timeouts]") {
     co_return v + w;
   }(), &printed);
   CHECK(r == 84);
-  CHECK(lines(printed) == Lines{"1 inner done", "1 r 42", "1.5 inner done"});
+  CHECK(test::lines(printed) == test::Lines{"1 inner done", "1 r 42", "1.5 inner done"});
 }
 
 // Python to.py: wait_for(slow(5, cleanup=0.5), 1) raises TimeoutError at 1.5, after the inner's cleanup.
@@ -111,22 +65,23 @@ TEST_CASE("wait_for: on timeout cancels the inner task, waits for its cleanup, r
       aio::print("timeout");
     }
     auto t = aio::create_task(slow(5));
-    auto e = co_await error_of(aio::wait_for(t, 1.0));
-    CHECK_THROWS_AS(rethrow(e), aio::TimeoutError);
+    auto e = co_await test::error_of(aio::wait_for(t, 1.0));
+    CHECK_THROWS_AS(test::rethrow(e), aio::TimeoutError);
     CHECK(t.cancelled());  // not running any more once wait_for has returned
     CHECK(test::now() == 2.5);
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 inner cancelled", "1.5 cleanup done", "1.5 timeout", "2.5 inner cancelled"});
+  CHECK(test::lines(printed) == test::Lines{"1 inner cancelled", "1.5 cleanup done", "1.5 timeout",
+                                            "2.5 inner cancelled"});
 }
 
 // Python to.py: wait_for(side(), 0) and wait_for(side(), -1) raise TimeoutError, side never runs.
 TEST_CASE("wait_for: a timeout <= 0 never starts the coroutine", "[timeouts]") {
   int started = 0;
   test::run_virtual([](int* started) -> aio::Coro<> {
-    auto e0 = co_await error_of(aio::wait_for(side_effect(started), 0.0));
-    CHECK_THROWS_AS(rethrow(e0), aio::TimeoutError);
-    auto e1 = co_await error_of(aio::wait_for(side_effect(started), -1.0));
-    CHECK_THROWS_AS(rethrow(e1), aio::TimeoutError);
+    auto e0 = co_await test::error_of(aio::wait_for(side_effect(started), 0.0));
+    CHECK_THROWS_AS(test::rethrow(e0), aio::TimeoutError);
+    auto e1 = co_await test::error_of(aio::wait_for(side_effect(started), -1.0));
+    CHECK_THROWS_AS(test::rethrow(e1), aio::TimeoutError);
     CHECK(*started == 0);
     CHECK(test::now() == 0);
     // A task that is done already gives its result even with a zero timeout.
@@ -150,7 +105,7 @@ TEST_CASE("wait_for: a nullopt timeout is a plain await", "[timeouts]") {
     }(me), std::nullopt);
     CHECK(test::now() == 100.5);
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0.5 inner done", "0.5 none 42"});
+  CHECK(test::lines(printed) == test::Lines{"0.5 inner done", "0.5 none 42"});
 }
 
 // Python to.py: the awaiter of wait_for(slow(5, 0.5), 10) is cancelled at 1: the inner is cancelled, its
@@ -176,7 +131,8 @@ TEST_CASE("wait_for: cancelling the awaiter cancels the inner task and raises Ca
       aio::print("t cancelled", t.cancelled());
     }
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 inner cancelled", "1.5 cleanup done", "1.5 aw cancelled", "1.5 t cancelled True"});
+  CHECK(test::lines(printed) == test::Lines{"1 inner cancelled", "1.5 cleanup done", "1.5 aw cancelled",
+                                            "1.5 t cancelled True"});
 }
 
 TEST_CASE("timeout: raises TimeoutError when the body overruns", "[timeouts]") {
@@ -190,7 +146,7 @@ TEST_CASE("timeout: raises TimeoutError when the body overruns", "[timeouts]") {
     }
     CHECK(aio::current_task().cancelling() == 0);
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 inner cancelled", "1 scope timeout"});
+  CHECK(test::lines(printed) == test::Lines{"1 inner cancelled", "1 scope timeout"});
 }
 
 TEST_CASE("timeout: returns the body's value when it finishes in time", "[timeouts]") {
@@ -202,7 +158,7 @@ TEST_CASE("timeout: returns the body's value when it finishes in time", "[timeou
     co_await aio::sleep(5);  // the expired deadline of the finished scope does nothing
     aio::print("still here");
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 inner done", "1 scope ok 42", "6.5 still here"});
+  CHECK(test::lines(printed) == test::Lines{"1 inner done", "1 scope ok 42", "6.5 still here"});
 }
 
 // Python to.py: outer timeout(1) expires while an inner timeout(5) is running.
@@ -224,7 +180,7 @@ TEST_CASE("timeout: the outer scope expiring raises TimeoutError from the outer 
       aio::print("outer TE");
     }
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 inner sees CancelledError", "1 outer TE"});
+  CHECK(test::lines(printed) == test::Lines{"1 inner sees CancelledError", "1 outer TE"});
 }
 
 // Python to.py: the inner timeout(1) expires inside an outer timeout(5).
@@ -255,7 +211,7 @@ TEST_CASE("timeout: the inner scope expiring raises TimeoutError that the outer 
     }
     CHECK(aio::current_task().cancelling() == 0);
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 inner TE", "1.5 outer body goes on", "2.5 escaped TE"});
+  CHECK(test::lines(printed) == test::Lines{"1 inner TE", "1.5 outer body goes on", "2.5 escaped TE"});
 }
 
 // Python to.py: t.cancel() at 1 while t is in a timeout(5) scope: CancelledError, not TimeoutError.
@@ -280,7 +236,7 @@ TEST_CASE("timeout: a cancel() from outside during a scope stays a CancelledErro
       aio::print("t cancelled", t.cancelled());
     }
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 scoped CancelledError", "1 t cancelled True"});
+  CHECK(test::lines(printed) == test::Lines{"1 scoped CancelledError", "1 t cancelled True"});
 }
 
 TEST_CASE("timeout: a nullopt delay never expires", "[timeouts]") {
@@ -316,8 +272,8 @@ TEST_CASE("timeout_at: expires at the absolute deadline; a past deadline expires
     int v = co_await aio::timeout_at(aio::EventLoop::current().now_ns() + 2'000'000'000, slow(1));
     aio::print("in time", v);
   }(), &printed);
-  CHECK(lines(printed) == Lines{"11.5 timeout_at", "11.5 body runs", "11.5 timeout_at past", "12.5 inner done",
-                                "12.5 in time 42"});
+  CHECK(test::lines(printed) == test::Lines{"11.5 timeout_at", "11.5 body runs", "11.5 timeout_at past",
+                                            "12.5 inner done", "12.5 in time 42"});
 }
 
 // Python edge.py: wait_for(slow(1), 1) and `async with timeout(1): await slow(1)` both time out: the
@@ -344,7 +300,7 @@ TEST_CASE("wait_for and timeout: a body finishing exactly at the deadline still 
       aio::print("equal timeout TE");
     }
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 equal wait_for TE", "2 equal timeout TE"});
+  CHECK(test::lines(printed) == test::Lines{"1 equal wait_for TE", "2 equal timeout TE"});
 }
 
 // Python edge.py: an inner that swallows the cancellation and returns a value: wait_for returns it.
@@ -361,7 +317,7 @@ TEST_CASE("wait_for: an inner that suppresses the cancellation on timeout return
     }(), 1.0);
     aio::print("wf suppress", v);
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1.5 wf suppress suppressed"});
+  CHECK(test::lines(printed) == test::Lines{"1.5 wf suppress suppressed"});
 }
 
 // Python edge.py: an inner whose cleanup raises: that exception, not TimeoutError, comes out.
@@ -382,7 +338,7 @@ TEST_CASE("wait_for: an exception raised by the inner's cleanup propagates inste
       aio::print("wf TE");
     }
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 wf cleanup error cleanup"});
+  CHECK(test::lines(printed) == test::Lines{"1 wf cleanup error cleanup"});
 }
 
 // Python edge.py: a body that catches the scope's cancellation and returns: no TimeoutError, the value
@@ -400,33 +356,33 @@ TEST_CASE("timeout: a body that suppresses the cancellation returns its value", 
     }());
     aio::print("timeout suppressed", v, aio::current_task().cancelling());
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 body caught", "1 timeout suppressed 7 0"});
+  CHECK(test::lines(printed) == test::Lines{"1 body caught", "1 timeout suppressed 7 0"});
 }
 
 // Python turns.py: a ticker doing sleep(0) steps shows the loop turn at which the awaiter resumes.
 TEST_CASE("wait_for: the awaiter resumes at the same loop turn as in CPython", "[timeouts]") {
   std::vector<test::Printed> printed;
   test::run_virtual([]() -> aio::Coro<> {
-    auto t = aio::create_task(turn_ticker());
-    co_await aio::wait_for(turn_child("a"), 10.0);
+    auto t = aio::create_task(test::ticker());
+    co_await aio::wait_for(test::quiet_child("a"), 10.0);
     aio::print("resumed");
     co_await t;
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 child a", "0 tick 2", "0 tick 3", "0 resumed", "0 tick 4",
-                                "0 tick 5", "0 tick 6", "0 tick 7"});
+  CHECK(test::lines(printed) == test::Lines{"0 tick 0", "0 tick 1", "0 child a", "0 tick 2", "0 tick 3", "0 resumed",
+                                            "0 tick 4", "0 tick 5", "0 tick 6", "0 tick 7"});
 }
 
 // Python turns.py: a ticker doing sleep(0) steps shows the loop turn at which the awaiter resumes.
 TEST_CASE("timeout: the body runs inline, with no extra loop turn, as in CPython", "[timeouts]") {
   std::vector<test::Printed> printed;
   test::run_virtual([]() -> aio::Coro<> {
-    auto t = aio::create_task(turn_ticker());
-    co_await aio::timeout(10.0, turn_child("a"));
+    auto t = aio::create_task(test::ticker());
+    co_await aio::timeout(10.0, test::quiet_child("a"));
     aio::print("resumed");
     co_await t;
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 tick 0", "0 child a", "0 resumed", "0 tick 1", "0 tick 2", "0 tick 3", "0 tick 4", "0 tick 5",
-                                "0 tick 6", "0 tick 7"});
+  CHECK(test::lines(printed) == test::Lines{"0 tick 0", "0 child a", "0 resumed", "0 tick 1", "0 tick 2", "0 tick 3",
+                                            "0 tick 4", "0 tick 5", "0 tick 6", "0 tick 7"});
 }
 
 // CPython computes every deadline as loop.time() + delay, so wait_for(x, 2.01), timeout(2.01) and

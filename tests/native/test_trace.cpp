@@ -1,66 +1,18 @@
 // Trace: task, job and line events with exact virtual times; to_json and to_chrome_json.
 #include <catch2/catch.hpp>
 
-#include <cstdio>
-#include <fstream>
 #include <stdexcept>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "support.hpp"
 
 namespace {
 
-std::string run_command(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
-
-std::vector<std::string> split_lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == '\n') {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
-std::string temp_path(const std::string& stem) {
-  return "/tmp/aio_test_trace_" + stem + "_" + std::to_string(getpid()) + ".json";
-}
-
-// Runs a python3 snippet over a JSON text (read from a file as `d`), returning its printed lines.
-std::vector<std::string> python_over_json(const std::string& json, const std::string& code, const std::string& stem) {
-  std::string path = temp_path(stem);
-  {
-    std::ofstream f(path);
-    f << json;
-  }
-  std::string py = "import json,sys\nd=json.load(open(sys.argv[1]))\n"
-                   "n=lambda x: int(x) if isinstance(x,(int,float)) and float(x).is_integer() else x\n" +
-                   code + "\n";
-  std::string script = temp_path(stem + "_py") + ".py";
-  {
-    std::ofstream f(script);
-    f << py;
-  }
-  auto lines = split_lines(run_command("python3 " + script + " " + path + " 2>&1"));
-  std::remove(path.c_str());
-  std::remove(script.c_str());
-  return lines;
+// The lines python3 prints for `code` over `json`, with n(x) defined: a whole number as an int.
+std::vector<std::string> python_json_lines(const std::string& json, const std::string& code, const std::string& stem) {
+  const std::string n = "n=lambda x: int(x) if isinstance(x,(int,float)) and float(x).is_integer() else x\n";
+  return test::split_lines(test::python_over_json(json, n + code, "trace_" + stem));
 }
 
 struct Ev {
@@ -220,11 +172,11 @@ TEST_CASE("Trace::to_json writes each event kind in the playground's shape", "[t
 TEST_CASE("Trace::to_json of a run is a JSON array of its events", "[trace][python]") {
   aio::Trace tr;
   test::run_virtual(scenario(), nullptr, &tr);
-  auto out = python_over_json(tr.to_json(),
-                              "print(type(d).__name__, len(d))\n"
-                              "print(sorted({e['kind'] for e in d}))\n"
-                              "print([e['state'] for e in d if e.get('id')==3 and e['kind']=='task'])",
-                              "array");
+  auto out = python_json_lines(tr.to_json(),
+                               "print(type(d).__name__, len(d))\n"
+                               "print(sorted({e['kind'] for e in d}))\n"
+                               "print([e['state'] for e in d if e.get('id')==3 and e['kind']=='task'])",
+                               "array");
   CHECK(out == std::vector<std::string>{"list " + std::to_string(tr.events().size()), "['line', 'task']",
                                         "['created', 'running', 'sleeping', 'running', 'failed']"});
 }
@@ -249,7 +201,7 @@ TEST_CASE("json_number prints the shortest round-trip form and null for non-fini
 TEST_CASE("to_chrome_json is valid JSON with a slice per state of each task", "[trace][python]") {
   aio::Trace tr;
   test::run_virtual(scenario(), nullptr, &tr);
-  auto out = python_over_json(
+  auto out = python_json_lines(
       tr.to_chrome_json(),
       "ev=d['traceEvents']\n"
       "print(d['displayTimeUnit'])\n"
@@ -270,7 +222,7 @@ TEST_CASE("to_chrome_json is valid JSON with a slice per state of each task", "[
 
 TEST_CASE("an empty trace still gives valid Chrome JSON", "[trace][python]") {
   aio::Trace tr;
-  auto out = python_over_json(tr.to_chrome_json(), "print(len(d['traceEvents']))", "empty");
+  auto out = python_json_lines(tr.to_chrome_json(), "print(len(d['traceEvents']))", "empty");
   CHECK(out == std::vector<std::string>{"2"});  // the two process names
   CHECK(tr.to_json() == "[]");
 }
@@ -288,10 +240,10 @@ TEST_CASE("trace records executor jobs: queued, running on a worker, done, at vi
   CHECK(end == 3.5);  // one worker: the second job starts when the first ends
   CHECK(job_events(tr, 1) == std::vector<Ev>{{"queued/-1", 0, "job_wait", 1}, {"running/0", 0, "", 0}, {"done/0", 2, "", 0}});
   CHECK(job_events(tr, 2) == std::vector<Ev>{{"queued/-1", 0, "job_wait", 1}, {"running/0", 2, "", 0}, {"done/0", 3.5, "", 0}});
-  auto out = python_over_json(tr.to_chrome_json(),
-                              "print([(e['name'],e['tid'],n(e['ts']),n(e['dur'])) for e in d['traceEvents'] "
-                              "if e['ph']=='X' and e['pid']==2])",
-                              "jobs");
+  auto out = python_json_lines(tr.to_chrome_json(),
+                               "print([(e['name'],e['tid'],n(e['ts']),n(e['dur'])) for e in d['traceEvents'] "
+                               "if e['ph']=='X' and e['pid']==2])",
+                               "jobs");
   CHECK(out == std::vector<std::string>{"[('job_wait', 1, 0, 2000000), ('job_wait', 1, 2000000, 1500000)]"});
 }
 

@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -12,47 +11,9 @@
 
 namespace {
 
-// Catch's CHECK/REQUIRE may evaluate their expression twice under GCC (__builtin_constant_p), which
-// would run a co_await twice: awaits stay outside the macros. error_of() awaits and returns what was thrown.
-template <class A>
-aio::Coro<std::exception_ptr> error_of(A aw) {
-  std::exception_ptr e;
-  try {
-    co_await std::move(aw);
-  } catch (...) {
-    e = std::current_exception();
-  }
-  co_return e;
-}
-
-void rethrow(const std::exception_ptr& e) {
-  if (e) std::rethrow_exception(e);
-}
-
-using Lines = std::vector<std::string>;
-
-std::string fmt_time(double t) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", t);
-  return buf;
-}
-
-Lines lines(const std::vector<test::Printed>& printed) {
-  Lines out;
-  for (auto& p : printed) out.push_back(fmt_time(p.t) + " " + p.text);
-  return out;
-}
-
-aio::Coro<std::string> job(std::string name, double delay, bool fail = false) {
-  co_await aio::sleep(delay);
-  if (fail) throw std::runtime_error(name);
-  aio::print("done", name);
-  co_return name;
-}
-
 std::vector<aio::Task<std::string>> start(std::vector<std::pair<std::string, double>> specs) {
   std::vector<aio::Task<std::string>> ts;
-  for (auto& [n, d] : specs) ts.push_back(aio::create_task(job(n, d), n));
+  for (auto& [n, d] : specs) ts.push_back(aio::create_task(test::job(n, d), n));
   return ts;
 }
 
@@ -60,20 +21,6 @@ std::string names(const std::vector<aio::Task<std::string>>& ts) {
   std::string s;
   for (auto& t : ts) s += t.name();
   return s;
-}
-
-
-aio::Coro<> turn_ticker() {
-  for (int i = 0; i < 8; ++i) {
-    aio::print("tick", i);
-    co_await aio::sleep(0);
-  }
-}
-
-aio::Coro<std::string> turn_child(std::string name) {
-  co_await aio::sleep(0);
-  aio::print("child", name);
-  co_return name;
 }
 
 }  // namespace
@@ -103,7 +50,7 @@ TEST_CASE("wait: FIRST_COMPLETED returns when the first task finishes", "[wait]"
     auto r2 = co_await aio::wait(ts);
     aio::print("ALL", r2.done.size(), r2.pending.size());
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 done b", "1 FC b ac", "2 done c", "3 done a", "3 ALL 3 0"});
+  CHECK(test::lines(printed) == test::Lines{"1 done b", "1 FC b ac", "2 done c", "3 done a", "3 ALL 3 0"});
 }
 
 TEST_CASE("wait: FIRST_COMPLETED counts a cancellation as a completion", "[wait]") {
@@ -126,8 +73,9 @@ TEST_CASE("wait: FIRST_COMPLETED counts a cancellation as a completion", "[wait]
 // Python w1: x done at 1, y fails at 2 -> FIRST_EXCEPTION returns at 2 with 2 done, 1 pending.
 TEST_CASE("wait: FIRST_EXCEPTION returns at the first failure", "[wait]") {
   test::run_virtual([]() -> aio::Coro<> {
-    std::vector<aio::Task<std::string>> ts{aio::create_task(job("x", 1)), aio::create_task(job("y", 2, true)),
-                                           aio::create_task(job("z", 4))};
+    std::vector<aio::Task<std::string>> ts{aio::create_task(test::job("x", 1)),
+                                           aio::create_task(test::job("y", 2, true)),
+                                           aio::create_task(test::job("z", 4))};
     auto r = co_await aio::wait(ts, aio::FIRST_EXCEPTION);
     CHECK(test::now() == 2);
     CHECK(r.done.size() == 2);
@@ -160,8 +108,9 @@ TEST_CASE("wait: FIRST_EXCEPTION ignores cancellations and returns all done if n
 
 TEST_CASE("wait: ALL_COMPLETED waits for every task, failures and cancellations included", "[wait]") {
   test::run_virtual([]() -> aio::Coro<> {
-    std::vector<aio::Task<std::string>> ts{aio::create_task(job("a", 1, true)), aio::create_task(job("b", 4)),
-                                           aio::create_task(job("c", 2))};
+    std::vector<aio::Task<std::string>> ts{aio::create_task(test::job("a", 1, true)),
+                                           aio::create_task(test::job("b", 4)),
+                                           aio::create_task(test::job("c", 2))};
     ts[2].cancel();
     auto r = co_await aio::wait(ts);  // the default is ALL_COMPLETED, and no exception is raised
     CHECK(test::now() == 4);
@@ -186,7 +135,7 @@ TEST_CASE("wait: timeout returns what is done, never raises, and leaves pending 
     CHECK(r.pending.size() == 1);
     co_await r.pending[0];
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 done r", "2 TO r s False", "3 done s", "3 s done", "8 done t"});
+  CHECK(test::lines(printed) == test::Lines{"1 done r", "2 TO r s False", "3 done s", "3 s done", "8 done t"});
 }
 
 // Python w1 "T0": a zero timeout polls after one loop iteration, by which a sleep(0) task has finished.
@@ -204,10 +153,10 @@ TEST_CASE("wait: a zero timeout polls after one loop iteration", "[wait]") {
 TEST_CASE("wait: an empty list throws std::invalid_argument", "[wait]") {
   test::run_virtual([]() -> aio::Coro<> {
     std::vector<aio::Task<int>> none;
-    auto e1 = co_await error_of(aio::wait(none));
-    CHECK_THROWS_AS(rethrow(e1), std::invalid_argument);
-    auto e2 = co_await error_of(aio::wait(none, aio::FIRST_COMPLETED, 1.0));
-    CHECK_THROWS_WITH(rethrow(e2), "Set of Tasks/Futures is empty.");
+    auto e1 = co_await test::error_of(aio::wait(none));
+    CHECK_THROWS_AS(test::rethrow(e1), std::invalid_argument);
+    auto e2 = co_await test::error_of(aio::wait(none, aio::FIRST_COMPLETED, 1.0));
+    CHECK_THROWS_WITH(test::rethrow(e2), "Set of Tasks/Futures is empty.");
   }());
 }
 
@@ -231,7 +180,7 @@ TEST_CASE("wait: cancelling the awaiter does not cancel the tasks", "[wait]") {
     co_await ts[0];
     CHECK(ts[0].result() == "u");
   }(), &printed);
-  CHECK(lines(printed) == Lines{"1 w cancelled False", "2 done u"});
+  CHECK(test::lines(printed) == test::Lines{"1 w cancelled False", "2 done u"});
 }
 
 TEST_CASE("wait: exact virtual times of successive waits", "[wait]") {
@@ -255,22 +204,22 @@ TEST_CASE("wait: exact virtual times of successive waits", "[wait]") {
 TEST_CASE("wait: the awaiter resumes at the same loop turn as in CPython", "[wait]") {
   std::vector<test::Printed> printed;
   test::run_virtual([]() -> aio::Coro<> {
-    auto t = aio::create_task(turn_ticker());
-    std::vector<aio::Task<std::string>> ts{aio::create_task(turn_child("a"))};
+    auto t = aio::create_task(test::ticker());
+    std::vector<aio::Task<std::string>> ts{aio::create_task(test::quiet_child("a"))};
     co_await aio::wait(ts);
     aio::print("resumed");
     co_await t;
   }(), &printed);
-  CHECK(lines(printed) == Lines{"0 tick 0", "0 tick 1", "0 child a", "0 tick 2", "0 tick 3", "0 resumed", "0 tick 4",
-                                "0 tick 5", "0 tick 6", "0 tick 7"});
+  CHECK(test::lines(printed) == test::Lines{"0 tick 0", "0 tick 1", "0 child a", "0 tick 2", "0 tick 3", "0 resumed",
+                                            "0 tick 4", "0 tick 5", "0 tick 6", "0 tick 7"});
 }
 
 // Python extra.py: x failed before wait() is called; FIRST_EXCEPTION returns at once with it done.
 TEST_CASE("wait: FIRST_EXCEPTION with a task that already failed returns at once", "[wait]") {
   test::run_virtual([]() -> aio::Coro<> {
-    auto x = aio::create_task(job("x", 0, true));
+    auto x = aio::create_task(test::job("x", 0, true));
     co_await aio::sleep(0.5);
-    auto y = aio::create_task(job("y", 5));
+    auto y = aio::create_task(test::job("y", 5));
     std::vector<aio::Task<std::string>> ts{y, x};
     auto r = co_await aio::wait(ts, aio::FIRST_EXCEPTION);
     CHECK(test::now() == 0.5);
