@@ -55,6 +55,7 @@ export default defineConfig({
       input: {
         index: resolve(webDir, 'index.html'),
         embed: resolve(webDir, 'embed.html'),
+        bench: resolve(webDir, 'bench.html'),
       },
     },
   },

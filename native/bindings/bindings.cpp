@@ -13,10 +13,13 @@
 //   aio_stop()                               cancels the running pattern's main task (request_stop)
 //   aio_worker_run_job(invoke, fn, args, len, clock, scale, worker)
 //                                            a Web Worker runs one executor job: aio::run_job
+//   aio_bench_spawn_gather(n)                the spawn + gather benchmark (bench/spawn_gather.hpp) on
+//                                            the virtual clock: {"ns_per_task", "bytes_per_task"}
 //
 // Parameters travel as one length-prefixed string, "<bytes>:<key><bytes>:<value>...", so any value
 // (hostile ones included) reaches parse_params unchanged and gets its C++ message.
 #include <emscripten.h>
+#include <malloc.h>
 
 #include <cmath>
 #include <cstdint>
@@ -27,6 +30,7 @@
 
 #include "patterns/registry.hpp"
 #include "platform/browser/browser.hpp"
+#include "spawn_gather.hpp"
 
 // Replies land in Module.aioReply[channel]: 0 for the quick calls, 1 for the run, 2 for a worker's job,
 // so a call made while a run is suspended cannot overwrite the run's answer.
@@ -243,6 +247,30 @@ EMSCRIPTEN_KEEPALIVE void aio_worker_run_job(int invoke, int fn, const char* arg
   job.time_scale = scale;
   aio::JobOutcome o = aio::run_job(job, worker);
   reply(kJob, o.ok, o.value, o.virtual_seconds);
+}
+
+// The page calls this on a fresh instance, so the growth of malloc's peak footprint is what the run
+// took, as the native program's peak RSS growth is. The virtual clock: sleep(0) needs no timer, so the
+// run never waits or yields to the page (no Asyncify), as Promise.all on the same page does not.
+EMSCRIPTEN_KEEPALIVE void aio_bench_spawn_gather(int n) {
+  if (n < 1) {
+    reply(kCall, false, "n must be at least 1");
+    return;
+  }
+  const std::size_t peak0 = static_cast<std::size_t>(mallinfo().usmblks);
+  aio::RunOptions opts;
+  opts.clock = aio::ClockKind::virtual_time;
+  const double t0 = emscripten_get_now();
+  const std::int64_t sum = aio::run(bench::spawn_gather(n), opts);
+  const double t1 = emscripten_get_now();
+  const std::size_t peak1 = static_cast<std::size_t>(mallinfo().usmblks);
+  if (sum != std::int64_t{n} * (n - 1) / 2) {
+    reply(kCall, false, "wrong sum " + std::to_string(sum));
+    return;
+  }
+  reply(kCall, true,
+        "{\"ns_per_task\":" + std::to_string((t1 - t0) * 1e6 / n) + ",\"bytes_per_task\":" +
+            std::to_string(static_cast<double>(peak1 - peak0) / n) + "}");
 }
 
 }  // extern "C"

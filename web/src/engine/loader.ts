@@ -23,6 +23,7 @@ export interface AioModule {
   _aio_run(id: number, params: number, len: number, clock: number, scale: number, selftest: number): void;
   _aio_stop(): void;
   _aio_worker_run_job(invoke: number, fn: number, args: number, len: number, clock: number, scale: number, worker: number): void;
+  _aio_bench_spawn_gather(n: number): void;
   _malloc(n: number): number;
   _free(p: number): void;
   HEAPU8: Uint8Array;

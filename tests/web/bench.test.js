@@ -1,0 +1,55 @@
+// The benchmark page (bench.html): every figure is produced on a small size, and bad query values
+// are refused with a message and the default. The figures themselves are not asserted (time is not
+// a test): scripts/bench prints them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, guard } from './helpers.js';
+
+let env;
+before(async () => { env = await setup(); });
+after(async () => { await env?.teardown(); });
+
+test('bench page: every benchmark gives a figure', async () => {
+  const page = await env.browser.newPage();
+  const problems = [];
+  guard(page, problems);
+  await page.goto(`${env.site.url}bench.html?n=2000&reps=1&scale=0.01&run=1`);
+  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, { timeout: 120_000 });
+  const result = await page.evaluate(() => window.aioBench);
+  assert.equal(result.error, undefined);
+  const key = (r) => `${r.benchmark} ${r.peer}`;
+  const keys = result.rows.map(key);
+  for (const k of ['spawn_gather.time aio', 'spawn_gather.time Promise.all (await null)', 'spawn_gather.time Promise.all (loop turn)',
+    'spawn_gather.memory aio', 'fidelity.gather aio', 'fidelity.executor aio', 'page.ready playground', 'page.size playground']) {
+    assert.ok(keys.includes(k), `missing row ${k} in ${keys.join(', ')}`);
+  }
+  assert.equal(result.rows.filter((r) => r.benchmark.startsWith('fidelity.')).length, 8);
+  for (const r of result.rows) assert.ok(Number.isFinite(r.figure) && r.figure > 0, `${key(r)}: ${r.figure}`);
+  const aio = result.rows.find((r) => key(r) === 'spawn_gather.time aio');
+  const promise = result.rows.find((r) => key(r) === 'spawn_gather.time Promise.all (await null)');
+  assert.equal(promise.vsAio, promise.figure / aio.figure);
+  assert.equal(await page.locator('#results tr').count(), result.rows.length);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('bench page: bad query values get a message and the default, and nothing runs', async () => {
+  const page = await env.browser.newPage();
+  const problems = [];
+  guard(page, problems);
+  await page.goto(`${env.site.url}bench.html?n=-5&reps=<b>x</b>&scale=1e9`);
+  const messages = await page.locator('#messages .msg-error').allTextContents();
+  assert.equal(messages.length, 3, messages.join(' | '));
+  assert.match(messages[0], /^Tasks: "-5" is below the minimum 1; using 200000$/);
+  assert.match(messages[1], /^Runs: "<b>x<\/b>" is not a whole number; using 3$/);
+  assert.match(messages[2], /^Time scale: "1e9" is above the maximum 1; using 0.1$/);
+  assert.equal(await page.locator('#messages b').count(), 0, 'nothing from the URL is rendered as HTML');
+  assert.equal(await page.inputValue('#b-n'), '200000');
+  assert.equal(await page.evaluate(() => document.body.dataset.state ?? null), null);
+  await page.fill('#b-n', '0');
+  await page.click('#run');
+  assert.match(await page.locator('#messages').textContent(), /Tasks: "0" is below the minimum 1/);
+  assert.equal(await page.evaluate(() => document.body.dataset.state ?? null), null);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

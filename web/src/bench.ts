@@ -1,0 +1,149 @@
+// bench.html: the browser benchmarks on the visitor's own machine (engine/bench.ts measures).
+// ?n=TASKS&reps=R&scale=S&run=1 (run=1 starts at once; scripts/bench drives the page that way and
+// reads window.aioBench when body[data-state] is "done" or "error").
+import './styles.css';
+import { createEngine } from './engine';
+import type { ParamSpec } from './engine/types';
+import { playgroundLoad, spawnGatherPromiseAll, spawnGatherWasm, type SpawnGather } from './engine/bench';
+import { validateParam } from './state/validate.js';
+import { $, h, showMessages } from './views/dom';
+import { initTheme } from './views/theme';
+
+initTheme();
+
+/** One line of the results: the same columns as scripts/bench's table. */
+export interface BenchRow {
+  benchmark: string;
+  peer: string;
+  figure: number | null;
+  unit: string;
+  /** figure / aio's figure for the same benchmark. */
+  vsAio: number | null;
+  note: string;
+}
+declare global {
+  interface Window { aioBench?: { rows: BenchRow[]; error?: string } }
+}
+
+const SETTINGS: ParamSpec[] = [
+  { key: 'n', label: 'Tasks', type: 'integer', default: '200000', min: 1, max: 2_000_000, help: 'tasks in spawn + gather' },
+  { key: 'reps', label: 'Runs', type: 'integer', default: '3', min: 1, max: 9, help: 'runs of each; the median is shown' },
+  { key: 'scale', label: 'Time scale', type: 'number', default: '0.1', min: 0.01, max: 1, help: 'of the patterns on the real clock' },
+];
+
+const form = $('#form') as HTMLFormElement;
+const runBtn = $('#run') as HTMLButtonElement;
+const status = $('#status');
+const tbody = $('#results');
+const inputs = new Map<string, HTMLInputElement>();
+
+const query = new URLSearchParams(location.search);
+const queryErrors: string[] = [];
+$('#fields').append(...SETTINGS.map((spec) => {
+  const id = `b-${spec.key}`;
+  const input = h('input', { id, name: spec.key, type: 'text', inputmode: spec.type === 'integer' ? 'numeric' : 'decimal', autocomplete: 'off', 'aria-describedby': `${id}-help` });
+  const raw = query.get(spec.key);
+  const c = raw === null ? null : validateParam(spec, raw);
+  if (c && !c.ok) queryErrors.push(`${c.message}; using ${spec.default}`);
+  input.value = c?.ok ? c.value : spec.default;
+  inputs.set(spec.key, input);
+  return h('div', { class: 'field' }, h('label', { for: id, text: spec.label }), input,
+    h('p', { class: 'field-help', id: `${id}-help`, text: `${spec.help}; ${spec.min} to ${spec.max}` }));
+}));
+showMessages($('#messages'), queryErrors);
+
+function settings(): { n: number; reps: number; scale: number } | string[] {
+  const errors: string[] = [];
+  const v: Record<string, number> = {};
+  for (const spec of SETTINGS) {
+    const input = inputs.get(spec.key)!;
+    const c = validateParam(spec, input.value);
+    input.setAttribute('aria-invalid', String(!c.ok));
+    if (c.ok) v[spec.key] = Number(c.value);
+    else errors.push(c.message);
+  }
+  return errors.length ? errors : { n: v.n, reps: v.reps, scale: v.scale };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (x: number | null, unit: string) =>
+  x === null ? '—' : unit === 'measured/ideal' ? x.toFixed(4) : x >= 100 ? x.toFixed(0) : x.toPrecision(3);
+
+function show(rows: BenchRow[]): void {
+  tbody.replaceChildren(...rows.map((r) => h('tr', {},
+    h('td', { text: r.benchmark }), h('td', { text: r.peer }), h('td', { class: 'num', text: fmt(r.figure, r.unit) }),
+    h('td', { text: r.unit }), h('td', { class: 'num', text: r.vsAio === null ? '—' : r.vsAio.toFixed(2) }), h('td', { text: r.note }))));
+}
+
+async function run(): Promise<void> {
+  const s = settings();
+  if (Array.isArray(s)) { showMessages($('#messages'), s); return; }
+  showMessages($('#messages'), []);
+  runBtn.disabled = true;
+  document.body.dataset.state = 'running';
+  const rows: BenchRow[] = [];
+  const add = (r: Omit<BenchRow, 'vsAio'>) => {
+    const base = rows.find((x) => x.benchmark === r.benchmark && x.peer === 'aio')?.figure;
+    rows.push({ ...r, vsAio: base && r.figure !== null && r.peer !== 'aio' ? r.figure / base : null });
+    show(rows);
+  };
+  const step = (what: string) => { status.textContent = what; return new Promise((r) => setTimeout(r, 0)); };
+  try {
+    // Fidelity first, before spawn + gather leaves garbage to collect; the median of the runs drops
+    // the first one's one-off costs (the executor's workers start on its first job).
+    await step('fidelity: loading the engine…');
+    const engine = await createEngine();
+    for (const p of engine.patterns()) {
+      const ratios: number[] = [];
+      let throttled = false;
+      for (let rep = 0; rep < s.reps; ++rep) {
+        await step(`fidelity: ${p.id}, run ${rep + 1} of ${s.reps}…`);
+        const r = await engine.run(p.id, { clock: 'real', timeScale: s.scale });
+        if (r.error || r.cancelled) throw new Error(`${p.id}: ${r.error ?? 'cancelled'}`);
+        ratios.push(r.elapsed / r.ideal);
+        throttled ||= !!r.throttled;
+      }
+      add({ benchmark: `fidelity.${p.id}`, peer: 'aio', figure: median(ratios), unit: 'measured/ideal', note: `ideal ${p.ideal} s, scale ${s.scale}${throttled ? ', THROTTLED (hidden tab)' : ''}` });
+    }
+
+    // spawn + gather: the peers take turns, run by run, so that a slow moment hits them alike.
+    const peers: Array<[string, (n: number) => Promise<SpawnGather>, string]> = [
+      ['aio', spawnGatherWasm, 'WebAssembly, fresh instance, virtual clock'],
+      ['Promise.all (await null)', (n) => spawnGatherPromiseAll(n, 'microtask'), 'one microtask hop per task'],
+      ['Promise.all (loop turn)', (n) => spawnGatherPromiseAll(n, 'turn'), 'one MessageChannel turn per task'],
+    ];
+    const got = peers.map(() => [] as SpawnGather[]);
+    for (let rep = 0; rep < s.reps; ++rep) {
+      for (const [i, [peer, f]] of peers.entries()) {
+        await step(`spawn + gather: ${peer}, run ${rep + 1} of ${s.reps}…`);
+        got[i].push(await f(s.n));
+      }
+    }
+    peers.forEach(([peer, , note], i) => add({ benchmark: 'spawn_gather.time', peer, figure: median(got[i].map((g) => g.nsPerTask)), unit: 'ns/task', note: `N=${s.n}; ${note}` }));
+    add({ benchmark: 'spawn_gather.memory', peer: 'aio', figure: median(got[0].map((g) => g.bytesPerTask ?? 0)), unit: 'bytes/task', note: 'growth of the peak heap / N' });
+
+    const loads = [];
+    for (let rep = 0; rep < s.reps; ++rep) {
+      await step(`playground load, ${rep + 1} of ${s.reps}…`);
+      loads.push(await playgroundLoad('index.html'));
+    }
+    add({ benchmark: 'page.ready', peer: 'playground', figure: median(loads.map((l) => l.readyMs)), unit: 'ms', note: 'navigation until Run is enabled, in a frame, cache as the browser has it' });
+    add({ benchmark: 'page.size', peer: 'playground', figure: median(loads.map((l) => l.gzipBytes)) / 1024, unit: 'KiB gzipped', note: `${loads[0].files} files loaded, ${(loads[0].rawBytes / 1024).toFixed(0)} KiB uncompressed` });
+    status.textContent = 'Done.';
+    window.aioBench = { rows };
+    document.body.dataset.state = 'done';
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    status.textContent = `Failed: ${message}`;
+    window.aioBench = { rows, error: message };
+    document.body.dataset.state = 'error';
+  } finally {
+    runBtn.disabled = false;
+  }
+}
+
+form.addEventListener('submit', (e) => { e.preventDefault(); void run(); });
+if (query.get('run') === '1') void run();
