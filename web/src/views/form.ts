@@ -14,7 +14,7 @@ interface Field { spec: ParamSpec; input: HTMLInputElement | HTMLSelectElement; 
 
 function describe(spec: ParamSpec): string {
   const parts: string[] = [];
-  if (spec.help && spec.help !== spec.label) parts.push(spec.help);
+  if (spec.help && spec.help !== spec.label) parts.push(spec.help.replace(/\.$/, '')); // the registry's help is a sentence
   if (spec.type === 'list') parts.push(`comma-separated${spec.maxItems !== undefined ? `, up to ${spec.maxItems} items` : ''}`);
   if (spec.type === 'integer') parts.push('whole number');
   if (spec.min !== undefined || spec.max !== undefined) parts.push(`${spec.min ?? '−∞'} to ${spec.max ?? '∞'}`);
