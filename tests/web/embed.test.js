@@ -1,7 +1,11 @@
 // embed.html inside a cross-origin iframe: postMessage protocol, output-only view, blocked storage.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, serve, guard } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setup, serve, guard, ROOT } from './helpers.js';
+
+const TUTORIAL = readFileSync(join(ROOT, 'web/examples/tutorial.html'), 'utf8');
 
 let env;
 let host;
@@ -17,7 +21,10 @@ before(async () => {
   f.src = new URLSearchParams(location.search).get('src');
   window.send = (m) => f.contentWindow.postMessage(m, new URL(f.src).origin);
 </script>`;
-  host = await serve(null, { '/host.html': ['text/html; charset=utf-8', page] }, 'localhost');
+  host = await serve(null, {
+    '/host.html': ['text/html; charset=utf-8', page],
+    '/tutorial.html': ['text/html; charset=utf-8', TUTORIAL],
+  }, 'localhost');
 });
 after(async () => { await host?.close(); await env?.teardown(); });
 
@@ -128,6 +135,25 @@ test('embed works when storage is blocked from the start', async () => {
   await page.click('#theme');
   await page.locator('button.primary').click();
   await page.locator('.console .text', { hasText: 'Fetched 5 users' }).waitFor({ timeout: 30_000 });
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
+test("the README's example tutorial page drives the embed from another origin", async () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  assert.ok(readme.includes(TUTORIAL.trim()), 'README.md shows web/examples/tutorial.html verbatim');
+  const ctx = await env.browser.newContext();
+  const page = await ctx.newPage();
+  const problems = [];
+  guard(page, problems);
+  await page.goto(`${host.url}tutorial.html?src=${encodeURIComponent(`${env.site.url}embed.html?p=gather&view=output`)}`);
+  await page.locator('#run:enabled').waitFor({ timeout: 30_000 });
+  await page.fill('#users', '4');
+  await page.click('#run');
+  await page.locator('#log', { hasText: 'done in 0.500 s (ideal 0.5 s)' }).waitFor({ timeout: 30_000 });
+  const log = await page.locator('#log').textContent();
+  assert.match(log ?? '', /^0\.500s {2}Fetched 4 users$/m);
+  assert.ok(Number(await page.locator('#aio').getAttribute('height')) > 0);
   assert.deepEqual(problems, []);
   await ctx.close();
 });
