@@ -1,7 +1,5 @@
 #include "aio/detail/frame_allocator.hpp"
 
-#include <algorithm>
-
 #include <mutex>
 #include <new>
 #include <vector>
@@ -27,7 +25,9 @@ namespace {
 
 constexpr std::size_t kStep = 16;
 constexpr std::size_t kClasses = 64;  // up to 1 KiB
-// Slabs double from 64 KiB up to the host's large slab: a small program stays small.
+// A small program stays within its first 64 KiB slab. Once it outgrows that, the next slabs are the
+// host's large slab straight away: natively one huge-page fault each, where slabs doubling up to that
+// size would take some 500 faults of 4 KiB pages, each about as dear as a huge page's (tens of us in a VM).
 constexpr std::size_t kFirstSlab = 64 * 1024;
 
 struct FreeBlock {
@@ -64,7 +64,7 @@ struct Pool {
       bump = static_cast<char*>(allocate_slab(n));
       end = bump + n;
       keep_slab(bump);
-      next_slab = std::min(n * 2, kSlabBytes);
+      next_slab = kSlabBytes;
     }
     void* p = bump;
     bump += bytes;

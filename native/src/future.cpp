@@ -110,12 +110,11 @@ struct DoneCallback final : Waiter, Runnable {
       auto* self = static_cast<DoneCallback*>(w);
       self->loop->push(*self);
     };
-    run = [](Runnable* r) {
-      auto* self = static_cast<DoneCallback*>(r);
-      auto f = std::move(self->fn);
-      delete self;
-      f();
-    };
+  }
+  void run() override {
+    auto f = std::move(fn);
+    delete this;
+    f();
   }
 };
 }  // namespace

@@ -2,7 +2,7 @@
 
 namespace aio::detail {
 
-GatherBase::GatherBase(bool return_exceptions) : return_exceptions_(return_exceptions) { run = &deliver; }
+GatherBase::GatherBase(bool return_exceptions) : return_exceptions_(return_exceptions) {}
 
 GatherBase::~GatherBase() = default;
 
@@ -15,7 +15,7 @@ void GatherBase::watch() {
     return;
   }
   for (std::size_t i = 0; i < n; ++i) {
-    TaskBase& c = child(i);
+    TaskBase& c = *child(i);
     add_ref();  // released when this child is done
     if (c.set_parent(*this)) continue;
     // The child already has waiters (or is done): a node in its list keeps CPython's callback order.
@@ -32,6 +32,7 @@ void GatherBase::watch() {
 void GatherBase::child_done(FutureBase& child) {
   ++finished_;
   if (!decided_ && !done()) {
+    collect_early();
     bool decide = true;
     if (!return_exceptions_ && child.state() != State::done) {
       first_error_ = child.stored_error();
@@ -49,27 +50,26 @@ void GatherBase::child_done(FutureBase& child) {
   release();  // this child's reference
 }
 
-void GatherBase::deliver(Runnable* r) {
-  auto* self = static_cast<GatherBase*>(r);
-  if (!self->done()) {
-    if (self->first_error_) {
-      self->set_exception(self->first_error_);
-    } else if (self->cancel_requested_) {
+void GatherBase::run() {
+  if (!done()) {
+    if (first_error_) {
+      set_exception(first_error_);
+    } else if (cancel_requested_) {
       // Cancelled through gather: CPython raises the CancelledError of the last child.
-      self->set_exception(self->last_cancel_ ? self->last_cancel_ : std::make_exception_ptr(CancelledError()));
+      set_exception(last_cancel_ ? last_cancel_ : std::make_exception_ptr(CancelledError()));
     } else {
-      self->collect();
-      self->finish(State::done);
+      collect();
+      finish(State::done);
     }
   }
-  self->release();
+  release();
 }
 
 bool GatherBase::cancel(std::string_view msg) {
   if (done()) return false;
   bool any = false;
   for (std::size_t i = 0, n = count(); i < n; ++i)
-    if (child(i).cancel(msg)) any = true;
+    if (TaskBase* c = child(i); c && c->cancel(msg)) any = true;
   if (any) cancel_requested_ = true;
   return any;
 }

@@ -1,6 +1,7 @@
 #include "aio/loop.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 #include "aio/detail/task_base.hpp"
@@ -11,24 +12,20 @@
 namespace aio {
 
 namespace {
-thread_local EventLoop* t_current = nullptr;
-
 // A call_soon callback: a Runnable that runs once and deletes itself.
 struct Callback final : detail::Runnable {
   std::function<void()> fn;
-  explicit Callback(std::function<void()> f) : fn(std::move(f)) {
-    run = [](detail::Runnable* r) {
-      auto* self = static_cast<Callback*>(r);
-      auto fn = std::move(self->fn);
-      delete self;
-      fn();
-    };
+  explicit Callback(std::function<void()> f) : fn(std::move(f)) {}
+  void run() override {
+    auto f = std::move(fn);
+    delete this;
+    f();
   }
 };
 }  // namespace
 
 // A call_later callback: the timer entry and the handle share it.
-struct EventLoop::TimerHandle::State final : detail::TimerTarget {
+struct EventLoop::TimerHandle::State final : detail::Runnable {
   std::function<void()> fn;
   int refs = 1;
   bool cancelled = false;
@@ -66,27 +63,27 @@ void EventLoop::TimerHandle::cancel() noexcept {
 bool EventLoop::TimerHandle::cancelled() const noexcept { return s_ && s_->cancelled; }
 
 EventLoop::EventLoop(Platform& platform, Trace* trace)
-    : platform_(platform), trace_(trace), previous_(t_current) {
-  t_current = this;
+    : platform_(platform), trace_(trace), previous_(detail::t_loop) {
+  detail::t_loop = this;
 }
 
 EventLoop::~EventLoop() {
   { std::lock_guard<std::mutex> wait_for_wakers(inbox_mutex_); }
   // Whatever is left (only after an error stopped the loop): drop the timers' references.
+  restore_set_aside();
   timers_.remove_if([](const Entry& e) {
     e.target->timer_release();
     return true;
   });
-  t_current = previous_;
+  detail::t_loop = previous_;
 }
 
 EventLoop& EventLoop::current() {
-  if (!t_current) throw std::logic_error("aio: no running event loop (call this inside aio::run)");
-  return *t_current;
+  if (!detail::t_loop) throw std::logic_error("aio: no running event loop (call this inside aio::run)");
+  return *detail::t_loop;
 }
-EventLoop* EventLoop::current_or_null() noexcept { return t_current; }
 
-std::uint64_t EventLoop::add_timer(std::int64_t when_ns, detail::TimerTarget& target) {
+std::uint64_t EventLoop::add_timer(std::int64_t when_ns, detail::Runnable& target) {
   std::uint64_t seq = ++timer_seq_;
   timers_.push(Entry{when_ns, seq, &target});
   return seq;
@@ -144,6 +141,7 @@ void EventLoop::sweep_stale_timers() {
 }
 
 void EventLoop::run_once() {
+  restore_set_aside();  // left over only if a timer callback threw out of the last iteration
   drain_inbox();
   if (stale_timers_ > 100 && stale_timers_ * 2 > timers_.size()) sweep_stale_timers();
   // Stale entries at the top would only make the loop wait for nothing.
@@ -170,10 +168,13 @@ void EventLoop::run_once() {
     }
   }
 
-  // The timers due now, taken before the ready callbacks run, fired after them (see loop.hpp).
-  std::int64_t now = platform_.now();
-  due_.clear();
-  while (!timers_.empty() && timers_.top().when <= now) due_.push_back(timers_.pop());
+  // The timers due now, fired after the ready callbacks (see loop.hpp). They are popped only then, in
+  // order, rather than copied out first: after a long step a good share of a million timers is due at
+  // once. Entries set meanwhile (seq past `last_seq`) are not due yet; they sort after every due entry
+  // unless given a past deadline (call_at), and those are set aside until the next iteration. With no
+  // timer set, none is due: the clock, as dear as a task step, is not read.
+  const std::int64_t now = timers_.empty() ? std::numeric_limits<std::int64_t>::min() : platform_.now();
+  const std::uint64_t last_seq = timer_seq_;
 
   if (detail::Runnable* last = tail_) {
     for (;;) {
@@ -181,21 +182,30 @@ void EventLoop::run_once() {
       head_ = r->next_ready;
       if (!head_) tail_ = nullptr;
       const bool was_last = (r == last);
-      r->run(r);  // may free r
+      r->run();  // may free r
       if (was_last) break;
     }
   }
 
-  for (std::size_t i = 0; i < due_.size(); ++i) {
-    Entry e = due_[i];
+  while (!timers_.empty() && timers_.top().when <= now) {
+    Entry e = timers_.pop();
+    if (e.seq > last_seq) {
+      set_aside_.push_back(e);
+      continue;
+    }
     if (e.target->timer_live(e.seq)) {
-      e.target->timer_fire(e.seq);
+      e.target->timer_fire(e.seq);  // a call_later callback may throw: the rest stay queued
     } else if (stale_timers_) {
       --stale_timers_;
     }
     e.target->timer_release();
   }
-  due_.clear();
+  restore_set_aside();
+}
+
+void EventLoop::restore_set_aside() {
+  for (const Entry& e : set_aside_) timers_.push(e);
+  set_aside_.clear();
 }
 
 void EventLoop::run_ready() {

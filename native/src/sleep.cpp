@@ -3,7 +3,8 @@
 namespace aio {
 
 void SleepAwaiter::await_suspend(coro_ns::coroutine_handle<> h) {
-  if (delay_ns_ <= 0) {
+  const auto delay_ns = static_cast<std::int64_t>(timer_seq);
+  if (delay_ns <= 0) {
     // A bare yield: nothing to cancel, the task is simply queued again.
     detail::suspend_current(h, nullptr, true).wake();
     return;
@@ -11,7 +12,7 @@ void SleepAwaiter::await_suspend(coro_ns::coroutine_handle<> h) {
   auto* t = detail::current_task_base();
   EventLoop& loop = EventLoop::current();
   t->add_ref();  // the timer entry's
-  timer_seq = loop.add_timer(loop.now_ns() + delay_ns_, *t);
+  timer_seq = loop.add_timer(loop.now_ns() + delay_ns, *t);
   detail::suspend_current(h, this, true);
 }
 

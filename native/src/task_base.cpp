@@ -11,8 +11,6 @@ namespace aio {
 namespace detail {
 
 namespace {
-thread_local TaskBase* t_current_task = nullptr;
-
 // Names and cancel messages are rare, so they live here rather than in every task's frame.
 struct Extras {
   std::string name;
@@ -45,11 +43,8 @@ void TaskBase::set_cancel_message(std::string_view msg) {
   has_extras_ = true;
 }
 
-TaskBase* current_task_base() noexcept { return t_current_task; }
-
-void TaskBase::trace_state(int state, const char* detail) noexcept {
+void TaskBase::record_state(int state, const char* detail) noexcept {
   Trace* tr = loop().trace();
-  if (!tr) return;
   TraceEvent e;
   e.kind = TraceEvent::Kind::task;
   e.state = static_cast<std::uint8_t>(state);
@@ -103,24 +98,23 @@ bool TaskBase::cancel(std::string_view msg) {
   return true;
 }
 
-void TaskBase::step(Runnable* r) {
-  auto* t = static_cast<TaskBase*>(r);
-  if (!t->started_ && t->must_cancel_) {
+void TaskBase::run() {
+  if (!started_ && must_cancel_) {
     // Cancelled before it ever ran: the coroutine body never starts.
-    t->error_ = std::make_exception_ptr(CancelledError(t->cancel_message()));
-    t->must_cancel_ = false;
-    t->complete();
-    t->release();
+    error_ = std::make_exception_ptr(CancelledError(cancel_message()));
+    must_cancel_ = false;
+    complete();
+    release();
     return;
   }
-  t->started_ = true;
-  t->deliver_cancel_ = t->must_cancel_;
-  t->must_cancel_ = false;
-  TaskBase* outer = std::exchange(t_current_task, t);
-  t->trace_state(static_cast<int>(TaskState::running));
-  t->resume_.resume();
+  started_ = true;
+  deliver_cancel_ = must_cancel_;
+  must_cancel_ = false;
+  TaskBase* outer = std::exchange(t_current_task, this);
+  trace_state(static_cast<int>(TaskState::running));
+  resume_.resume();
   t_current_task = outer;
-  if (t->finished_) t->release();  // the loop's reference
+  if (finished_) release();  // the loop's reference
 }
 
 void TaskBase::complete() noexcept {

@@ -62,7 +62,7 @@ class Parent {
   ~Parent() = default;
 };
 
-class FutureBase : public TimerTarget {
+class FutureBase : public Runnable {
  public:
   FutureBase(const FutureBase&) = delete;
   FutureBase& operator=(const FutureBase&) = delete;
@@ -71,6 +71,8 @@ class FutureBase : public TimerTarget {
   void release() noexcept {
     if (--refs_ == 0) destroy();
   }
+  // Nothing but the one holder of the reference can reach the future (or read its result).
+  bool only_ref() const noexcept { return refs_ == 1; }
 
   State state() const noexcept { return state_; }
   bool done() const noexcept { return state_ != State::pending; }
@@ -102,8 +104,6 @@ class FutureBase : public TimerTarget {
   // Completion, for futures (tasks complete through their coroutine).
   void set_exception(std::exception_ptr e);
 
-  bool timer_live(std::uint64_t) const override { return false; }
-  void timer_fire(std::uint64_t) override {}
   void timer_release() noexcept override { release(); }
 
  protected:
@@ -124,6 +124,10 @@ class FutureBase : public TimerTarget {
   bool finished_ : 1 = false;        // tasks: the coroutine has returned (the frame may go)
   bool is_task_ : 1 = false;         // a scheduled task, not a coroutine awaited directly
   bool has_extras_ : 1 = false;      // tasks: a name or cancel message is kept by the loop
+  // Tasks: the number of "Task-N", in creation order. 48 bits fill the padding here (2^48 tasks take
+  // years to create), in bytes of their own: setting it never has to merge with a flag just written.
+  std::uint8_t : 0;
+  std::uint64_t id_ : 48 = 0;
   Parent* parent_ = nullptr;       // told first, see set_parent
   Waiter* head_ = nullptr;         // waiters in registration order (rarely more than one)
   std::exception_ptr error_;       // failed: the exception; cancelled: the CancelledError to raise
@@ -151,7 +155,8 @@ class Ref {
 };
 
 // The task that is running now (set by the loop around each step); null between steps.
-TaskBase* current_task_base() noexcept;
+inline thread_local TaskBase* t_current_task = nullptr;
+inline TaskBase* current_task_base() noexcept { return t_current_task; }
 
 // Suspends the running task on `s` at `h`: the loop resumes `h` when the task is woken.
 // `sleeping` picks the trace state (a timer) over "waiting" (on other tasks or futures).

@@ -48,7 +48,7 @@ auto ensure_task(A&& a) {
 
 // The untyped part of a gather: counts children, decides when it is done, delivers a loop turn later.
 // Each unfinished child holds a reference to it, so it outlives them and never has to unregister.
-class GatherBase : public FutureBase, public Runnable, private Parent {
+class GatherBase : public FutureBase, private Parent {
  public:
   bool cancel(std::string_view msg = {}) override;
 
@@ -56,9 +56,12 @@ class GatherBase : public FutureBase, public Runnable, private Parent {
   explicit GatherBase(bool return_exceptions);
   ~GatherBase() override;
   virtual std::size_t count() const noexcept = 0;
-  virtual TaskBase& child(std::size_t i) const noexcept = 0;
+  // Null once the gather has let go of the child (collected early, see GatherRange).
+  virtual TaskBase* child(std::size_t i) const noexcept = 0;
   // Fills the value from the finished children.
   virtual void collect() = 0;
+  // Told of each child that finishes while the gather is undecided: a chance to collect early.
+  virtual void collect_early() noexcept {}
   // Registers on every child; the derived constructor calls it once the children are in place.
   void watch();
 
@@ -67,7 +70,7 @@ class GatherBase : public FutureBase, public Runnable, private Parent {
     GatherBase* owner;
   };
   void child_done(FutureBase& child) override;
-  static void deliver(Runnable* r);
+  void run() override;  // delivers the decision a loop turn after it was taken
   std::vector<std::unique_ptr<Link>> links_;  // only for children that already had waiters
   std::size_t finished_ = 0;
   bool return_exceptions_;
@@ -98,22 +101,40 @@ template <class T, bool Outcomes>
 class GatherRange final : public GatherBase {
  public:
   using R = std::conditional_t<Outcomes, std::vector<Outcome<T>>, std::vector<value_of<T>>>;
-  GatherRange(std::vector<Task<T>> tasks) : GatherBase(Outcomes), tasks_(std::move(tasks)) { watch(); }
+  GatherRange(std::vector<Task<T>> tasks) : GatherBase(Outcomes), tasks_(std::move(tasks)) {
+    out_.reserve(tasks_.size());
+    watch();
+  }
   std::optional<R> value;
 
  private:
   std::size_t count() const noexcept override { return tasks_.size(); }
-  TaskBase& child(std::size_t i) const noexcept override { return tasks_[i].base(); }
+  TaskBase* child(std::size_t i) const noexcept override {
+    return tasks_[i].valid() ? &tasks_[i].base() : nullptr;
+  }
   void collect() override {
-    R out;
-    out.reserve(tasks_.size());
-    for (auto& t : tasks_) {
-      if constexpr (Outcomes) out.push_back(task_outcome<T>(t.base()));
-      else out.push_back(task_value<T>(t.base()));
+    for (std::size_t i = out_.size(); i < tasks_.size(); ++i) {
+      if constexpr (Outcomes) out_.push_back(task_outcome<T>(tasks_[i].base()));
+      else out_.push_back(task_value<T>(tasks_[i].base()));
     }
-    value.emplace(std::move(out));
+    value.emplace(std::move(out_));
+  }
+  // Values that copy as plain bytes (no user code, nothing thrown: this runs inside a child's
+  // completion) are collected as soon as the children before them have succeeded too. Children that
+  // finish about in order are then collected while their frames are hot, spread over the gather's
+  // lifetime instead of in one pass over every frame at the end. A child collected as it finishes (the
+  // running task) is let go of as well: the loop drops its own reference at the end of the child's
+  // step, so the frame goes there, as any finished task's does, not all at once when the gather goes.
+  void collect_early() noexcept override {
+    if constexpr (!Outcomes && std::is_trivially_copyable_v<value_of<T>>) {
+      for (std::size_t i = out_.size(); i < tasks_.size() && tasks_[i].base().state() == State::done; ++i) {
+        out_.push_back(task_value<T>(tasks_[i].base()));
+        if (&tasks_[i].base() == current_task_base()) tasks_[i] = Task<T>();
+      }
+    }
   }
   std::vector<Task<T>> tasks_;
+  R out_;  // the values collected so far, in order
 };
 
 // gather of a fixed list of awaitables: a tuple of results.
@@ -126,11 +147,11 @@ class GatherTuple final : public GatherBase {
 
  private:
   std::size_t count() const noexcept override { return sizeof...(T); }
-  TaskBase& child(std::size_t i) const noexcept override {
+  TaskBase* child(std::size_t i) const noexcept override {
     TaskBase* out = nullptr;
     std::size_t k = 0;
     std::apply([&](auto&... t) { ((k++ == i ? (out = &t.base(), 0) : 0), ...); }, tasks_);
-    return *out;
+    return out;
   }
   void collect() override {
     std::apply(
@@ -157,16 +178,10 @@ class Gathering {
     s_->rethrow_if_unsuccessful();
     return **value_;
   }
-  auto operator co_await() const noexcept {
-    struct Awaiter : detail::FutureAwaiter {
-      const std::optional<R>* v;
-      R await_resume() {
-        await_resume_check();
-        return **v;
-      }
-    };
-    return Awaiter{detail::FutureAwaiter(*s_), value_};
-  }
+  // Awaiting yields a copy of the result, which other handles may still read. Awaiting the only handle
+  // as an rvalue (co_await gather(...), or co_await std::move(g)) moves the result out instead.
+  auto operator co_await() const& noexcept { return Awaiter{detail::FutureAwaiter(*s_), value_, nullptr}; }
+  auto operator co_await() && noexcept { return Awaiter{detail::FutureAwaiter(*s_), value_, s_.get()}; }
   detail::FutureBase& base() const noexcept { return *s_; }
 
   template <class State>
@@ -174,7 +189,16 @@ class Gathering {
       : value_(&s->value), s_(detail::Ref<detail::FutureBase>::adopt(s.detach())) {}
 
  private:
-  const std::optional<R>* value_;
+  struct Awaiter : detail::FutureAwaiter {
+    std::optional<R>* v;
+    const detail::FutureBase* rvalue_of;  // the state, when awaited through an rvalue handle
+    R await_resume() {
+      await_resume_check();
+      if (rvalue_of && rvalue_of->only_ref()) return std::move(**v);
+      return **v;
+    }
+  };
+  std::optional<R>* value_;
   detail::Ref<detail::FutureBase> s_;
 };
 

@@ -36,22 +36,25 @@ namespace detail {
 class TaskBase;
 ThreadPoolExecutor& default_executor(EventLoop& loop);
 
-// Anything the ready queue can hold. Intrusive: an object is in the queue at most once.
-struct Runnable {
-  Runnable* next_ready = nullptr;
-  void (*run)(Runnable*) = nullptr;
-};
+// The loop running on this thread. In the header so that the paths every task step takes read it inline.
+inline thread_local EventLoop* t_loop = nullptr;
 
-// What a timer entry points at. The entry holds a reference until it fires or is dropped.
-class TimerTarget {
+// What the loop calls back: an object on the ready queue (run) or the target of a timer entry
+// (timer_*). One polymorphic base for both, so that a task, which is both, carries a single vtable
+// pointer: tasks come by the million. Each kind overrides what it is used for.
+class Runnable {
  public:
-  // False once the entry with this sequence number no longer matters (its sleep was cancelled).
-  virtual bool timer_live(std::uint64_t seq) const = 0;
-  virtual void timer_fire(std::uint64_t seq) = 0;
-  virtual void timer_release() noexcept = 0;
+  Runnable* next_ready = nullptr;  // the ready queue is intrusive: an object is in it at most once
+  // Called when the object comes off the ready queue; may free it.
+  virtual void run() {}
+  // A timer entry holds a reference to its target until it fires or is dropped. timer_live is false
+  // once the entry with this sequence number no longer matters (its sleep was cancelled).
+  virtual bool timer_live(std::uint64_t /*seq*/) const { return false; }
+  virtual void timer_fire(std::uint64_t /*seq*/) {}
+  virtual void timer_release() noexcept {}
 
  protected:
-  ~TimerTarget() = default;
+  ~Runnable() = default;
 };
 
 }  // namespace detail
@@ -74,7 +77,7 @@ class EventLoop {
   // The loop running on this thread; throws std::logic_error outside aio::run (asyncio's
   // "no running event loop").
   static EventLoop& current();
-  static EventLoop* current_or_null() noexcept;
+  static EventLoop* current_or_null() noexcept { return detail::t_loop; }
 
   Platform& platform() noexcept { return platform_; }
   Trace* trace() const noexcept { return trace_; }
@@ -92,7 +95,7 @@ class EventLoop {
   }
 
   // Adds a timer; takes over one reference to `target`. Returns the entry's sequence number.
-  std::uint64_t add_timer(std::int64_t when_ns, detail::TimerTarget& target);
+  std::uint64_t add_timer(std::int64_t when_ns, detail::Runnable& target);
   // Tells the loop that one entry went stale, so it can sweep the heap when most entries are stale.
   void timer_went_stale() noexcept { ++stale_timers_; }
 
@@ -138,6 +141,7 @@ class EventLoop {
  private:
   using Entry = detail::TimerEntry;
   void sweep_stale_timers();
+  void restore_set_aside();
   void drain_inbox();
 
   Platform& platform_;
@@ -146,7 +150,7 @@ class EventLoop {
   detail::Runnable* head_ = nullptr;
   detail::Runnable* tail_ = nullptr;
   detail::TimerQueue timers_;
-  std::vector<Entry> due_;
+  std::vector<Entry> set_aside_;  // see run_once
   std::uint64_t timer_seq_ = 0;
   std::size_t stale_timers_ = 0;
   std::size_t external_ = 0;

@@ -1,8 +1,8 @@
-// Where coroutine frames come from. A task is one frame, so a million tasks are a million frames: a
-// per-thread free list per size class (16-byte steps up to 1 KiB, carved from 64 KiB slabs) makes each
-// allocation a pop and saves malloc's per-block header. Freed frames go back to the pool, never to the
-// system. Larger frames, and sanitizer builds (which must see every frame to catch use-after-free),
-// go to operator new.
+// Where coroutine frames (and the loop's timer blocks) come from. A task is one frame, so a million
+// tasks are a million frames: a per-thread free list per size class (16-byte steps up to 1 KiB, carved
+// from slabs, see slab.hpp) makes each allocation a pop and saves malloc's per-block header. Freed
+// frames go back to the pool, never to the system. Larger frames, and sanitizer builds (which must see
+// every frame to catch use-after-free), go to operator new.
 #pragma once
 
 #include <cstddef>

@@ -11,7 +11,7 @@
 
 namespace aio::detail {
 
-class TaskBase : public Runnable, public FutureBase {
+class TaskBase : public FutureBase {
  public:
   // Task.cancel(msg): a request, delivered as CancelledError at the task's next suspension (or at
   // once through what it is suspended on). Returns false if the task is already done.
@@ -42,7 +42,7 @@ class TaskBase : public Runnable, public FutureBase {
   void timer_fire(std::uint64_t) override { wake(); }
 
  protected:
-  TaskBase() noexcept { Runnable::run = &step; }
+  TaskBase() noexcept = default;
   ~TaskBase();
   // Makes this coroutine frame a task of `loop`, ready to run; `handle` resumes its coroutine.
   void start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string name);
@@ -58,8 +58,12 @@ class TaskBase : public Runnable, public FutureBase {
   friend void throw_if_cancel_requested();
   friend class ::aio::EventLoop;
   friend struct TaskList;
-  static void step(Runnable* r);
-  void trace_state(int state, const char* detail = nullptr) noexcept;
+  void run() override;  // one step: resumes the coroutine
+  // Records a state change in the loop's trace, if it keeps one (checked inline: every step comes here).
+  void trace_state(int state, const char* detail = nullptr) noexcept {
+    if (loop().trace()) record_state(state, detail);
+  }
+  void record_state(int state, const char* detail) noexcept;
 
   std::string cancel_message() const;
   void set_cancel_message(std::string_view msg);
@@ -67,7 +71,6 @@ class TaskBase : public Runnable, public FutureBase {
   Suspension* suspended_on_ = nullptr;
   TaskBase* prev_task_ = nullptr;  // the loop's list of unfinished tasks
   TaskBase* next_task_ = nullptr;
-  std::uint64_t id_ = 0;
 };
 
 }  // namespace aio::detail

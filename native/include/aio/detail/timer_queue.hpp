@@ -9,17 +9,89 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <new>
+#include <utility>
 #include <vector>
+
+#include "frame_allocator.hpp"
 
 namespace aio::detail {
 
-class TimerTarget;
+class Runnable;
 
 struct TimerEntry {
   std::int64_t when;
   std::uint64_t seq;
-  TimerTarget* target;
+  Runnable* target;
+};
+
+// The sorted run: a FIFO of entries in 1 KiB blocks from the frame pool. A million pending timers then
+// sit in the pool's huge pages instead of faulting in malloc'd pages one at a time (a fault costs as
+// much as a few hundred timers), and a drained block goes back to the pool for the next block or frame.
+class TimerRun {
+ public:
+  TimerRun() = default;
+  TimerRun(const TimerRun&) = delete;
+  TimerRun& operator=(const TimerRun&) = delete;
+  ~TimerRun() {
+    while (head_) free_frame(std::exchange(head_, head_->next), sizeof(Block));
+  }
+
+  bool empty() const noexcept { return size_ == 0; }
+  std::size_t size() const noexcept { return size_; }
+  const TimerEntry& front() const noexcept { return head_->entries[first_]; }
+  const TimerEntry& back() const noexcept { return tail_->entries[end_ - 1]; }
+
+  void push_back(const TimerEntry& e) {
+    if (!tail_ || end_ == kPerBlock) {
+      auto* b = new (allocate_frame(sizeof(Block))) Block;
+      if (tail_) tail_->next = b; else head_ = b;
+      tail_ = b;
+      end_ = 0;
+    }
+    tail_->entries[end_++] = e;
+    ++size_;
+  }
+
+  void pop_front() noexcept {
+    ++first_;
+    if (--size_ == 0) {
+      first_ = end_ = 0;  // keep the one block: a loop that sleeps one timer at a time reuses it
+    } else if (first_ == kPerBlock) {
+      free_frame(std::exchange(head_, head_->next), sizeof(Block));
+      first_ = 0;
+    }
+  }
+
+  void swap(TimerRun& o) noexcept {
+    std::swap(head_, o.head_);
+    std::swap(tail_, o.tail_);
+    std::swap(first_, o.first_);
+    std::swap(end_, o.end_);
+    std::swap(size_, o.size_);
+  }
+
+  template <class Fn>
+  void for_each(Fn fn) const {
+    for (Block* b = head_; b; b = b->next) {
+      const std::size_t from = b == head_ ? first_ : 0, to = b == tail_ ? end_ : kPerBlock;
+      for (std::size_t i = from; i < to; ++i) fn(b->entries[i]);
+    }
+  }
+
+ private:
+  // The pool's largest size class: 42 entries.
+  static constexpr std::size_t kPerBlock = (1024 - sizeof(void*)) / sizeof(TimerEntry);
+  struct Block {
+    Block* next = nullptr;
+    TimerEntry entries[kPerBlock];
+  };
+
+  Block* head_ = nullptr;
+  Block* tail_ = nullptr;
+  std::size_t first_ = 0;  // the front's index in head_
+  std::size_t end_ = 0;    // one past the back's index in tail_
+  std::size_t size_ = 0;
 };
 
 class TimerQueue {
@@ -60,9 +132,10 @@ class TimerQueue {
   // Removes every entry for which drop(entry) is true (drop may release what the entry holds).
   template <class Drop>
   void remove_if(Drop drop) {
-    std::deque<TimerEntry> kept_run;
-    for (auto& e : run_)
+    TimerRun kept_run;
+    run_.for_each([&](const TimerEntry& e) {
       if (!drop(e)) kept_run.push_back(e);
+    });
     run_.swap(kept_run);
     std::size_t kept = 0;
     for (auto& e : heap_)
@@ -97,7 +170,7 @@ class TimerQueue {
     return !run_.empty() && (heap_.empty() || before(run_.front(), heap_.front()));
   }
 
-  std::deque<TimerEntry> run_;
+  TimerRun run_;
   std::vector<TimerEntry> heap_;
 };
 
