@@ -25,10 +25,8 @@ try {
   await page.goto(`${site.url}bench.html?n=${n}&reps=${reps}&scale=${scale}&run=1`);
   await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, { timeout: 1_800_000, polling: 500 });
   const result = await page.evaluate(() => window.aioBench);
-  for (const r of result.rows) {
-    const better = r.unit === 'measured/ideal' || r.unit.startsWith('ns') || r.unit.startsWith('bytes') || r.unit === 'ms' || r.unit.includes('KiB') ? 'lower' : '-';
-    out(`browser.${r.benchmark}`, r.peer, r.figure === null ? 'n/a' : String(r.figure), r.unit, better, r.note);
-  }
+  // Every figure of the page is a cost (time, memory, size, measured/ideal): lower is better.
+  for (const r of result.rows) out(`browser.${r.benchmark}`, r.peer, r.figure === null ? 'n/a' : String(r.figure), r.unit, 'lower', r.note);
   if (result.error || errors.length) throw new Error(result.error ?? errors.join('; '));
   await page.close();
 

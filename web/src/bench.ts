@@ -11,8 +11,8 @@ import { initTheme } from './views/theme';
 
 initTheme();
 
-/** One line of the results: the same columns as scripts/bench's table. */
-export interface BenchRow {
+/** One line of the results: the same columns as scripts/bench's table (every figure is a cost). */
+interface BenchRow {
   benchmark: string;
   peer: string;
   figure: number | null;
