@@ -1,0 +1,56 @@
+// Pattern 10: Limiting concurrency with a semaphore (asyncio.Semaphore).
+// Every request starts at once, but only `limit` of them get past `async with sem`; the rest wait.
+#include "registry.hpp"
+
+namespace patterns {
+namespace {
+
+long in_flight = 0;  // requests holding the semaphore right now
+
+aio::Coro<> request(long n, aio::Semaphore& sem, Number delay) {
+  // One request: at most `limit` of them run at a time.
+  if (sem.locked()) aio::print("Request " + std::to_string(n) + ": waiting");
+  {
+    auto held = co_await sem.hold();  // async with sem
+    in_flight += 1;
+    aio::print("Request " + std::to_string(n) + ": started (" + std::to_string(in_flight) + " in flight)");
+    co_await aio::sleep(delay);
+    in_flight -= 1;
+    aio::print("Request " + std::to_string(n) + ": done");
+  }
+}
+
+aio::Coro<> main_coro(long requests, long limit, Number delay) {
+  in_flight = 0;  // a new run (Python starts a new process)
+  aio::Semaphore sem(limit);
+  std::vector<aio::Coro<>> all;
+  for (long n = 1; n <= requests; ++n) all.push_back(request(n, sem, delay));
+  co_await aio::gather(std::move(all));
+  aio::print("All " + std::to_string(requests) + " requests done");
+}
+
+}  // namespace
+
+extern const Pattern semaphore{
+    "semaphore",
+    "Limiting concurrency with a semaphore",
+    "Every request starts at once, but a Semaphore lets only `limit` of them in at a time: the others "
+    "wait until one leaves.",
+    {
+        {"requests", "Requests", "integer", "5", 0, 100, 0, {}, false, "How many requests start at once."},
+        {"limit", "Limit", "integer", "2", 1, 20, 0, {}, false, "The semaphore's value: at most this many requests in flight."},
+        {"delay", "Request time (s)", "number", "1", 0, 30, 0, {}, false, "How long each request takes."},
+    },
+    [](const Params& p) {
+      // The requests go through in rounds of `limit`, each round one delay long.
+      long requests = static_cast<long>(p.number("requests").value), limit = static_cast<long>(p.number("limit").value);
+      long rounds = (requests + limit - 1) / limit;
+      return static_cast<double>(rounds * aio::to_loop_ns(p.number("delay"))) / 1e9;
+    },
+    [](const Params& p) {
+      return main_coro(static_cast<long>(p.number("requests").value), static_cast<long>(p.number("limit").value),
+                       p.number("delay"));
+    },
+};
+
+}  // namespace patterns
