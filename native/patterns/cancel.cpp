@@ -49,18 +49,26 @@ aio::Coro<> main_coro(Number work, Number save_delay, Number cancel_at, bool shi
 }  // namespace
 
 extern const Pattern cancel{
-    "cancel",
-    "Cancelling a task",
-    "main cancels the worker: the worker catches CancelledError, cleans up and re-raises. A save "
-    "wrapped in shield() runs on to its end; without shield() it is cancelled with the worker.",
-    {
-        {"work", "Work (s)", "number", "1", 0, 30, 0, {}, false, "How long the worker works before it saves."},
-        {"save", "Save (s)", "number", "2", 0, 30, 0, {}, false, "How long the save takes."},
-        {"cancel_at", "Cancel at (s)", "number", "2", 0, 30, 0, {}, false, "When main cancels the worker."},
-        {"shield", "Shield the save", "choice", "on", 0, 0, 0, {"on", "off"}, false,
-         "on: await asyncio.shield(save); off: await save."},
+    .id = "cancel",
+    .title = "Cancelling a task",
+    .summary = "main cancels the worker: the worker catches CancelledError, cleans up and re-raises. A save "
+               "wrapped in shield() runs on to its end; without shield() it is cancelled with the worker.",
+    .group = kMoreGroup,
+    .params = {
+        {.key = "work", .label = "Work (s)", .type = ParamType::number, .default_value = "1",
+         .min = 0, .max = 30,
+         .help = "How long the worker works before it saves."},
+        {.key = "save", .label = "Save (s)", .type = ParamType::number, .default_value = "2",
+         .min = 0, .max = 30,
+         .help = "How long the save takes."},
+        {.key = "cancel_at", .label = "Cancel at (s)", .type = ParamType::number, .default_value = "2",
+         .min = 0, .max = 30,
+         .help = "When main cancels the worker."},
+        {.key = "shield", .label = "Shield the save", .type = ParamType::choice, .default_value = "on",
+         .choices = {"on", "off"},
+         .help = "on: await asyncio.shield(save); off: await save."},
     },
-    [](const Params& p) {
+    .ideal = [](const Params& p) {
       std::int64_t work = aio::to_loop_ns(p.number("work")), saved = work + aio::to_loop_ns(p.number("save"));
       std::int64_t cancel_at = aio::to_loop_ns(p.number("cancel_at"));
       // Only a shielded save that is under way when the cancel comes outlasts it (at an equal time,
@@ -68,7 +76,7 @@ extern const Pattern cancel{
       bool outlasts = p.text("shield") == "on" && work < cancel_at && cancel_at < saved;
       return static_cast<double>(outlasts ? saved : cancel_at) / 1e9;
     },
-    [](const Params& p) {
+    .main = [](const Params& p) {
       return main_coro(p.number("work"), p.number("save"), p.number("cancel_at"), p.text("shield") == "on");
     },
 };

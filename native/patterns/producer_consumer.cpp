@@ -25,7 +25,8 @@ aio::Coro<> consumer(std::string name, aio::Queue<std::string>& queue, Number co
   }
 }
 
-aio::Coro<> main_coro(long producer_count, long consumer_count, long items, long maxsize, Number produce, Number consume) {
+aio::Coro<> main_coro(long producer_count, long consumer_count, long items, long maxsize, Number produce,
+                      Number consume) {
   aio::Queue<std::string> queue(static_cast<std::size_t>(maxsize));
   std::vector<aio::Task<>> consumers;
   for (long n = 1; n <= consumer_count; ++n)
@@ -79,21 +80,34 @@ double ideal(const Params& p) {
 }  // namespace
 
 extern const Pattern producer_consumer{
-    "producer-consumer",
-    "Producers and consumers",
-    "Producers put items into a bounded Queue that consumers take them from: a full queue makes the "
-    "producers wait (backpressure), join() waits until every item is processed, then the consumers are "
-    "cancelled.",
-    {
-        {"producers", "Producers", "integer", "2", 0, 10, 0, {}, false, "How many producers."},
-        {"consumers", "Consumers", "integer", "2", 1, 10, 0, {}, false, "How many consumers."},
-        {"items", "Items each", "integer", "3", 0, 20, 0, {}, false, "How many items each producer puts."},
-        {"maxsize", "Queue size", "integer", "2", 0, 20, 0, {}, false, "Queue(maxsize): put() waits while it is full (0: unbounded)."},
-        {"produce", "Produce time (s)", "number", "0.25", 0, 30, 0, {}, false, "How long a producer takes to make an item."},
-        {"consume", "Consume time (s)", "number", "1", 0, 30, 0, {}, false, "How long a consumer works on an item."},
+    .id = "producer-consumer",
+    .title = "Producers and consumers",
+    .summary = "Producers put items into a bounded Queue that consumers take them from: a full queue makes "
+               "the producers wait (backpressure), join() waits until every item is processed, then the "
+               "consumers are cancelled.",
+    .group = kMoreGroup,
+    .params = {
+        {.key = "producers", .label = "Producers", .type = ParamType::integer, .default_value = "2",
+         .min = 1, .max = 10,
+         .help = "How many producers."},
+        {.key = "consumers", .label = "Consumers", .type = ParamType::integer, .default_value = "2",
+         .min = 1, .max = 10,
+         .help = "How many consumers."},
+        {.key = "items", .label = "Items each", .type = ParamType::integer, .default_value = "3",
+         .min = 0, .max = 20,
+         .help = "How many items each producer puts."},
+        {.key = "maxsize", .label = "Queue size", .type = ParamType::integer, .default_value = "2",
+         .min = 0, .max = 20,
+         .help = "Queue(maxsize): put() waits while it is full (0: unbounded)."},
+        {.key = "produce", .label = "Produce time (s)", .type = ParamType::number, .default_value = "0.25",
+         .min = 0, .max = 30,
+         .help = "How long a producer takes to make an item."},
+        {.key = "consume", .label = "Consume time (s)", .type = ParamType::number, .default_value = "1",
+         .min = 0, .max = 30,
+         .help = "How long a consumer works on an item."},
     },
-    ideal,
-    [](const Params& p) {
+    .ideal = ideal,
+    .main = [](const Params& p) {
       return main_coro(static_cast<long>(p.number("producers").value), static_cast<long>(p.number("consumers").value),
                        static_cast<long>(p.number("items").value), static_cast<long>(p.number("maxsize").value),
                        p.number("produce"), p.number("consume"));

@@ -32,22 +32,29 @@ aio::Coro<> main_coro(long requests, long limit, Number delay) {
 }  // namespace
 
 extern const Pattern semaphore{
-    "semaphore",
-    "Limiting concurrency with a semaphore",
-    "Every request starts at once, but a Semaphore lets only `limit` of them in at a time: the others "
-    "wait until one leaves.",
-    {
-        {"requests", "Requests", "integer", "5", 0, 100, 0, {}, false, "How many requests start at once."},
-        {"limit", "Limit", "integer", "2", 1, 20, 0, {}, false, "The semaphore's value: at most this many requests in flight."},
-        {"delay", "Request time (s)", "number", "1", 0, 30, 0, {}, false, "How long each request takes."},
+    .id = "semaphore",
+    .title = "Limiting concurrency with a semaphore",
+    .summary = "Every request starts at once, but a Semaphore lets only `limit` of them in at a time: the others "
+               "wait until one leaves.",
+    .group = kMoreGroup,
+    .params = {
+        {.key = "requests", .label = "Requests", .type = ParamType::integer, .default_value = "5",
+         .min = 0, .max = 100,
+         .help = "How many requests start at once."},
+        {.key = "limit", .label = "Limit", .type = ParamType::integer, .default_value = "2",
+         .min = 1, .max = 10,
+         .help = "The semaphore's value: at most this many requests in flight."},
+        {.key = "delay", .label = "Request time (s)", .type = ParamType::number, .default_value = "1",
+         .min = 0, .max = 30,
+         .help = "How long each request takes."},
     },
-    [](const Params& p) {
+    .ideal = [](const Params& p) {
       // The requests go through in rounds of `limit`, each round one delay long.
       long requests = static_cast<long>(p.number("requests").value), limit = static_cast<long>(p.number("limit").value);
       long rounds = (requests + limit - 1) / limit;
       return static_cast<double>(rounds * aio::to_loop_ns(p.number("delay"))) / 1e9;
     },
-    [](const Params& p) {
+    .main = [](const Params& p) {
       return main_coro(static_cast<long>(p.number("requests").value), static_cast<long>(p.number("limit").value),
                        p.number("delay"));
     },

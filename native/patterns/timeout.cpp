@@ -43,21 +43,26 @@ aio::Coro<> main_coro(Number work, Number timeout) {
 }  // namespace
 
 extern const Pattern timeout{
-    "timeout",
-    "Timeouts",
-    "The same slow operation twice, under asyncio.timeout() and under wait_for(): past the deadline it "
-    "is cancelled, its cleanup runs, and the caller catches TimeoutError.",
-    {
-        {"work", "Work (s)", "number", "2", 0, 30, 0, {}, false, "How long the operation needs."},
-        {"timeout", "Timeout (s)", "number", "1", 0, 30, 0, {}, false, "The deadline of each attempt."},
+    .id = "timeout",
+    .title = "Timeouts",
+    .summary = "The same slow operation twice, under asyncio.timeout() and under wait_for(): past the deadline it "
+               "is cancelled, its cleanup runs, and the caller catches TimeoutError.",
+    .group = kMoreGroup,
+    .params = {
+        {.key = "work", .label = "Work (s)", .type = ParamType::number, .default_value = "2",
+         .min = 0, .max = 30,
+         .help = "How long the operation needs."},
+        {.key = "timeout", .label = "Timeout (s)", .type = ParamType::number, .default_value = "1",
+         .min = 0, .max = 30,
+         .help = "The deadline of each attempt."},
     },
-    [](const Params& p) {
+    .ideal = [](const Params& p) {
       // Each attempt ends at the work's end or at the deadline, whichever comes first (a deadline equal to
       // the work's end wins: its timer was set first). wait_for with a timeout of 0 does not even start.
       std::int64_t attempt = std::min(aio::to_loop_ns(p.number("work")), aio::to_loop_ns(p.number("timeout")));
       return static_cast<double>(2 * attempt) / 1e9;
     },
-    [](const Params& p) { return main_coro(p.number("work"), p.number("timeout")); },
+    .main = [](const Params& p) { return main_coro(p.number("work"), p.number("timeout")); },
 };
 
 }  // namespace patterns
