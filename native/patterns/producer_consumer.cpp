@@ -1,25 +1,28 @@
 // Pattern 9: Producers and consumers (asyncio.Queue).
 // A bounded queue makes fast producers wait for slow consumers (backpressure); join() waits until every
 // item is processed, and the consumers, which loop forever, are then cancelled.
+#include <deque>
+
 #include "registry.hpp"
 
 namespace patterns {
 namespace {
 
-aio::Coro<> producer(std::string name, aio::Queue<std::string>& queue, long items, Number produce) {
-  for (long i = 1; i <= items; ++i) {
+aio::Coro<> producer(std::string name, aio::Queue<long>& queue, std::deque<long>& todo, Number produce) {
+  while (!todo.empty()) {  // the producers share one to-do list of item numbers
+    long n = todo.front();
+    todo.pop_front();
     co_await aio::sleep(produce);  // making an item takes a while
-    auto item = name + "-" + std::to_string(i);
-    if (queue.full()) aio::print(name + ": queue full, waiting to put " + item);
-    co_await queue.put(item);  // waits while the queue is full: backpressure
-    aio::print(name + ": put " + item + " (" + std::to_string(queue.qsize()) + " queued)");
+    if (queue.full()) aio::print(name + ": queue full, waiting to put item " + std::to_string(n));
+    co_await queue.put(n);  // waits while the queue is full: backpressure
+    aio::print(name + ": put item " + std::to_string(n) + " (" + std::to_string(queue.qsize()) + " queued)");
   }
 }
 
-aio::Coro<> consumer(std::string name, aio::Queue<std::string>& queue, Number consume) {
+aio::Coro<> consumer(std::string name, aio::Queue<long>& queue, Number consume) {
   while (true) {
-    auto item = co_await queue.get();  // waits while the queue is empty
-    aio::print(name + ": got " + item);
+    long n = co_await queue.get();  // waits while the queue is empty
+    aio::print(name + ": got item " + std::to_string(n));
     co_await aio::sleep(consume);  // working on it
     queue.task_done();
   }
@@ -27,13 +30,16 @@ aio::Coro<> consumer(std::string name, aio::Queue<std::string>& queue, Number co
 
 aio::Coro<> main_coro(long producer_count, long consumer_count, long items, long maxsize, Number produce,
                       Number consume) {
-  aio::Queue<std::string> queue(static_cast<std::size_t>(maxsize));
+  aio::Queue<long> queue(static_cast<std::size_t>(maxsize));
   std::vector<aio::Task<>> consumers;
-  for (long n = 1; n <= consumer_count; ++n)
-    consumers.push_back(aio::create_task(consumer("C" + std::to_string(n), queue, consume)));
-  std::vector<aio::Coro<>> all;
-  for (long n = 1; n <= producer_count; ++n) all.push_back(producer("P" + std::to_string(n), queue, items, produce));
-  co_await aio::gather(std::move(all));
+  for (long i = 1; i <= consumer_count; ++i)
+    consumers.push_back(aio::create_task(consumer("C" + std::to_string(i), queue, consume)));
+  std::deque<long> todo;
+  for (long n = 1; n <= items; ++n) todo.push_back(n);
+  std::vector<aio::Coro<>> producers;
+  for (long i = 1; i <= producer_count; ++i)
+    producers.push_back(producer("P" + std::to_string(i), queue, todo, produce));
+  co_await aio::gather(std::move(producers));
   aio::print("main: all items produced");
   co_await queue.join();  // until every item got its task_done()
   aio::print("main: all items consumed");
@@ -43,34 +49,39 @@ aio::Coro<> main_coro(long producer_count, long consumer_count, long items, long
 }
 
 // The loop time at which the last item is processed: the queue's timeline replayed, every hand-off
-// between a producer, the queue and a consumer taking no time (as on the loop).
+// between a producer, the queue and a consumer taking no time (as on the loop). Producers are alike
+// (they share the to-do list), and so are consumers: which one goes first at a given time does not
+// change when things happen.
 double ideal(const Params& p) {
   const long producers = static_cast<long>(p.number("producers").value);
   const long consumers = static_cast<long>(p.number("consumers").value);
   const long maxsize = static_cast<long>(p.number("maxsize").value);
   const std::int64_t produce = aio::to_loop_ns(p.number("produce")), consume = aio::to_loop_ns(p.number("consume"));
-  std::vector<long> left(producers, static_cast<long>(p.number("items").value));  // items still to put
-  std::vector<std::int64_t> ready(producers, produce);  // when each producer's next item is made
-  std::vector<std::int64_t> idle_at(consumers, 0);       // when each consumer is free again
-  long queued = 0;
+  long todo = static_cast<long>(p.number("items").value), queued = 0;
+  std::vector<std::int64_t> made;  // when each producer's item in hand is made (one item each)
+  for (long j = 0; j < producers && todo > 0; ++j, --todo) made.push_back(produce);
+  std::vector<std::int64_t> idle_at(consumers, 0);  // when each consumer is free again
   std::int64_t t = 0, end = 0;
   while (true) {
     for (bool moved = true; moved;) {  // everything that can happen at time t
       moved = false;
-      for (long j = 0; j < producers; ++j)
-        if (left[j] > 0 && ready[j] <= t && (maxsize == 0 || queued < maxsize)) {
-          ++queued, --left[j], ready[j] = t + produce, moved = true;
+      for (std::size_t j = 0; j < made.size(); ++j)
+        if (made[j] <= t && (maxsize == 0 || queued < maxsize)) {
+          ++queued, moved = true;
+          if (todo > 0) {
+            --todo, made[j] = t + produce;  // the next number off the to-do list
+          } else {
+            made.erase(made.begin() + static_cast<std::ptrdiff_t>(j--));  // this producer is done
+          }
         }
-      for (long k = 0; k < consumers; ++k)
-        if (queued > 0 && idle_at[k] <= t) {
-          --queued, idle_at[k] = t + consume, end = std::max(end, idle_at[k]), moved = true;
-        }
+      for (auto& at : idle_at)
+        if (queued > 0 && at <= t) --queued, at = t + consume, end = std::max(end, at), moved = true;
     }
     std::int64_t next = -1;  // the next time something happens
-    for (long j = 0; j < producers; ++j)
-      if (left[j] > 0 && ready[j] > t && (next < 0 || ready[j] < next)) next = ready[j];
-    for (long k = 0; k < consumers; ++k)
-      if (idle_at[k] > t && (next < 0 || idle_at[k] < next)) next = idle_at[k];
+    for (auto at : made)
+      if (at > t && (next < 0 || at < next)) next = at;
+    for (auto at : idle_at)
+      if (at > t && (next < 0 || at < next)) next = at;
     if (next < 0) break;
     t = next;
   }
@@ -93,9 +104,9 @@ extern const Pattern producer_consumer{
         {.key = "consumers", .label = "Consumers", .type = ParamType::integer, .default_value = "2",
          .min = 1, .max = 10,
          .help = "How many consumers."},
-        {.key = "items", .label = "Items each", .type = ParamType::integer, .default_value = "3",
+        {.key = "items", .label = "Items each", .type = ParamType::integer, .default_value = "6",
          .min = 0, .max = 20,
-         .help = "How many items each producer puts."},
+         .help = "How many items the producers make between them."},
         {.key = "maxsize", .label = "Queue size", .type = ParamType::integer, .default_value = "2",
          .min = 0, .max = 20,
          .help = "Queue(maxsize): put() waits while it is full (0: unbounded)."},

@@ -621,11 +621,20 @@ Given with(Given g, const std::string& key, const std::string& value) {
   return g;
 }
 
-// check_against_python, plus elapsed == ideal on the virtual clock.
+// check_against_python, plus elapsed == ideal on the virtual clock. CPython runs on the real clock:
+// on a loaded machine a late wake-up can split timers due together, so a differing run is repeated
+// (up to three runs; an output that differs every time is a failure).
 void check_python_and_ideal(const std::string& id, const Given& given) {
-  check_against_python(id, given);
   auto r = run_virtual(id, given);
+  std::string shown;
+  for (const auto& [k, v] : given) shown += k + "=" + v + " ";
+  INFO(id << " " << shown);
+  CHECK(r.error.empty());
+  CHECK_FALSE(r.cancelled);
   CHECK(r.elapsed == r.ideal);
+  auto py = python_lines(id, given);
+  for (int run = 1; run < 3 && py != texts(r); ++run) py = python_lines(id, given);
+  CHECK(texts(r) == py);
 }
 
 }  // namespace
@@ -633,11 +642,11 @@ void check_python_and_ideal(const std::string& id, const Given& given) {
 TEST_CASE("producer-consumer: the producers wait on a full queue, the consumers take turns", "[patterns]") {
   auto r = run_virtual("producer-consumer");
   CHECK(texts(r) == std::vector<std::string>{
-                        "P1: put P1-1 (1 queued)", "P2: put P2-1 (2 queued)", "C1: got P1-1", "C2: got P2-1",
-                        "P1: put P1-2 (1 queued)", "P2: put P2-2 (2 queued)",
-                        "P1: queue full, waiting to put P1-3", "P2: queue full, waiting to put P2-3",
-                        "C1: got P1-2", "C2: got P2-2", "P1: put P1-3 (1 queued)", "P2: put P2-3 (2 queued)",
-                        "main: all items produced", "C1: got P1-3", "C2: got P2-3", "main: all items consumed",
+                        "P1: put item 1 (1 queued)", "P2: put item 2 (2 queued)", "C1: got item 1", "C2: got item 2",
+                        "P1: put item 3 (1 queued)", "P2: put item 4 (2 queued)",
+                        "P1: queue full, waiting to put item 5", "P2: queue full, waiting to put item 6",
+                        "C1: got item 3", "C2: got item 4", "P1: put item 5 (1 queued)", "P2: put item 6 (2 queued)",
+                        "main: all items produced", "C1: got item 5", "C2: got item 6", "main: all items consumed",
                         "main: consumers cancelled"});
   CHECK(times(r) == std::vector<double>{0.25, 0.25, 0.25, 0.25, 0.5, 0.5, 0.75, 0.75, 1.25, 1.25, 1.25, 1.25, 1.25,
                                         2.25, 2.25, 3.25, 3.25});
@@ -649,9 +658,9 @@ TEST_CASE("producer-consumer: the producers wait on a full queue, the consumers 
 TEST_CASE("producer-consumer: unbounded, empty and idle queues", "[patterns]") {
   auto unbounded = run_virtual("producer-consumer", {{"producers", "1"}, {"consumers", "1"}, {"items", "3"},
                                                      {"maxsize", "0"}, {"produce", "0.5"}, {"consume", "2"}});
-  CHECK(texts(unbounded) == std::vector<std::string>{"P1: put P1-1 (1 queued)", "C1: got P1-1",
-                                                     "P1: put P1-2 (1 queued)", "P1: put P1-3 (2 queued)",
-                                                     "main: all items produced", "C1: got P1-2", "C1: got P1-3",
+  CHECK(texts(unbounded) == std::vector<std::string>{"P1: put item 1 (1 queued)", "C1: got item 1",
+                                                     "P1: put item 2 (1 queued)", "P1: put item 3 (2 queued)",
+                                                     "main: all items produced", "C1: got item 2", "C1: got item 3",
                                                      "main: all items consumed", "main: consumers cancelled"});
   CHECK(times(unbounded) == std::vector<double>{0.5, 0.5, 1, 1.5, 1.5, 2.5, 4.5, 6.5, 6.5});
   CHECK(unbounded.elapsed == 6.5);
@@ -670,7 +679,7 @@ TEST_CASE("producer-consumer: the ideal time replays the queue exactly", "[patte
   Draw d(12);
   for (int i = 0; i < 300; ++i) {
     Given g{{"producers", std::to_string(d.in(1, 4))}, {"consumers", std::to_string(d.in(1, 4))},
-            {"items", std::to_string(d.in(0, 5))},     {"maxsize", std::to_string(d.in(0, 4))},
+            {"items", std::to_string(d.in(0, 12))},    {"maxsize", std::to_string(d.in(0, 4))},
             {"produce", hundredths(d.in(0, 8) * 25)},  {"consume", hundredths(d.in(0, 8) * 25)}};
     auto r = run_virtual("producer-consumer", g);
     INFO(g[0].second << " " << g[1].second << " " << g[2].second << " " << g[3].second << " " << g[4].second << " "
@@ -683,9 +692,9 @@ TEST_CASE("producer-consumer: the ideal time replays the queue exactly", "[patte
 TEST_CASE("producer-consumer prints what the Python original prints, for other parameters", "[patterns][python]") {
   check_python_and_ideal("producer-consumer", {{"producers", "1"}, {"consumers", "1"}, {"items", "3"},
                                                {"maxsize", "1"}, {"produce", "0.05"}, {"consume", "0.12"}});
-  check_python_and_ideal("producer-consumer", {{"producers", "3"}, {"consumers", "2"}, {"items", "2"},
+  check_python_and_ideal("producer-consumer", {{"producers", "3"}, {"consumers", "2"}, {"items", "5"},
                                                {"maxsize", "0"}, {"produce", "0.1"}, {"consume", "0.03"}});
-  check_python_and_ideal("producer-consumer", {{"producers", "2"}, {"consumers", "2"}, {"items", "3"},
+  check_python_and_ideal("producer-consumer", {{"producers", "2"}, {"consumers", "2"}, {"items", "6"},
                                                {"maxsize", "1"}, {"produce", "0"}, {"consume", "0"}});
   check_python_and_ideal("producer-consumer", {{"items", "0"}, {"consumers", "1"}});
 }
@@ -698,7 +707,7 @@ TEST_CASE("producer-consumer prints what the Python original prints, for random 
   for (int accepted = 0; accepted < 5;) {
     long produce = d.in(1, 6) * 2, consume = d.in(1, 6) * 2;
     Given g{{"producers", std::to_string(d.in(1, 3))}, {"consumers", std::to_string(d.in(1, 3))},
-            {"items", std::to_string(d.in(0, 3))},     {"maxsize", std::to_string(d.in(0, 3))},
+            {"items", std::to_string(d.in(0, 6))},     {"maxsize", std::to_string(d.in(0, 3))},
             {"produce", hundredths(produce)},          {"consume", hundredths(consume)}};
     auto lines = texts(run_virtual("producer-consumer", g));
     if (lines != texts(run_virtual("producer-consumer", with(g, "produce", hundredths(produce + 1)))) ||
