@@ -34,8 +34,8 @@ aio::Coro<> main_coro(long requests, long limit, Number delay) {
 extern const Pattern semaphore{
     .id = "semaphore",
     .title = "Limiting concurrency with a semaphore",
-    .summary = "Every request starts at once, but a Semaphore lets only `limit` of them in at a time: the others "
-               "wait until one leaves.",
+    .summary = "Every request starts at once, but Semaphore(limit) lets only that many in at a time: the "
+               "others wait until one leaves.",
     .group = kMoreGroup,
     .params = {
         {.key = "requests", .label = "Requests", .type = ParamType::integer, .default_value = "5",
@@ -50,7 +50,8 @@ extern const Pattern semaphore{
     },
     .ideal = [](const Params& p) {
       // The requests go through in rounds of `limit`, each round one delay long.
-      long requests = static_cast<long>(p.number("requests").value), limit = static_cast<long>(p.number("limit").value);
+      long requests = static_cast<long>(p.number("requests").value);
+      long limit = static_cast<long>(p.number("limit").value);
       long rounds = (requests + limit - 1) / limit;
       return static_cast<double>(rounds * aio::to_loop_ns(p.number("delay"))) / 1e9;
     },
