@@ -33,15 +33,20 @@ double on_loop_clock(double seconds) { return static_cast<double>(aio::to_loop_n
 }  // namespace
 
 extern const Pattern event{
-    "event",
-    "Waking tasks with an Event",
-    "Every worker waits on one asyncio.Event; a single set() releases them all at once.",
-    {
-        {"workers", "Workers", "integer", "3", 0, 100, 0, {}, false, "How many tasks wait on the event."},
-        {"delay", "Delay before set() (s)", "number", "1", 0, 30, 0, {}, false, "How long main sleeps before setting the event."},
+    .id = "event",
+    .title = "Waking tasks with an Event",
+    .summary = "Every worker waits on one asyncio.Event; a single set() releases them all at once.",
+    .group = kMoreGroup,
+    .params = {
+        {.key = "workers", .label = "Workers", .type = ParamType::integer, .default_value = "3",
+         .min = 0, .max = 100,
+         .help = "How many tasks wait on the event."},
+        {.key = "delay", .label = "Delay before set() (s)", .type = ParamType::number, .default_value = "1",
+         .min = 0, .max = 30,
+         .help = "How long main sleeps before setting the event."},
     },
-    [](const Params& p) { return on_loop_clock(p.number("delay")); },
-    [](const Params& p) { return main_coro(static_cast<long>(p.number("workers").value), p.number("delay")); },
+    .ideal = [](const Params& p) { return on_loop_clock(p.number("delay")); },
+    .main = [](const Params& p) { return main_coro(static_cast<long>(p.number("workers").value), p.number("delay")); },
 };
 
 }  // namespace patterns

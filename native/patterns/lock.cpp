@@ -54,17 +54,24 @@ double ideal(const Params& p) {
 }  // namespace
 
 extern const Pattern lock{
-    "lock",
-    "Protecting shared state with a Lock",
-    "Tasks that read a counter, await, then write it back lose updates when they interleave; "
-    "holding an asyncio.Lock around the update makes the count right, one update at a time.",
-    {
-        {"workers", "Workers", "integer", "3", 0, 100, 0, {}, false, "How many tasks increment the counter."},
-        {"increments", "Increments each", "integer", "3", 0, 100, 0, {}, false, "How many times each worker adds one."},
-        {"delay", "Await inside (s)", "number", "0.1", 0, 30, 0, {}, false, "How long each update sleeps between reading and writing."},
+    .id = "lock",
+    .title = "Protecting shared state with a Lock",
+    .summary = "Tasks that read a counter, await, then write it back lose updates when they interleave; holding "
+               "an asyncio.Lock around the update makes the count right, one update at a time.",
+    .group = kMoreGroup,
+    .params = {
+        {.key = "workers", .label = "Workers", .type = ParamType::integer, .default_value = "3",
+         .min = 0, .max = 100,
+         .help = "How many tasks increment the counter."},
+        {.key = "increments", .label = "Increments each", .type = ParamType::integer, .default_value = "3",
+         .min = 0, .max = 100,
+         .help = "How many times each worker adds one."},
+        {.key = "delay", .label = "Await inside (s)", .type = ParamType::number, .default_value = "0.1",
+         .min = 0, .max = 30,
+         .help = "How long each update sleeps between reading the counter and writing it back."},
     },
-    ideal,
-    [](const Params& p) {
+    .ideal = ideal,
+    .main = [](const Params& p) {
       return main_coro(static_cast<long>(p.number("workers").value), static_cast<long>(p.number("increments").value),
                        p.number("delay"));
     },

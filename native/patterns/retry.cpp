@@ -63,18 +63,27 @@ double ideal(const Params& p) {
 }  // namespace
 
 extern const Pattern retry{
-    "retry",
-    "Retrying with exponential backoff",
-    "A call that fails its first attempts is retried after 0.1 s, 0.2 s, 0.4 s...: each wait twice the "
-    "last, capped, until it succeeds or the attempts run out.",
-    {
-        {"failures", "Failures", "integer", "2", 0, 20, 0, {}, false, "How many attempts fail before the call succeeds."},
-        {"max_attempts", "Max attempts", "integer", "5", 1, 20, 0, {}, false, "How many attempts before giving up."},
-        {"base_delay", "Base delay (s)", "number", "0.1", 0, 30, 0, {}, false, "The wait after the first failure; it doubles after each one."},
-        {"max_delay", "Max delay (s)", "number", "30", 0, 30, 0, {}, false, "No wait is longer than this."},
+    .id = "retry",
+    .title = "Retrying with exponential backoff",
+    .summary = "A call that fails its first attempts is retried after a wait that doubles each time, up to a "
+               "cap, until it succeeds or the attempts run out.",
+    .group = kMoreGroup,
+    .params = {
+        {.key = "failures", .label = "Failures", .type = ParamType::integer, .default_value = "2",
+         .min = 0, .max = 20,
+         .help = "How many attempts fail before the call succeeds."},
+        {.key = "max_attempts", .label = "Max attempts", .type = ParamType::integer, .default_value = "5",
+         .min = 1, .max = 20,
+         .help = "How many attempts before giving up."},
+        {.key = "base_delay", .label = "Base delay (s)", .type = ParamType::number, .default_value = "0.1",
+         .min = 0, .max = 30,
+         .help = "The wait after the first failure; it doubles after each one."},
+        {.key = "max_delay", .label = "Max delay (s)", .type = ParamType::number, .default_value = "30",
+         .min = 0, .max = 30,
+         .help = "No wait is longer than this."},
     },
-    ideal,
-    [](const Params& p) {
+    .ideal = ideal,
+    .main = [](const Params& p) {
       return main_coro(static_cast<long>(p.number("failures").value), static_cast<long>(p.number("max_attempts").value),
                        p.number("base_delay"), p.number("max_delay"));
     },

@@ -52,16 +52,21 @@ double ideal(const Params& p) {
 }  // namespace
 
 extern const Pattern task_group_error{
-    "task-group-error",
-    "A failing task in a TaskGroup",
-    "When one task of a TaskGroup raises, the group cancels the others and raises an ExceptionGroup, "
-    "which except* takes apart by exception type.",
-    {
-        {"delays", "Task delays (s)", "list", "1,2,3", 0, 30, 20, {}, false, "One task per delay; task n sleeps the n-th delay."},
-        {"fail", "Failing task", "integer", "2", 0, 20, 0, {}, false, "Which task raises ValueError after its sleep (0 or past the last: none)."},
+    .id = "task-group-error",
+    .title = "A failing task in a TaskGroup",
+    .summary = "When one task of a TaskGroup raises, the group cancels the others and raises an ExceptionGroup, "
+               "which except* takes apart by exception type.",
+    .group = kMoreGroup,
+    .params = {
+        {.key = "delays", .label = "Task delays (s)", .type = ParamType::list, .default_value = "1,2,3",
+         .min = 0, .max = 30, .max_items = 20,
+         .help = "One task per delay; task n sleeps the n-th delay."},
+        {.key = "fail", .label = "Failing task", .type = ParamType::integer, .default_value = "2",
+         .min = 0, .max = 20,
+         .help = "Which task raises ValueError when its sleep ends (0, or past the last task: none)."},
     },
-    ideal,
-    [](const Params& p) { return main_coro(p.list("delays"), static_cast<long>(p.number("fail").value)); },
+    .ideal = ideal,
+    .main = [](const Params& p) { return main_coro(p.list("delays"), static_cast<long>(p.number("fail").value)); },
 };
 
 }  // namespace patterns
