@@ -42,7 +42,6 @@ aio::Coro<> main_coro(long workers, long increments, Number delay) {
   co_await count(&lock, workers, increments, delay);  // one add_one() at a time
 }
 
-
 // Without the lock the workers' sleeps overlap: increments delays; with it they run one at a time.
 double ideal(const Params& p) {
   auto workers = static_cast<long>(p.number("workers").value);

@@ -48,7 +48,6 @@ aio::Coro<> main_coro(long failures, long max_attempts, Number base_delay, Numbe
   }
 }
 
-
 // The backoff sleeps between the attempts made: one after each failure but the last attempt's.
 double ideal(const Params& p) {
   auto failures = static_cast<long>(p.number("failures").value);
