@@ -571,13 +571,16 @@ TEST_CASE("parse_params normalises list items without spaces", "[patterns][param
 TEST_CASE("an unknown pattern id is a ParamError naming the known ids", "[patterns][params]") {
   CHECK(patterns::find_pattern("nope") == nullptr);
   CHECK_THROWS_AS(patterns::pattern_or_throw("nope"), patterns::ParamError);
+  // The seed's eight first, the patterns added since after them.
   CHECK_THROWS_WITH(patterns::pattern_or_throw("nope"),
                     "unknown pattern 'nope' (known: create-task, gather, timing, as-completed, wait, task-group, "
-                    "chaining, executor, producer-consumer, semaphore, timeout, cancel)");
+                    "chaining, executor, producer-consumer, semaphore, timeout, cancel, task-group-error, event, "
+                    "lock, retry)");
 }
 
-TEST_CASE("the registry holds every pattern and lists them as valid JSON", "[patterns][python]") {
-  REQUIRE(patterns::all_patterns().size() == 12);
+TEST_CASE("the registry holds every pattern, the seed's eight first, and lists them as valid JSON",
+          "[patterns][python]") {
+  REQUIRE(patterns::all_patterns().size() == 16);
   for (const auto* p : patterns::all_patterns()) CHECK(patterns::find_pattern(p->id) == p);
   std::string path = "/tmp/aio_test_patterns_" + std::to_string(::getpid()) + ".json";
   {
@@ -593,8 +596,9 @@ TEST_CASE("the registry holds every pattern and lists them as valid JSON", "[pat
   std::remove(path.c_str());
   CHECK(out == std::vector<std::string>{
                    "['create-task', 'gather', 'timing', 'as-completed', 'wait', 'task-group', 'chaining', 'executor', "
-                   "'producer-consumer', 'semaphore', 'timeout', 'cancel']",
-                   "[2, 0.5, 4, 4, 1, 1, 1, 2, 3.25, 3, 2, 3]"});
+                   "'producer-consumer', 'semaphore', 'timeout', 'cancel', 'task-group-error', 'event', 'lock', "
+                   "'retry']",
+                   "[2, 0.5, 4, 4, 1, 1, 1, 2, 3.25, 3, 2, 3, 2, 1, 1.2, 0.3]"});
 }
 
 // ---- producer-consumer --------------------------------------------------------------------------------
@@ -891,5 +895,260 @@ TEST_CASE("cancel prints what the Python original prints, for random parameters"
     check_python_and_ideal("cancel", {{"work", hundredths(work)}, {"save", hundredths(save)},
                                       {"cancel_at", hundredths(cancel_at)}, {"shield", d.in(0, 1) ? "on" : "off"}});
     ++accepted;
+  }
+}
+
+// ---- task-group-error ---------------------------------------------------------------------------------
+
+TEST_CASE("task-group-error: task 2 fails, task 3 is cancelled, except* catches the ExceptionGroup", "[patterns]") {
+  auto r = run_virtual("task-group-error");
+  CHECK(texts(r) == std::vector<std::string>{
+                        "task 1 done", "task 3 cancelled",
+                        "caught ExceptionGroup('unhandled errors in a TaskGroup', [ValueError('task 2 failed')])"});
+  CHECK(times(r) == std::vector<double>{1, 2, 2});
+  CHECK(r.elapsed == 2);
+  CHECK(r.ideal == 2);
+  CHECK(r.error.empty());
+  CHECK(patterns::pattern_or_throw("task-group-error").group == patterns::kMoreGroup);
+}
+
+TEST_CASE("task-group-error with other delays and failing tasks", "[patterns]") {
+  // No task fails (0, or past the last task): the group waits for the slowest.
+  for (const char* fail : {"0", "4", "20"}) {
+    auto r = run_virtual("task-group-error", {{"fail", fail}});
+    INFO("fail=" << fail);
+    CHECK(texts(r) == std::vector<std::string>{"task 1 done", "task 2 done", "task 3 done", "all tasks done"});
+    CHECK(times(r) == std::vector<double>{1, 2, 3, 3});
+    CHECK(r.elapsed == 3);
+    CHECK(r.ideal == 3);
+  }
+  // The first to finish fails: every other task is cancelled at that moment, in creation order.
+  auto first = run_virtual("task-group-error", {{"delays", "0.5,2,1"}, {"fail", "1"}});
+  CHECK(texts(first) == std::vector<std::string>{
+                            "task 2 cancelled", "task 3 cancelled",
+                            "caught ExceptionGroup('unhandled errors in a TaskGroup', [ValueError('task 1 failed')])"});
+  CHECK(times(first) == std::vector<double>{0.5, 0.5, 0.5});
+  CHECK(first.elapsed == 0.5);
+  CHECK(first.ideal == 0.5);
+  // Equal delays: the others wake in the same loop iteration as the failing task and finish before
+  // the group hears of the error (as in asyncio: the group learns it from a done callback).
+  auto tie = run_virtual("task-group-error", {{"delays", "1,1,1"}, {"fail", "2"}});
+  CHECK(texts(tie) == std::vector<std::string>{
+                          "task 1 done", "task 3 done",
+                          "caught ExceptionGroup('unhandled errors in a TaskGroup', [ValueError('task 2 failed')])"});
+  CHECK(times(tie) == std::vector<double>{1, 1, 1});
+  CHECK(tie.elapsed == 1);
+  CHECK(tie.ideal == 1);
+  auto zero = run_virtual("task-group-error", {{"delays", "0,0,0"}, {"fail", "3"}});
+  CHECK(texts(zero) == std::vector<std::string>{
+                           "task 1 done", "task 2 done",
+                           "caught ExceptionGroup('unhandled errors in a TaskGroup', [ValueError('task 3 failed')])"});
+  CHECK(zero.elapsed == 0);
+  CHECK(zero.ideal == 0);
+}
+
+TEST_CASE("task-group-error prints what the Python original prints, for other parameters", "[patterns][python]") {
+  check_against_python("task-group-error", {{"delays", "0.1,0.2,0.3"}, {"fail", "2"}});
+  check_against_python("task-group-error", {{"delays", "0.2,0.1,0.3"}, {"fail", "2"}});
+  check_against_python("task-group-error", {{"delays", "0.1,0.1,0.1"}, {"fail", "2"}});
+  check_against_python("task-group-error", {{"delays", "0,0,0"}, {"fail", "1"}});
+  check_against_python("task-group-error", {{"delays", "0,0.1"}, {"fail", "2"}});
+  check_against_python("task-group-error", {{"delays", "0.1"}, {"fail", "0"}});
+  check_against_python("task-group-error", {{"delays", "0.1,0.2"}, {"fail", "20"}});
+  check_against_python("task-group-error", {{"delays", "1e-10,0,0.1"}, {"fail", "2"}});
+}
+
+TEST_CASE("task-group-error prints what the Python original prints, for random parameters", "[patterns][python]") {
+  // Delays 0.1 s apart: CPython runs on the real clock, and a loaded machine must not reorder them.
+  std::mt19937 rng(20261201);
+  const std::vector<std::string> delays{"0", "0.1", "0.2", "0.3", "0.0"};
+  for (int i = 0; i < 6; ++i) {
+    std::string list;
+    for (unsigned n = 1 + rng() % 5; n > 0; --n) list += (list.empty() ? "" : ",") + delays[rng() % delays.size()];
+    Given g{{"delays", list}, {"fail", std::to_string(rng() % 7)}};
+    check_against_python("task-group-error", g);
+    auto r = run_virtual("task-group-error", g);
+    CHECK(r.elapsed == r.ideal);
+  }
+}
+
+// ---- event ------------------------------------------------------------------------------------------------
+
+TEST_CASE("event: three workers wait, one set() releases them all at once", "[patterns]") {
+  auto r = run_virtual("event");
+  CHECK(texts(r) == std::vector<std::string>{"worker 1 waiting", "worker 2 waiting", "worker 3 waiting",
+                                             "setting the event", "worker 1 released", "worker 2 released",
+                                             "worker 3 released"});
+  CHECK(times(r) == std::vector<double>{0, 0, 0, 1, 1, 1, 1});
+  CHECK(r.elapsed == 1);
+  CHECK(r.ideal == 1);
+  CHECK(r.error.empty());
+  CHECK(patterns::pattern_or_throw("event").group == patterns::kMoreGroup);
+}
+
+TEST_CASE("event with other worker counts and delays", "[patterns]") {
+  auto none = run_virtual("event", {{"workers", "0"}, {"delay", "0.5"}});
+  CHECK(texts(none) == std::vector<std::string>{"setting the event"});
+  CHECK(times(none) == std::vector<double>{0.5});
+  CHECK(none.elapsed == 0.5);
+  CHECK(none.ideal == 0.5);
+  auto now = run_virtual("event", {{"workers", "2"}, {"delay", "0"}});
+  CHECK(texts(now) == std::vector<std::string>{"worker 1 waiting", "worker 2 waiting", "setting the event",
+                                               "worker 1 released", "worker 2 released"});
+  CHECK(now.elapsed == 0);
+  CHECK(now.ideal == 0);
+  auto many = run_virtual("event", {{"workers", "100"}, {"delay", "2.5"}});
+  REQUIRE(many.lines.size() == 201);
+  CHECK(many.lines[100].text == "setting the event");
+  CHECK(many.lines[200].text == "worker 100 released");
+  CHECK(many.lines[200].t == 2.5);
+  CHECK(many.elapsed == 2.5);
+  CHECK(many.ideal == 2.5);
+}
+
+TEST_CASE("event prints what the Python original prints, for other parameters", "[patterns][python]") {
+  check_against_python("event", {{"workers", "5"}, {"delay", "0.01"}});
+  check_against_python("event", {{"workers", "0"}, {"delay", "0"}});
+  check_against_python("event", {{"workers", "1"}, {"delay", "1e-10"}});
+}
+
+TEST_CASE("event prints what the Python original prints, for random parameters", "[patterns][python]") {
+  std::mt19937 rng(20261202);
+  const std::vector<std::string> delays{"0", "0.01", "0.02", "1e-10"};
+  for (int i = 0; i < 5; ++i) {
+    Given g{{"workers", std::to_string(rng() % 9)}, {"delay", delays[rng() % delays.size()]}};
+    check_against_python("event", g);
+    auto r = run_virtual("event", g);
+    CHECK(r.elapsed == r.ideal);
+  }
+}
+
+// ---- lock -------------------------------------------------------------------------------------------------
+
+TEST_CASE("lock: without it 6 of 9 updates are lost, with it the count is right", "[patterns]") {
+  auto r = run_virtual("lock");
+  CHECK(texts(r) == std::vector<std::string>{"without a lock: counter = 3, expected 9",
+                                             "with a lock: counter = 9, expected 9"});
+  // Without the lock the three workers' updates overlap (3 x 0.1 s); with it they take turns (9 x 0.1 s).
+  CHECK(times(r) == std::vector<double>{0.3, 1.2});
+  CHECK(r.elapsed == 1.2);
+  CHECK(r.ideal == 1.2);
+  CHECK(r.error.empty());
+  CHECK(patterns::pattern_or_throw("lock").group == patterns::kMoreGroup);
+}
+
+TEST_CASE("lock with other workers, increments and delays", "[patterns]") {
+  auto one = run_virtual("lock", {{"workers", "1"}, {"increments", "4"}, {"delay", "0.25"}});
+  CHECK(texts(one) == std::vector<std::string>{"without a lock: counter = 4, expected 4",
+                                               "with a lock: counter = 4, expected 4"});
+  CHECK(times(one) == std::vector<double>{1, 2});
+  CHECK(one.elapsed == 2);
+  CHECK(one.ideal == 2);
+  for (Given g : {Given{{"workers", "0"}}, Given{{"increments", "0"}}}) {
+    auto r = run_virtual("lock", g);
+    CHECK(texts(r) == std::vector<std::string>{"without a lock: counter = 0, expected 0",
+                                               "with a lock: counter = 0, expected 0"});
+    CHECK(r.elapsed == 0);
+    CHECK(r.ideal == 0);
+  }
+  // sleep(0) is an await too: the updates still interleave and get lost.
+  auto zero = run_virtual("lock", {{"delay", "0"}});
+  CHECK(texts(zero) == std::vector<std::string>{"without a lock: counter = 3, expected 9",
+                                                "with a lock: counter = 9, expected 9"});
+  CHECK(zero.elapsed == 0);
+  auto big = run_virtual("lock", {{"workers", "100"}, {"increments", "100"}, {"delay", "0.001"}});
+  CHECK(texts(big) == std::vector<std::string>{"without a lock: counter = 100, expected 10000",
+                                               "with a lock: counter = 10000, expected 10000"});
+  CHECK(big.elapsed == big.ideal);
+  CHECK(big.ideal == 10.1);
+}
+
+TEST_CASE("lock prints what the Python original prints, for other parameters", "[patterns][python]") {
+  check_against_python("lock", {{"workers", "2"}, {"increments", "2"}, {"delay", "0.01"}});
+  check_against_python("lock", {{"workers", "5"}, {"increments", "1"}, {"delay", "0"}});
+  check_against_python("lock", {{"workers", "0"}, {"increments", "3"}, {"delay", "0.01"}});
+  check_against_python("lock", {{"workers", "3"}, {"increments", "3"}, {"delay", "0"}});
+}
+
+TEST_CASE("lock prints what the Python original prints, for random parameters", "[patterns][python]") {
+  std::mt19937 rng(20261203);
+  const std::vector<std::string> delays{"0", "0.01", "0.02"};
+  for (int i = 0; i < 5; ++i) {
+    Given g{{"workers", std::to_string(rng() % 5)}, {"increments", std::to_string(rng() % 4)},
+            {"delay", delays[rng() % delays.size()]}};
+    check_against_python("lock", g);
+    auto r = run_virtual("lock", g);
+    CHECK(r.elapsed == r.ideal);
+  }
+}
+
+// ---- retry ------------------------------------------------------------------------------------------------
+
+TEST_CASE("retry: two failures, backoff 0.1 s then 0.2 s, success on the third attempt", "[patterns]") {
+  auto r = run_virtual("retry");
+  CHECK(texts(r) == std::vector<std::string>{"attempt 1 failed: service unavailable; retrying in 0.1s",
+                                             "attempt 2 failed: service unavailable; retrying in 0.2s",
+                                             "ok after 3 attempt(s)"});
+  CHECK(times(r) == std::vector<double>{0, 0.1, 0.3});
+  CHECK(r.elapsed == 0.3);
+  CHECK(r.ideal == 0.3);
+  CHECK(r.error.empty());
+  CHECK(patterns::pattern_or_throw("retry").group == patterns::kMoreGroup);
+}
+
+TEST_CASE("retry gives up, caps the wait, and keeps Python's int/float distinction", "[patterns]") {
+  auto gave_up = run_virtual("retry", {{"failures", "7"}});
+  CHECK(texts(gave_up) == std::vector<std::string>{"attempt 1 failed: service unavailable; retrying in 0.1s",
+                                                   "attempt 2 failed: service unavailable; retrying in 0.2s",
+                                                   "attempt 3 failed: service unavailable; retrying in 0.4s",
+                                                   "attempt 4 failed: service unavailable; retrying in 0.8s",
+                                                   "gave up after 5 attempt(s): service unavailable"});
+  CHECK(times(gave_up) == std::vector<double>{0, 0.1, 0.3, 0.7, 1.5});
+  CHECK(gave_up.elapsed == 1.5);
+  CHECK(gave_up.ideal == 1.5);
+  // min(base * 2 ** k, max_delay) returns the first when they are equal: 2, then the cap 2.0.
+  auto capped = run_virtual("retry", {{"failures", "4"}, {"max_attempts", "10"}, {"base_delay", "1"}, {"max_delay", "2.0"}});
+  CHECK(texts(capped) == std::vector<std::string>{"attempt 1 failed: service unavailable; retrying in 1s",
+                                                  "attempt 2 failed: service unavailable; retrying in 2s",
+                                                  "attempt 3 failed: service unavailable; retrying in 2.0s",
+                                                  "attempt 4 failed: service unavailable; retrying in 2.0s",
+                                                  "ok after 5 attempt(s)"});
+  CHECK(times(capped) == std::vector<double>{0, 1, 3, 5, 7});
+  CHECK(capped.elapsed == 7);
+  CHECK(capped.ideal == 7);
+  auto at_once = run_virtual("retry", {{"failures", "0"}});
+  CHECK(texts(at_once) == std::vector<std::string>{"ok after 1 attempt(s)"});
+  CHECK(at_once.elapsed == 0);
+  CHECK(at_once.ideal == 0);
+  auto single = run_virtual("retry", {{"failures", "1"}, {"max_attempts", "1"}});
+  CHECK(texts(single) == std::vector<std::string>{"gave up after 1 attempt(s): service unavailable"});
+  CHECK(single.elapsed == 0);
+  CHECK(single.ideal == 0);
+  // The longest run the registry allows: 19 waits of 30 s (min(30, 30) is the first, an int).
+  auto longest = run_virtual("retry", {{"failures", "20"}, {"max_attempts", "20"}, {"base_delay", "30"}});
+  REQUIRE(longest.lines.size() == 20);
+  CHECK(longest.lines[18].text == "attempt 19 failed: service unavailable; retrying in 30s");
+  CHECK(longest.elapsed == 570);
+  CHECK(longest.ideal == 570);
+}
+
+TEST_CASE("retry prints what the Python original prints, for other parameters", "[patterns][python]") {
+  check_against_python("retry", {{"failures", "7"}, {"base_delay", "0.01"}});
+  check_against_python("retry", {{"failures", "4"}, {"max_attempts", "10"}, {"base_delay", "0.001"}, {"max_delay", "0.002"}});
+  check_against_python("retry", {{"failures", "3"}, {"base_delay", "0"}, {"max_delay", "0.0"}});
+  check_against_python("retry", {{"failures", "1"}, {"max_attempts", "1"}});
+  check_against_python("retry", {{"failures", "0"}});
+}
+
+TEST_CASE("retry prints what the Python original prints, for random parameters", "[patterns][python]") {
+  std::mt19937 rng(20261204);
+  const std::vector<std::string> bases{"0", "0.001", "0.005", "0.01", "1e-3"};
+  const std::vector<std::string> caps{"0", "0.01", "0.015", "0.02", "30"};
+  for (int i = 0; i < 6; ++i) {
+    Given g{{"failures", std::to_string(rng() % 7)}, {"max_attempts", std::to_string(1 + rng() % 6)},
+            {"base_delay", bases[rng() % bases.size()]}, {"max_delay", caps[rng() % caps.size()]}};
+    check_against_python("retry", g);
+    auto r = run_virtual("retry", g);
+    CHECK(r.elapsed == r.ideal);
   }
 }
