@@ -26,9 +26,9 @@ struct RunOptions {
   // Records the run's events when set.
   Trace* trace = nullptr;
   // Receives each aio::print line with its loop time; by default lines go to stdout.
-  EventLoop::LineSink output;
+  EventLoop::LineSink output{};
   // Called with the loop before the main task starts (e.g. to keep it for request_stop()).
-  std::function<void(EventLoop&)> on_start;
+  std::function<void(EventLoop&)> on_start{};
   // A platform to use instead of make_platform(clock, time_scale) (tests, embedding).
   Platform* platform = nullptr;
 };

@@ -58,7 +58,7 @@ std::string pack(const A&... a) {
 template <class R, class... P>
 std::string invoke_packed(std::uintptr_t fn, const std::string& args) {
   auto f = reinterpret_cast<R (*)(P...)>(fn);
-  std::size_t at = 0;
+  [[maybe_unused]] std::size_t at = 0;  // unused when the job takes no arguments
   // Braced initialisation evaluates the arguments left to right.
   std::tuple<std::decay_t<P>...> t{unpack_one<std::decay_t<P>>(args, at)...};
   if constexpr (std::is_void_v<R>) {
