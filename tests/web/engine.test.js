@@ -1,7 +1,7 @@
 // The engine (web/src/engine: the C++ scheduler compiled to WebAssembly) in headless Chromium.
 //
 // Builds a small harness page (tests/web/fixtures/engine) with Vite from the same engine code, serves it
-// below a sub-path on localhost and checks: the registry and its C++ errors; all eight patterns on the
+// below a sub-path on localhost and checks: the registry and its C++ errors; every pattern on the
 // real clock at time scale 0.1 against CPython's output (elapsed/ideal printed, not asserted); the executor's jobs
 // in Web Workers; the virtual clock (elapsed == ideal exactly); stop(); one run at a time; a job that
 // throws, a worker that traps and a worker that is terminated, with the loop serving on; the page's
@@ -129,7 +129,7 @@ after(async () => {
   for (const f of figures.virtual) console.log(`#   virtual clock: ${f.id.padEnd(12)} elapsed ${f.elapsed} s, ideal ${f.ideal} s`);
   const tasks = (m) => `longest long task ${m.observing ? `${m.longest.toFixed(1)} ms (${m.count} of >= 50 ms)` : 'not observable'}; ` +
     `longest stretch the loop kept the main thread ${m.loopLongest.toFixed(1)} ms over ${m.stretches} stretches`;
-  if (figures.runs) console.log(`#   main thread during the real-clock runs of the eight patterns: ${tasks(figures.runs)}`);
+  if (figures.runs) console.log(`#   main thread during the real-clock runs of every pattern: ${tasks(figures.runs)}`);
   if (figures.busy) console.log(`#   main thread during a busy loop (8 tasks, sleep(0), 1 s; ${figures.busy.turns} turns): ${tasks(figures.busy)}`);
   if (figures.workers) console.log(`#   executor: ${JSON.stringify(figures.workers)}`);
   if (figures.retries) console.log(`#   real-clock runs tried again (timing off by more than 5%): ${figures.retries.join('; ')}`);
@@ -196,7 +196,7 @@ test("the page's module carries no diagnostics", async () => {
   assert.ok(!(await page.evaluate(() => window.harness.engine.patterns().some((p) => p.id === 'jobs'))), 'patterns() lists no diagnostic');
 });
 
-test(`all eight patterns on the real clock at time scale ${SCALE}: CPython's output; elapsed vs ideal measured and printed`, async () => {
+test(`every pattern on the real clock at time scale ${SCALE}: CPython's output; elapsed vs ideal measured and printed`, async () => {
   await page.evaluate(() => window.harness.resetMeasures());
   const ideals = await page.evaluate(() => Object.fromEntries(window.harness.engine.patterns().map((p) => [p.id, p.ideal])));
   const stats0 = await page.evaluate(() => window.harness.engine.workerStats());

@@ -135,6 +135,14 @@ export const EXPECTED = {
   'task-group': ['2 4 6'],
   chaining: ['{"id": 1, "name": "User 1", "orders": [{"id": 0, "item": "Item 0"}, {"id": 1, "item": "Item 1"}, {"id": 2, "item": "Item 2"}], "profile": {"bio": "User bio", "location": "Earth"}}'],
   executor: ['Result', 'Result'],
+  'producer-consumer': ['P1: put item 1 (1 queued)', 'P2: put item 2 (2 queued)', 'C1: got item 1', 'C2: got item 2', 'P1: put item 3 (1 queued)', 'P2: put item 4 (2 queued)', 'P1: queue full, waiting to put item 5', 'P2: queue full, waiting to put item 6', 'C1: got item 3', 'C2: got item 4', 'P1: put item 5 (1 queued)', 'P2: put item 6 (2 queued)', 'main: all items produced', 'C1: got item 5', 'C2: got item 6', 'main: all items consumed', 'main: consumers cancelled'],
+  semaphore: ['Request 1: started (1 in flight)', 'Request 2: started (2 in flight)', 'Request 3: waiting', 'Request 4: waiting', 'Request 5: waiting', 'Request 1: done', 'Request 2: done', 'Request 3: started (1 in flight)', 'Request 4: started (2 in flight)', 'Request 3: done', 'Request 4: done', 'Request 5: started (1 in flight)', 'Request 5: done', 'All 5 requests done'],
+  timeout: ['A: started, needs 2s', 'A: cleanup', 'A: timed out after 1s', 'B: started, needs 2s', 'B: cleanup', 'B: timed out after 1s'],
+  cancel: ['worker: working', 'save: started', 'main: cancel() returned True', 'worker: cancelled, cleaning up', 'main: the worker was cancelled', 'save: done', 'main: the save was completed'],
+  'task-group-error': ['task 1 done', 'task 3 cancelled', "caught ExceptionGroup('unhandled errors in a TaskGroup', [ValueError('task 2 failed')])"],
+  event: ['worker 1 waiting', 'worker 2 waiting', 'worker 3 waiting', 'setting the event', 'worker 1 released', 'worker 2 released', 'worker 3 released'],
+  lock: ['without a lock: counter = 3, expected 9', 'with a lock: counter = 9, expected 9'],
+  retry: ['attempt 1 failed: service unavailable; retrying in 0.1s', 'attempt 2 failed: service unavailable; retrying in 0.2s', 'ok after 3 attempt(s)'],
 };
 
 /** Fewest timeline rows each pattern must show with its default parameters (main + its tasks). */
