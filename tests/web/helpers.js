@@ -146,7 +146,13 @@ export const EXPECTED = {
 };
 
 /** Fewest timeline rows each pattern must show with its default parameters (main + its tasks). */
-export const MIN_ROWS = { 'create-task': 3, gather: 6, timing: 4, 'as-completed': 6, wait: 4, 'task-group': 4, chaining: 2, executor: 2 };
+export const MIN_ROWS = {
+  'create-task': 3, gather: 6, timing: 4, 'as-completed': 6, wait: 4, 'task-group': 4, chaining: 2, executor: 2,
+  'producer-consumer': 5, semaphore: 6, timeout: 2, cancel: 3, 'task-group-error': 4, event: 4, lock: 7, retry: 1,
+};
+
+/** The seed's eight, listed first by the registry under one heading. */
+export const SEED = Object.keys(EXPECTED).slice(0, 8);
 
 /** Checks that `expected` appear in `lines` in this order (other lines may sit between). */
 export function inOrder(lines, expected) {
