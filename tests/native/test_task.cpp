@@ -347,7 +347,7 @@ TEST_CASE("cancelling() counts cancel requests and uncancel() takes one back", "
       try {
         co_await aio::sleep(10);
       } catch (const aio::CancelledError&) {
-        auto& me = aio::current_task();
+        auto me = aio::current_task();
         aio::print("cancelling in handler:", static_cast<int>(me.cancelling()));
         me.uncancel();
         aio::print("after uncancel:", static_cast<int>(me.cancelling()));
