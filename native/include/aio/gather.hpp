@@ -13,6 +13,18 @@
 //   - gather() of nothing is an already finished Gathering with an empty result.
 // A child's completion reaches the awaiter two loop iterations later, as in CPython (its done callback
 // runs, then the awaiting task's wake-up), so output interleaves exactly like asyncio's.
+// ```cpp
+// aio::Coro<std::string> fetch(int id);
+//
+// aio::Coro<> main_coro() {
+//   auto [a, b, slept] = co_await aio::gather(fetch(1), fetch(2), aio::sleep(0.5));
+//   std::vector<aio::Coro<std::string>> many;
+//   for (int id = 0; id < 10; ++id) many.push_back(fetch(id));
+//   std::vector<std::string> all = co_await aio::gather(std::move(many));
+//   auto outcomes = co_await aio::gather(aio::return_exceptions, fetch(3), fetch(4));
+//   if (!std::get<0>(outcomes).ok()) aio::print("fetch(3) failed");
+// }
+// ```
 #pragma once
 
 #include <cstddef>

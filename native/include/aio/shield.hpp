@@ -13,9 +13,9 @@
 namespace aio {
 
 template <Awaitable A>
-Future<detail::awaited_t<A>> shield(A aw) {
+Future<detail::awaited_t<A>> shield(A&& aw) {
   using T = detail::awaited_t<A>;
-  Task<T> inner = detail::ensure_task(std::move(aw));
+  Task<T> inner = detail::ensure_task(std::forward<A>(aw));
   Future<T> outer;
   detail::add_done_callback(detail::access::base(inner), [inner, outer]() mutable {
     if (outer.done()) return;  // the outer was cancelled: the result is dropped

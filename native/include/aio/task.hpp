@@ -8,6 +8,16 @@
 // Awaiting an rvalue (`co_await std::move(task)`, `co_await create_task(...)`) moves the result out when
 // that is the last handle to the task; with other handles left it copies, and for a move-only T it
 // raises InvalidStateError instead, leaving the result in the task. result() is always a `const T&`.
+// ```cpp
+// aio::Coro<std::unique_ptr<int>> make_box(int v);
+//
+// aio::Coro<> main_coro() {
+//   aio::Task<std::unique_ptr<int>> t = aio::create_task(make_box(1), "box");
+//   const std::unique_ptr<int>& peek = co_await t;   // stays in the task
+//   aio::print(*peek, t.name());
+//   std::unique_ptr<int> mine = co_await std::move(t);  // the last handle: moved out
+// }
+// ```
 // Cancelling the awaiting task cancels the awaited task too, as in asyncio (use shield() to prevent it).
 // cancel(msg) is a request: CancelledError is raised inside the task at its next suspension, and a task
 // that catches it and returns normally ends done, not cancelled.

@@ -59,8 +59,10 @@ class TimeoutScope {
 
 }  // namespace detail
 
-template <Awaitable A>
-Coro<detail::awaited_t<A>> wait_for(A aw, std::optional<double> timeout) {
+namespace detail {
+
+template <class A>
+Coro<awaited_t<A>> wait_for(A aw, std::optional<double> timeout) {
   using T = detail::awaited_t<A>;
   if (!timeout) co_return co_await std::move(aw);
   Task<T> fut = detail::ensure_task(std::move(aw));
@@ -102,9 +104,20 @@ Coro<detail::awaited_t<A>> wait_for(A aw, std::optional<double> timeout) {
   co_return cancelled_to_timeout();
 }
 
+}  // namespace detail
+
+// The awaitable is taken by forwarding reference so that the concept sees it as given (a coroutine
+// kept in a variable must be moved in), then held by value in the coroutine.
 template <Awaitable A>
-Coro<detail::awaited_t<A>> timeout_at(std::optional<std::int64_t> when_ns, A body) {
-  using T = detail::awaited_t<A>;
+Coro<detail::awaited_t<A>> wait_for(A&& aw, std::optional<double> timeout) {
+  return detail::wait_for(std::decay_t<A>(std::forward<A>(aw)), timeout);
+}
+
+namespace detail {
+
+template <class A>
+Coro<awaited_t<A>> timeout_at(std::optional<std::int64_t> when_ns, A body) {
+  using T = awaited_t<A>;
   detail::TimeoutScope scope(detail::access::base(current_task()), when_ns);
   std::exception_ptr error;
   std::optional<detail::value_of<T>> value;
@@ -117,11 +130,18 @@ Coro<detail::awaited_t<A>> timeout_at(std::optional<std::int64_t> when_ns, A bod
   if constexpr (!std::is_void_v<T>) co_return std::move(*value);
 }
 
+}  // namespace detail
+
 template <Awaitable A>
-Coro<detail::awaited_t<A>> timeout(std::optional<double> delay, A body) {
+Coro<detail::awaited_t<A>> timeout_at(std::optional<std::int64_t> when_ns, A&& body) {
+  return detail::timeout_at(when_ns, std::decay_t<A>(std::forward<A>(body)));
+}
+
+template <Awaitable A>
+Coro<detail::awaited_t<A>> timeout(std::optional<double> delay, A&& body) {
   std::optional<std::int64_t> when;
   if (delay) when = EventLoop::current().now_ns() + to_loop_ns(*delay);
-  return timeout_at(when, std::move(body));
+  return detail::timeout_at(when, std::decay_t<A>(std::forward<A>(body)));
 }
 
 }  // namespace aio
