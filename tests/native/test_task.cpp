@@ -523,9 +523,15 @@ TEST_CASE("a task may be awaited again: a copyable result is copied out each tim
     CHECK(co_await t == 7);
     CHECK(co_await t == 7);
     CHECK(co_await std::move(t) == 7);
+    CHECK_FALSE(t.valid());  // the rvalue's handle was taken over
     CHECK(other.result() == 7);
     auto s = aio::create_task([]() -> aio::Coro<std::string> { co_return std::string(100, 'x'); }());
-    CHECK((co_await std::move(s)).size() == 100);  // the last handle: moved out
+    auto copy = s;
+    std::string copied = co_await std::move(s);
+    CHECK(copied.size() == 100);
+    CHECK(copy.result().size() == 100);  // another handle is left: copied, not moved
+    std::string moved = co_await std::move(copy);  // the last handle: moved out
+    CHECK(moved.size() == 100);
   }());
 }
 
@@ -549,6 +555,7 @@ TEST_CASE("a task carries a move-only result: awaited by handle as a reference, 
     // Other handles left: an rvalue await cannot move the result away from them, and loses nothing.
     auto other = t;
     CHECK_THROWS_AS(co_await std::move(t), aio::InvalidStateError);
+    CHECK_FALSE(t.valid());
     CHECK(*other.result() == 5);
 
     // The last handle moves it out.

@@ -5,9 +5,10 @@
 // `co_await task` returns its result or rethrows its exception (CancelledError if it was cancelled).
 // Awaiting a task handle (an lvalue) leaves the result in the task, so a task may be awaited any number
 // of times: it yields a copy, or for a move-only T a `const T&` into the task (valid while a handle lives).
-// Awaiting an rvalue (`co_await std::move(task)`, `co_await create_task(...)`) moves the result out when
-// that is the last handle to the task; with other handles left it copies, and for a move-only T it
-// raises InvalidStateError instead, leaving the result in the task. result() is always a `const T&`.
+// Awaiting an rvalue (`co_await std::move(task)`, `co_await create_task(...)`) takes that handle over
+// (the variable is left empty, as after a move) and moves the result out when it was the last handle to
+// the task; with other handles left it copies, and for a move-only T it raises InvalidStateError
+// instead, leaving the result to the other handles. result() is always a `const T&`.
 // ```cpp
 // aio::Coro<std::unique_ptr<int>> make_box(int v);
 //
@@ -110,8 +111,11 @@ class Task : public AnyTask {
   void add_done_callback(std::function<void(const Task&)> fn);
 
   // See the top of this file for what each form yields.
-  auto operator co_await() const& noexcept { return Awaiter<false>{detail::FutureAwaiter(base()), &promise()}; }
-  auto operator co_await() && noexcept { return Awaiter<true>{detail::FutureAwaiter(base()), &promise()}; }
+  auto operator co_await() const& noexcept { return Awaiter<false>{detail::FutureAwaiter(base()), &promise(), {}}; }
+  auto operator co_await() && noexcept {
+    Promise* p = &promise();
+    return Awaiter<true>{detail::FutureAwaiter(*p), p, std::move(p_)};
+  }
 
  private:
   friend struct detail::access;
@@ -120,9 +124,12 @@ class Task : public AnyTask {
   explicit Task(Promise* p) noexcept : AnyTask(detail::Ref<detail::TaskBase>::adopt(p)) {}
   Promise& promise() const noexcept { return static_cast<Promise&>(base()); }
 
+  struct NoHandle {};
   template <bool Rvalue>
   struct Awaiter : detail::FutureAwaiter {
     Promise* p;
+    // An rvalue's handle, taken over (so the only handles left are other people's); nothing otherwise.
+    [[no_unique_address]] std::conditional_t<Rvalue, detail::Ref<detail::TaskBase>, NoHandle> handle;
     decltype(auto) await_resume() {
       await_resume_check();
       return detail::task_result<T, Rvalue>(*p);
