@@ -3,9 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <fstream>
 #include <string>
 #include <utility>
 #include <map>
+#include <random>
 #include <unistd.h>
 #include <vector>
 
@@ -306,6 +308,96 @@ TEST_CASE("RunResult::to_json has the documented shape", "[patterns][python]") {
         R"("lines":[{"t":0.5,"text":"Fetched 2 users"}],"elapsed":0.5,"ideal":0.5,"cancelled":false})");
 }
 
+// ---- the limits, stated once ---------------------------------------------------------------------
+
+TEST_CASE("limits_json states the registry's limits for the page", "[patterns][params]") {
+  CHECK(patterns::limits_json() ==
+        "{\"timeScale\":{\"min\":0.001,\"max\":100},\"maxValueLength\":200,\"quoteLength\":40}");
+}
+
+TEST_CASE("the time scale is checked in one place, with one message", "[patterns][params]") {
+  CHECK(patterns::parse_time_scale("0.5", "--time-scale") == 0.5);
+  CHECK(patterns::check_time_scale(patterns::kMaxTimeScale, "scale") == patterns::kMaxTimeScale);
+  CHECK_THROWS_WITH(patterns::parse_time_scale("1000", "--time-scale"),
+                    "--time-scale: 1000.0 is out of range [0.001, 100.0]");
+  CHECK_THROWS_WITH(patterns::check_time_scale(0.0001, "timeScale"), "timeScale: 0.0001 is out of range [0.001, 100.0]");
+  CHECK_THROWS_WITH(patterns::parse_time_scale("0x10", "--time-scale"), "--time-scale: '0x10' is not a number");
+  CHECK_THROWS_WITH(patterns::parse_time_scale("nan", "--time-scale"), "--time-scale: 'nan' is not a number");
+  CHECK_THROWS_WITH(patterns::parse_time_scale(std::string(50, '9') + "\n", "s"),
+                    "s: '" + std::string(40, '9') + "...' is not a number");
+}
+
+namespace {
+
+// "0 – 100,000" -> {0, 100000}; "at most 20 items" -> {0, 20}.
+std::pair<double, double> readme_range(std::string v) {
+  std::string digits;
+  for (char c : v)
+    if (c != ',') digits += c;
+  if (auto at = digits.find("at most "); at != std::string::npos) return {0, std::stod(digits.substr(at + 8))};
+  auto dash = digits.find("\xE2\x80\x93");  // the en dash the table uses
+  REQUIRE(dash != std::string::npos);
+  return {std::stod(digits.substr(0, dash)), std::stod(digits.substr(dash + 3))};
+}
+
+}  // namespace
+
+TEST_CASE("README's limits table says what the registry enforces", "[patterns][params][host]") {
+  std::ifstream f(std::string(AIO_SOURCE_DIR) + "/README.md");
+  REQUIRE(f);
+  std::string line;
+  int rows = 0;
+  bool in_table = false;
+  while (std::getline(f, line)) {
+    if (line == "| limit | value |") in_table = true;
+    else if (in_table && line.empty()) break;
+    if (!in_table || line.rfind("| ", 0) != 0 || line == "| limit | value |") continue;
+    auto bar = line.find(" | ");
+    std::string what = line.substr(2, bar - 2), value = line.substr(bar + 3, line.size() - bar - 5);
+    INFO(line);
+    ++rows;
+    if (what == "time scale") {
+      CHECK(readme_range(value) == std::pair<double, double>{patterns::kMinTimeScale, patterns::kMaxTimeScale});
+    } else if (what == "a parameter value") {
+      CHECK(value == "at most " + std::to_string(patterns::kMaxValueLength) + " characters");
+    } else if (what == "any delay or timeout (seconds)") {
+      // Every parameter named for a delay or a timeout has this range.
+      auto [lo, hi] = readme_range(value);
+      for (const auto* p : patterns::all_patterns())
+        for (const auto& s : p->params)
+          if (s.key.find("delay") != std::string::npos || s.key.find("timeout") != std::string::npos) {
+            INFO(p->id << " " << s.key);
+            CHECK(s.min == lo);
+            CHECK(s.max == hi);
+          }
+    } else {
+      // "`id` key, `id` key | range": each named parameter has exactly that range (or list length).
+      auto [lo, hi] = readme_range(value);
+      const bool items = value.find("items") != std::string::npos;
+      std::size_t i = 0;
+      int named = 0;
+      while ((i = what.find('`', i)) != std::string::npos) {
+        auto close = what.find('`', i + 1);
+        auto end = what.find(',', close);
+        std::string id = what.substr(i + 1, close - i - 1);
+        std::string key = what.substr(close + 2, (end == std::string::npos ? what.size() : end) - close - 2);
+        const auto& p = patterns::pattern_or_throw(id);
+        const patterns::ParamSpec* spec = nullptr;
+        for (const auto& s : p.params)
+          if (s.key == key) spec = &s;
+        INFO(id << " " << key);
+        REQUIRE(spec);
+        if (items) CHECK(spec->max_items == hi);
+        else CHECK(std::pair<double, double>{spec->min, spec->max} == std::pair<double, double>{lo, hi});
+        ++named;
+        i = close + 1;
+      }
+      CHECK(named > 0);
+    }
+  }
+  CHECK(rows >= 4);
+}
+
 // ---- the Python originals as oracle ---------------------------------------------------------------
 
 TEST_CASE("create-task prints what the Python original prints, for other parameters", "[patterns][python]") {
@@ -481,11 +573,11 @@ TEST_CASE("an unknown pattern id is a ParamError naming the known ids", "[patter
   CHECK_THROWS_AS(patterns::pattern_or_throw("nope"), patterns::ParamError);
   CHECK_THROWS_WITH(patterns::pattern_or_throw("nope"),
                     "unknown pattern 'nope' (known: create-task, gather, timing, as-completed, wait, task-group, "
-                    "chaining, executor)");
+                    "chaining, executor, producer-consumer, semaphore, timeout, cancel)");
 }
 
-TEST_CASE("the registry holds the eight seed patterns and lists them as valid JSON", "[patterns][python]") {
-  REQUIRE(patterns::all_patterns().size() == 8);
+TEST_CASE("the registry holds every pattern and lists them as valid JSON", "[patterns][python]") {
+  REQUIRE(patterns::all_patterns().size() == 12);
   for (const auto* p : patterns::all_patterns()) CHECK(patterns::find_pattern(p->id) == p);
   std::string path = "/tmp/aio_test_patterns_" + std::to_string(::getpid()) + ".json";
   {
@@ -500,6 +592,304 @@ TEST_CASE("the registry holds the eight seed patterns and lists them as valid JS
       "print([p[\"ideal\"] for p in d])' " + path));
   std::remove(path.c_str());
   CHECK(out == std::vector<std::string>{
-                   "['create-task', 'gather', 'timing', 'as-completed', 'wait', 'task-group', 'chaining', 'executor']",
-                   "[2, 0.5, 4, 4, 1, 1, 1, 2]"});
+                   "['create-task', 'gather', 'timing', 'as-completed', 'wait', 'task-group', 'chaining', 'executor', "
+                   "'producer-consumer', 'semaphore', 'timeout', 'cancel']",
+                   "[2, 0.5, 4, 4, 1, 1, 1, 2, 3.25, 3, 2, 3]"});
+}
+
+// ---- producer-consumer --------------------------------------------------------------------------------
+
+namespace {
+
+// Seeded draws that are the same with every standard library (no <random> distributions).
+struct Draw {
+  std::mt19937 rng;
+  explicit Draw(unsigned seed) : rng(seed) {}
+  long in(long lo, long hi) { return lo + static_cast<long>(rng() % static_cast<unsigned long>(hi - lo + 1)); }
+};
+
+// k hundredths of a second as a parameter value: "0.15", "1.05", "0.00".
+std::string hundredths(long k) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%ld.%02ld", k / 100, k % 100);
+  return buf;
+}
+
+Given with(Given g, const std::string& key, const std::string& value) {
+  for (auto& [k, v] : g)
+    if (k == key) v = value;
+  return g;
+}
+
+// check_against_python, plus elapsed == ideal on the virtual clock. CPython runs on the real clock:
+// on a loaded machine a late wake-up can split timers due together, so a differing run is repeated
+// (up to three runs; an output that differs every time is a failure).
+void check_python_and_ideal(const std::string& id, const Given& given) {
+  auto r = run_virtual(id, given);
+  std::string shown;
+  for (const auto& [k, v] : given) shown += k + "=" + v + " ";
+  INFO(id << " " << shown);
+  CHECK(r.error.empty());
+  CHECK_FALSE(r.cancelled);
+  CHECK(r.elapsed == r.ideal);
+  auto py = python_lines(id, given);
+  for (int run = 1; run < 3 && py != texts(r); ++run) py = python_lines(id, given);
+  CHECK(texts(r) == py);
+}
+
+}  // namespace
+
+TEST_CASE("producer-consumer: the producers wait on a full queue, the consumers take turns", "[patterns]") {
+  auto r = run_virtual("producer-consumer");
+  CHECK(texts(r) == std::vector<std::string>{
+                        "P1: put item 1 (1 queued)", "P2: put item 2 (2 queued)", "C1: got item 1", "C2: got item 2",
+                        "P1: put item 3 (1 queued)", "P2: put item 4 (2 queued)",
+                        "P1: queue full, waiting to put item 5", "P2: queue full, waiting to put item 6",
+                        "C1: got item 3", "C2: got item 4", "P1: put item 5 (1 queued)", "P2: put item 6 (2 queued)",
+                        "main: all items produced", "C1: got item 5", "C2: got item 6", "main: all items consumed",
+                        "main: consumers cancelled"});
+  CHECK(times(r) == std::vector<double>{0.25, 0.25, 0.25, 0.25, 0.5, 0.5, 0.75, 0.75, 1.25, 1.25, 1.25, 1.25, 1.25,
+                                        2.25, 2.25, 3.25, 3.25});
+  CHECK(r.elapsed == 3.25);
+  CHECK(r.ideal == 3.25);
+  CHECK(r.error.empty());
+}
+
+TEST_CASE("producer-consumer: unbounded, empty and idle queues", "[patterns]") {
+  auto unbounded = run_virtual("producer-consumer", {{"producers", "1"}, {"consumers", "1"}, {"items", "3"},
+                                                     {"maxsize", "0"}, {"produce", "0.5"}, {"consume", "2"}});
+  CHECK(texts(unbounded) == std::vector<std::string>{"P1: put item 1 (1 queued)", "C1: got item 1",
+                                                     "P1: put item 2 (1 queued)", "P1: put item 3 (2 queued)",
+                                                     "main: all items produced", "C1: got item 2", "C1: got item 3",
+                                                     "main: all items consumed", "main: consumers cancelled"});
+  CHECK(times(unbounded) == std::vector<double>{0.5, 0.5, 1, 1.5, 1.5, 2.5, 4.5, 6.5, 6.5});
+  CHECK(unbounded.elapsed == 6.5);
+  CHECK(unbounded.ideal == 6.5);
+
+  auto nothing = run_virtual("producer-consumer", {{"items", "0"}});
+  CHECK(texts(nothing) == std::vector<std::string>{"main: all items produced", "main: all items consumed",
+                                                   "main: consumers cancelled"});
+  CHECK(nothing.elapsed == 0);
+  CHECK(nothing.ideal == 0);
+
+}
+
+TEST_CASE("producer-consumer: the ideal time replays the queue exactly", "[patterns]") {
+  // Any parameters, ties between equal deadlines included: the loop's elapsed time is the ideal.
+  Draw d(12);
+  for (int i = 0; i < 300; ++i) {
+    Given g{{"producers", std::to_string(d.in(1, 4))}, {"consumers", std::to_string(d.in(1, 4))},
+            {"items", std::to_string(d.in(0, 12))},    {"maxsize", std::to_string(d.in(0, 4))},
+            {"produce", hundredths(d.in(0, 8) * 25)},  {"consume", hundredths(d.in(0, 8) * 25)}};
+    auto r = run_virtual("producer-consumer", g);
+    INFO(g[0].second << " " << g[1].second << " " << g[2].second << " " << g[3].second << " " << g[4].second << " "
+                     << g[5].second);
+    REQUIRE(r.error.empty());
+    CHECK(r.elapsed == r.ideal);
+  }
+}
+
+TEST_CASE("producer-consumer prints what the Python original prints, for other parameters", "[patterns][python]") {
+  check_python_and_ideal("producer-consumer", {{"producers", "1"}, {"consumers", "1"}, {"items", "3"},
+                                               {"maxsize", "1"}, {"produce", "0.05"}, {"consume", "0.12"}});
+  check_python_and_ideal("producer-consumer", {{"producers", "3"}, {"consumers", "2"}, {"items", "5"},
+                                               {"maxsize", "0"}, {"produce", "0.1"}, {"consume", "0.03"}});
+  check_python_and_ideal("producer-consumer", {{"producers", "2"}, {"consumers", "2"}, {"items", "6"},
+                                               {"maxsize", "1"}, {"produce", "0"}, {"consume", "0"}});
+  check_python_and_ideal("producer-consumer", {{"items", "0"}, {"consumers", "1"}});
+}
+
+TEST_CASE("producer-consumer prints what the Python original prints, for random parameters", "[patterns][python]") {
+  // CPython runs on the real clock, where events due at the same moment in two different chains of
+  // sleeps (a producer's and a consumer's) come in an order that depends on the machine's load. Draws
+  // whose output changes when either delay grows by 10 ms are such near-ties, and drawn again.
+  Draw d(2024);
+  for (int accepted = 0; accepted < 5;) {
+    long produce = d.in(1, 6) * 2, consume = d.in(1, 6) * 2;
+    Given g{{"producers", std::to_string(d.in(1, 3))}, {"consumers", std::to_string(d.in(1, 3))},
+            {"items", std::to_string(d.in(0, 6))},     {"maxsize", std::to_string(d.in(0, 3))},
+            {"produce", hundredths(produce)},          {"consume", hundredths(consume)}};
+    auto lines = texts(run_virtual("producer-consumer", g));
+    if (lines != texts(run_virtual("producer-consumer", with(g, "produce", hundredths(produce + 1)))) ||
+        lines != texts(run_virtual("producer-consumer", with(g, "consume", hundredths(consume + 1)))))
+      continue;
+    check_python_and_ideal("producer-consumer", g);
+    ++accepted;
+  }
+}
+
+// ---- semaphore ----------------------------------------------------------------------------------------
+
+TEST_CASE("semaphore: two requests in flight, the others wait for a permit", "[patterns]") {
+  auto r = run_virtual("semaphore");
+  CHECK(texts(r) == std::vector<std::string>{
+                        "Request 1: started (1 in flight)", "Request 2: started (2 in flight)", "Request 3: waiting",
+                        "Request 4: waiting", "Request 5: waiting", "Request 1: done", "Request 2: done",
+                        "Request 3: started (1 in flight)", "Request 4: started (2 in flight)", "Request 3: done",
+                        "Request 4: done", "Request 5: started (1 in flight)", "Request 5: done",
+                        "All 5 requests done"});
+  CHECK(times(r) == std::vector<double>{0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 3, 3});
+  CHECK(r.elapsed == 3);
+  CHECK(r.ideal == 3);
+  CHECK(r.error.empty());
+}
+
+TEST_CASE("semaphore: no requests, fewer requests than permits, one permit", "[patterns]") {
+  auto none = run_virtual("semaphore", {{"requests", "0"}});
+  CHECK(texts(none) == std::vector<std::string>{"All 0 requests done"});
+  CHECK(none.elapsed == 0);
+  CHECK(none.ideal == 0);
+
+  auto roomy = run_virtual("semaphore", {{"requests", "2"}, {"limit", "5"}, {"delay", "0.5"}});
+  CHECK(texts(roomy) == std::vector<std::string>{"Request 1: started (1 in flight)", "Request 2: started (2 in flight)",
+                                                 "Request 1: done", "Request 2: done", "All 2 requests done"});
+  CHECK(roomy.elapsed == 0.5);
+  CHECK(roomy.ideal == 0.5);
+
+  auto one = run_virtual("semaphore", {{"requests", "3"}, {"limit", "1"}, {"delay", "0.25"}});
+  CHECK(texts(one) == std::vector<std::string>{"Request 1: started (1 in flight)", "Request 2: waiting",
+                                               "Request 3: waiting", "Request 1: done",
+                                               "Request 2: started (1 in flight)", "Request 2: done",
+                                               "Request 3: started (1 in flight)", "Request 3: done",
+                                               "All 3 requests done"});
+  CHECK(times(one) == std::vector<double>{0, 0, 0, 0.25, 0.25, 0.5, 0.5, 0.75, 0.75});
+  CHECK(one.elapsed == 0.75);
+  CHECK(one.ideal == 0.75);
+}
+
+TEST_CASE("semaphore prints what the Python original prints, for other parameters", "[patterns][python]") {
+  check_python_and_ideal("semaphore", {{"requests", "0"}});
+  check_python_and_ideal("semaphore", {{"requests", "3"}, {"limit", "5"}, {"delay", "0.05"}});
+  check_python_and_ideal("semaphore", {{"requests", "4"}, {"limit", "1"}, {"delay", "0.02"}});
+  check_python_and_ideal("semaphore", {{"requests", "7"}, {"limit", "3"}, {"delay", "0"}});
+}
+
+TEST_CASE("semaphore prints what the Python original prints, for random parameters", "[patterns][python]") {
+  // One delay for every request: the only equal deadlines are those of requests let in together.
+  Draw d(7);
+  for (int i = 0; i < 5; ++i) {
+    Given g{{"requests", std::to_string(d.in(0, 8))}, {"limit", std::to_string(d.in(1, 4))},
+            {"delay", hundredths(d.in(0, 10))}};
+    check_python_and_ideal("semaphore", g);
+  }
+}
+
+// ---- timeout ------------------------------------------------------------------------------------------
+
+TEST_CASE("timeout: both deadlines cancel the work, whose cleanup runs before TimeoutError", "[patterns]") {
+  auto r = run_virtual("timeout");
+  CHECK(texts(r) == std::vector<std::string>{"A: started, needs 2s", "A: cleanup", "A: timed out after 1s",
+                                             "B: started, needs 2s", "B: cleanup", "B: timed out after 1s"});
+  CHECK(times(r) == std::vector<double>{0, 1, 1, 1, 2, 2});
+  CHECK(r.elapsed == 2);
+  CHECK(r.ideal == 2);
+  CHECK(r.error.empty());
+}
+
+TEST_CASE("timeout: work within the deadline, at the deadline, and a deadline of 0", "[patterns]") {
+  auto fast = run_virtual("timeout", {{"work", "0.5"}, {"timeout", "1.0"}});
+  CHECK(texts(fast) == std::vector<std::string>{"A: started, needs 0.5s", "A: finished", "A: cleanup",
+                                                "Got A result", "B: started, needs 0.5s", "B: finished",
+                                                "B: cleanup", "Got B result"});
+  CHECK(times(fast) == std::vector<double>{0, 0.5, 0.5, 0.5, 0.5, 1, 1, 1});
+  CHECK(fast.elapsed == 1);
+  CHECK(fast.ideal == 1);
+
+  // The deadline's timer was set before the work's: it fires first.
+  auto tie = run_virtual("timeout", {{"work", "1"}, {"timeout", "1"}});
+  CHECK(texts(tie) == std::vector<std::string>{"A: started, needs 1s", "A: cleanup", "A: timed out after 1s",
+                                               "B: started, needs 1s", "B: cleanup", "B: timed out after 1s"});
+  CHECK(tie.elapsed == 2);
+  CHECK(tie.ideal == 2);
+
+  // timeout() cancels at the first suspension; wait_for() does not even start the coroutine.
+  auto zero = run_virtual("timeout", {{"timeout", "0"}});
+  CHECK(texts(zero) == std::vector<std::string>{"A: started, needs 2s", "A: cleanup", "A: timed out after 0s",
+                                                "B: timed out after 0s"});
+  CHECK(zero.elapsed == 0);
+  CHECK(zero.ideal == 0);
+}
+
+TEST_CASE("timeout prints what the Python original prints, for other parameters", "[patterns][python]") {
+  check_python_and_ideal("timeout", {{"work", "0.05"}, {"timeout", "0.1"}});
+  check_python_and_ideal("timeout", {{"work", "0.1"}, {"timeout", "0.05"}});
+  check_python_and_ideal("timeout", {{"work", "0.1"}, {"timeout", "0.1"}});
+  check_python_and_ideal("timeout", {{"work", "0.05"}, {"timeout", "0"}});
+  check_python_and_ideal("timeout", {{"work", "0"}, {"timeout", "0"}});
+  check_python_and_ideal("timeout", {{"work", "0"}, {"timeout", "0.05"}});
+  check_python_and_ideal("timeout", {{"work", "1e-1"}, {"timeout", "0.20"}});
+}
+
+TEST_CASE("timeout prints what the Python original prints, for random parameters", "[patterns][python]") {
+  // On a grid of 50 ms: the work and the deadline are equal (the deadline wins in CPython too) or far
+  // enough apart for the real clock to order them as the virtual one does.
+  Draw d(99);
+  for (int i = 0; i < 6; ++i)
+    check_python_and_ideal("timeout", {{"work", hundredths(d.in(0, 4) * 5)}, {"timeout", hundredths(d.in(0, 4) * 5)}});
+}
+
+// ---- cancel -------------------------------------------------------------------------------------------
+
+TEST_CASE("cancel: the worker cleans up and re-raises, the shielded save runs on", "[patterns]") {
+  auto r = run_virtual("cancel");
+  CHECK(texts(r) == std::vector<std::string>{"worker: working", "save: started", "main: cancel() returned True",
+                                             "worker: cancelled, cleaning up", "main: the worker was cancelled",
+                                             "save: done", "main: the save was completed"});
+  CHECK(times(r) == std::vector<double>{0, 1, 2, 2, 2, 3, 3});
+  CHECK(r.elapsed == 3);
+  CHECK(r.ideal == 3);
+  CHECK(r.error.empty());
+
+  auto off = run_virtual("cancel", {{"shield", "off"}});
+  CHECK(texts(off) == std::vector<std::string>{"worker: working", "save: started", "main: cancel() returned True",
+                                               "worker: cancelled, cleaning up", "main: the worker was cancelled",
+                                               "main: the save was cancelled"});
+  CHECK(times(off) == std::vector<double>{0, 1, 2, 2, 2, 2});
+  CHECK(off.elapsed == 2);
+  CHECK(off.ideal == 2);
+}
+
+TEST_CASE("cancel: before the save, after everything, and at the worker's own deadline", "[patterns]") {
+  auto early = run_virtual("cancel", {{"cancel_at", "0.5"}});
+  CHECK(texts(early) == std::vector<std::string>{"worker: working", "main: cancel() returned True",
+                                                 "worker: cancelled, cleaning up", "main: the worker was cancelled"});
+  CHECK(early.elapsed == 0.5);
+  CHECK(early.ideal == 0.5);
+
+  auto late = run_virtual("cancel", {{"cancel_at", "4"}});
+  CHECK(texts(late) == std::vector<std::string>{"worker: working", "save: started", "save: done", "worker: finished",
+                                                "main: cancel() returned False", "main: the save was completed"});
+  CHECK(times(late) == std::vector<double>{0, 1, 3, 3, 4, 4});
+  CHECK(late.elapsed == 4);
+  CHECK(late.ideal == 4);
+
+  // main's timer was set first: the worker's sleep, due at the same time, is cancelled although it is over.
+  auto tie = run_virtual("cancel", {{"cancel_at", "1"}});
+  CHECK(texts(tie) == std::vector<std::string>{"worker: working", "main: cancel() returned True",
+                                               "worker: cancelled, cleaning up", "main: the worker was cancelled"});
+  CHECK(tie.elapsed == 1);
+  CHECK(tie.ideal == 1);
+}
+
+TEST_CASE("cancel prints what the Python original prints, for other parameters", "[patterns][python]") {
+  check_python_and_ideal("cancel", {{"work", "0.05"}, {"save", "0.1"}, {"cancel_at", "0.1"}});
+  check_python_and_ideal("cancel", {{"work", "0.05"}, {"save", "0.1"}, {"cancel_at", "0.1"}, {"shield", "off"}});
+  check_python_and_ideal("cancel", {{"work", "0.1"}, {"save", "0.05"}, {"cancel_at", "0.05"}});
+  check_python_and_ideal("cancel", {{"work", "0.05"}, {"save", "0.05"}, {"cancel_at", "0.15"}});
+  check_python_and_ideal("cancel", {{"work", "0.1"}, {"save", "0.05"}, {"cancel_at", "0.1"}, {"shield", "off"}});
+  check_python_and_ideal("cancel", {{"work", "0"}, {"save", "0"}, {"cancel_at", "0"}});
+  check_python_and_ideal("cancel", {{"work", "0"}, {"save", "0.05"}, {"cancel_at", "0"}, {"shield", "off"}});
+}
+
+TEST_CASE("cancel prints what the Python original prints, for random parameters", "[patterns][python]") {
+  // On a grid of 50 ms. A cancel due exactly when the save ends is left out: CPython orders those two
+  // timers by how late the save's chain of sleeps runs, which depends on the machine's load.
+  Draw d(31);
+  for (int accepted = 0; accepted < 6;) {
+    long work = d.in(0, 3) * 5, save = d.in(0, 3) * 5, cancel_at = d.in(0, 6) * 5;
+    if (cancel_at == work + save) continue;
+    check_python_and_ideal("cancel", {{"work", hundredths(work)}, {"save", hundredths(save)},
+                                      {"cancel_at", hundredths(cancel_at)}, {"shield", d.in(0, 1) ? "on" : "off"}});
+    ++accepted;
+  }
 }
