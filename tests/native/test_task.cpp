@@ -522,7 +522,9 @@ TEST_CASE("a task may be awaited again: a copyable result is copied out each tim
     auto other = t;  // a second handle: awaiting through an rvalue must not take the value from it
     CHECK(co_await t == 7);
     CHECK(co_await t == 7);
-    CHECK(co_await std::move(t) == 7);
+    // (Rvalue awaits go to a local first: g++ 12 mishandles awaiter temporaries inside CHECK.)
+    int last = co_await std::move(t);
+    CHECK(last == 7);
     CHECK_FALSE(t.valid());  // the rvalue's handle was taken over
     CHECK(other.result() == 7);
     auto s = aio::create_task([]() -> aio::Coro<std::string> { co_return std::string(100, 'x'); }());
@@ -554,7 +556,13 @@ TEST_CASE("a task carries a move-only result: awaited by handle as a reference, 
 
     // Other handles left: an rvalue await cannot move the result away from them, and loses nothing.
     auto other = t;
-    CHECK_THROWS_AS(co_await std::move(t), aio::InvalidStateError);
+    bool refused = false;
+    try {
+      std::unique_ptr<int> stolen = co_await std::move(t);
+    } catch (const aio::InvalidStateError&) {
+      refused = true;
+    }
+    CHECK(refused);
     CHECK_FALSE(t.valid());
     CHECK(*other.result() == 5);
 
