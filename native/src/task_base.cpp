@@ -168,10 +168,10 @@ void throw_if_cancel_requested() {
 
 }  // namespace detail
 
-detail::TaskBase& current_task() {
+AnyTask current_task() {
   auto* t = detail::current_task_base();
   if (!t) throw std::logic_error("aio: current_task() called outside a task");
-  return *t;
+  return detail::access::make<AnyTask>(detail::Ref<detail::TaskBase>(t));
 }
 
 }  // namespace aio

@@ -4,7 +4,7 @@
 
 namespace aio {
 
-TaskGroup::TaskGroup() : parent_(&current_task()) {}
+TaskGroup::TaskGroup() : parent_(&detail::access::base(current_task())) {}
 
 void TaskGroup::check_open() const {
   if (exiting_ && tasks_.empty()) throw std::runtime_error("TaskGroup is finished");

@@ -1,6 +1,7 @@
 // Task<T> and create_task: asyncio.Task semantics (start order, results, cancellation, callbacks).
 #include <catch2/catch.hpp>
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -347,7 +348,7 @@ TEST_CASE("cancelling() counts cancel requests and uncancel() takes one back", "
       try {
         co_await aio::sleep(10);
       } catch (const aio::CancelledError&) {
-        auto& me = aio::current_task();
+        auto me = aio::current_task();
         aio::print("cancelling in handler:", static_cast<int>(me.cancelling()));
         me.uncancel();
         aio::print("after uncancel:", static_cast<int>(me.cancelling()));
@@ -497,5 +498,91 @@ TEST_CASE("a task's name and its cancel message are kept apart", "[task]") {
     }
     CHECK(named.name() == "worker");
     CHECK(plain.name() == "Task-3");
+  }());
+}
+
+TEST_CASE("current_task() is the running task, as a handle equal to its Task", "[task]") {
+  test::run_virtual([]() -> aio::Coro<> {
+    aio::AnyTask seen;
+    auto t = aio::create_task([](aio::AnyTask* seen) -> aio::Coro<int> {
+      *seen = aio::current_task();
+      co_return 1;
+    }(&seen));
+    co_await t;
+    CHECK(seen == t);
+    CHECK(seen.done());
+    CHECK(seen.name() == t.name());
+    CHECK_FALSE(seen == aio::current_task());
+  }());
+}
+
+TEST_CASE("a task may be awaited again: a copyable result is copied out each time", "[task]") {
+  test::run_virtual([]() -> aio::Coro<> {
+    auto t = aio::create_task(value_after(7, 1));
+    auto other = t;  // a second handle: awaiting through an rvalue must not take the value from it
+    CHECK(co_await t == 7);
+    CHECK(co_await t == 7);
+    // (Rvalue awaits go to a local first: g++ 12 mishandles awaiter temporaries inside CHECK.)
+    int last = co_await std::move(t);
+    CHECK(last == 7);
+    CHECK_FALSE(t.valid());  // the rvalue's handle was taken over
+    CHECK(other.result() == 7);
+    auto s = aio::create_task([]() -> aio::Coro<std::string> { co_return std::string(100, 'x'); }());
+    auto copy = s;
+    std::string copied = co_await std::move(s);
+    CHECK(copied.size() == 100);
+    CHECK(copy.result().size() == 100);  // another handle is left: copied, not moved
+    std::string moved = co_await std::move(copy);  // the last handle: moved out
+    CHECK(moved.size() == 100);
+  }());
+}
+
+namespace {
+aio::Coro<std::unique_ptr<int>> make_box(int v) {
+  co_await aio::sleep(1);
+  co_return std::make_unique<int>(v);
+}
+}  // namespace
+
+TEST_CASE("a task carries a move-only result: awaited by handle as a reference, moved out by the last one", "[task]") {
+  test::run_virtual([]() -> aio::Coro<> {
+    auto t = aio::create_task(make_box(5));
+    const std::unique_ptr<int>& ref = co_await t;
+    static_assert(std::is_same_v<aio::await_result_t<decltype(t)&>, const std::unique_ptr<int>&>);
+    static_assert(std::is_same_v<aio::await_result_t<decltype(t)>, std::unique_ptr<int>>);
+    CHECK(*ref == 5);
+    CHECK(*t.result() == 5);
+    CHECK(&t.result() == &ref);  // awaiting again gives the same object
+
+    // Other handles left: an rvalue await cannot move the result away from them, and loses nothing.
+    auto other = t;
+    bool refused = false;
+    try {
+      std::unique_ptr<int> stolen = co_await std::move(t);
+    } catch (const aio::InvalidStateError&) {
+      refused = true;
+    }
+    CHECK(refused);
+    CHECK_FALSE(t.valid());
+    CHECK(*other.result() == 5);
+
+    // The last handle moves it out.
+    std::unique_ptr<int> own = co_await std::move(other);
+    CHECK(*own == 5);
+    std::unique_ptr<int> direct = co_await aio::create_task(make_box(6));
+    CHECK(*direct == 6);
+  }());
+}
+
+TEST_CASE("a move-only result passes through wait_for, and a failed move-only task still raises", "[task]") {
+  test::run_virtual([]() -> aio::Coro<> {
+    auto box = co_await aio::wait_for(make_box(3), 5.0);
+    CHECK(*box == 3);
+    auto failing = aio::create_task([]() -> aio::Coro<std::unique_ptr<int>> {
+      co_await aio::sleep(0);
+      throw std::runtime_error("no box");
+    }());
+    CHECK_THROWS_WITH(co_await failing, "no box");
+    CHECK_THROWS_WITH(failing.result(), "no box");
   }());
 }

@@ -98,9 +98,9 @@ TEST_CASE("wait_for: a nullopt timeout is a plain await", "[timeouts]") {
   test::run_virtual([]() -> aio::Coro<> {
     aio::print("none", co_await aio::wait_for(slow(0.5), std::nullopt));
     // Inline like `await`: it runs in the awaiting task itself.
-    auto* me = &aio::current_task();
-    co_await aio::wait_for([](aio::detail::TaskBase* me) -> aio::Coro<> {
-      CHECK(&aio::current_task() == me);
+    auto me = aio::current_task();
+    co_await aio::wait_for([](aio::AnyTask me) -> aio::Coro<> {
+      CHECK(aio::current_task() == me);
       co_await aio::sleep(100);
     }(me), std::nullopt);
     CHECK(test::now() == 100.5);

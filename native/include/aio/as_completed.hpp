@@ -1,8 +1,17 @@
 // as_completed(awaitables, timeout): asyncio.as_completed.
 //
-// Schedules every coroutine as a task at once and returns a range of awaitables, one per input; the
-// k-th `co_await` yields the k-th result to finish (its value, or rethrows its exception):
-//     for (auto next : aio::as_completed(std::move(coros))) { auto r = co_await next; ... }
+// Schedules every coroutine as a task at once (any other awaitable too, see concepts.hpp) and returns a
+// range of awaitables, one per input; the k-th `co_await` yields the k-th result to finish (its value,
+// or rethrows its exception):
+// ```cpp
+// aio::Coro<int> fetch(int id);
+//
+// aio::Coro<> main_coro() {
+//   std::vector<aio::Coro<int>> coros;
+//   for (int id = 0; id < 3; ++id) coros.push_back(fetch(id));
+//   for (auto next : aio::as_completed(std::move(coros), 5.0)) aio::print(co_await next);
+// }
+// ```
 // The timeout is one deadline for the whole iteration, in seconds: once it passes, each remaining await
 // raises TimeoutError. It does not cancel the tasks still running; they go on in the background.
 // Cancelling the task that awaits leaves the other tasks running too. Tasks are created in input order
@@ -15,6 +24,7 @@
 #include <optional>
 #include <vector>
 
+#include "concepts.hpp"
 #include "coro.hpp"
 #include "future.hpp"
 #include "gather.hpp"
@@ -52,7 +62,7 @@ class AsCompleted {
     }
     void on_timeout() {
       for (auto& l : links)
-        if (!l.task.done()) l.task.base().remove_waiter(l);
+        if (!l.task.done()) detail::access::base(l.task).remove_waiter(l);
       std::size_t left = todo;
       todo = 0;
       for (std::size_t i = 0; i < left; ++i) put(std::nullopt);
@@ -60,17 +70,17 @@ class AsCompleted {
     std::weak_ptr<State> self;
     ~State() {
       for (auto& l : links)
-        if (!l.task.done()) l.task.base().remove_waiter(l);
+        if (!l.task.done()) detail::access::base(l.task).remove_waiter(l);
     }
   };
 
- public:
+  friend struct detail::access;
   template <class Range>
   AsCompleted(Range&& awaitables, std::optional<double> timeout) : s_(std::make_shared<State>()) {
     s_->self = s_;
     for (auto& a : awaitables) {
       Task<T> t;
-      if constexpr (std::is_same_v<std::decay_t<decltype(a)>, Task<T>>) t = a; else t = create_task(std::move(a));
+      if constexpr (std::is_same_v<std::decay_t<decltype(a)>, Task<T>>) t = a; else t = detail::ensure_task(std::move(a));
       s_->links.emplace_back();
       s_->links.back().task = std::move(t);
     }
@@ -84,10 +94,11 @@ class AsCompleted {
     for (auto& l : s_->links) {
       l.owner = s_.get();
       l.notify = &State::on_done;
-      l.task.base().add_waiter(l);
+      detail::access::base(l.task).add_waiter(l);
     }
   }
 
+ public:
   // One await of the iteration: the next result to finish.
   class Next {
    public:
@@ -136,10 +147,10 @@ class AsCompleted {
   std::shared_ptr<State> s_;
 };
 
-template <class Range>
+template <AwaitableRange Range>
 auto as_completed(Range&& awaitables, std::optional<double> timeout = std::nullopt) {
   using A = std::decay_t<decltype(*std::begin(awaitables))>;
-  return AsCompleted<detail::awaited_t<A>>(std::forward<Range>(awaitables), timeout);
+  return detail::access::make<AsCompleted<detail::awaited_t<A>>>(std::forward<Range>(awaitables), timeout);
 }
 
 }  // namespace aio

@@ -93,7 +93,6 @@ class [[nodiscard]] Coro {
   using Handle = coro_ns::coroutine_handle<promise_type>;
 
   Coro() = default;
-  explicit Coro(Handle h) noexcept : h_(h) {}
   Coro(Coro&& o) noexcept : h_(std::exchange(o.h_, {})) {}
   Coro& operator=(Coro&& o) noexcept {
     if (this != &o) {
@@ -105,8 +104,6 @@ class [[nodiscard]] Coro {
   ~Coro() { reset(); }
 
   bool valid() const noexcept { return static_cast<bool>(h_); }
-  // Gives up ownership of the frame (create_task takes it over).
-  Handle release() noexcept { return std::exchange(h_, {}); }
 
   // The awaiter owns the frame from here on, so `co_await f()` keeps the temporary's frame alive.
   auto operator co_await() && noexcept {
@@ -134,6 +131,11 @@ class [[nodiscard]] Coro {
   }
 
  private:
+  friend struct detail::access;
+  friend class detail::Promise<T>;
+  explicit Coro(Handle h) noexcept : h_(h) {}
+  // Gives up ownership of the frame (create_task takes it over).
+  Handle release() noexcept { return std::exchange(h_, {}); }
   void reset() noexcept {
     if (h_) h_.destroy();
     h_ = {};

@@ -17,9 +17,11 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
+#include "concepts.hpp"
 #include "coro.hpp"
 #include "detail/pack.hpp"
 #include "future.hpp"
@@ -45,10 +47,11 @@ class ThreadPoolExecutor {
   // wait, blocks up to `grace_seconds` for running ones (a worker still busy then is left to finish).
   void shutdown(bool wait = true, double grace_seconds = 30);
 
+ private:
+  friend struct detail::access;
   // Submits a packed job on the running loop; resolves `result` with the packed outcome.
   void submit(Job job, detail::Ref<detail::FutureState<std::string>> result);
 
- private:
   struct Pending;
   struct Link;
   void finish(const std::shared_ptr<Pending>& p);
@@ -75,11 +78,19 @@ void shutdown_default_executor(EventLoop& loop);
 // Names a job function for traces and for finding it by name ("blocking_io" rather than an address).
 void register_job_name(const void* fn, std::string name);
 
+namespace detail {
+// As many arguments as parameters, each converting to its parameter.
+template <class Params, class Args>
+inline constexpr bool args_fit_v = false;
+template <class... P, class... A>
+  requires(sizeof...(P) == sizeof...(A))
+inline constexpr bool args_fit_v<std::tuple<P...>, std::tuple<A...>> = (std::is_convertible_v<A, std::decay_t<P>> && ...);
+}  // namespace detail
+
+// fn is a plain function whose parameters and result are Packable, called with matching arguments.
 template <class R, class... P, class... A>
+  requires(Packable<R> && (Packable<P> && ...) && detail::args_fit_v<std::tuple<P...>, std::tuple<A...>>)
 Future<R> run_in_executor(ThreadPoolExecutor* executor, R (*fn)(P...), A&&... args) {
-  static_assert(sizeof...(P) == sizeof...(A), "run_in_executor: wrong number of arguments");
-  static_assert((detail::packable_v<std::decay_t<P>> && ...) && detail::packable_v<R>,
-                "run_in_executor: arguments and result must be numbers, bools or std::string");
   EventLoop& loop = EventLoop::current();
   ThreadPoolExecutor& ex = executor ? *executor : detail::default_executor(loop);
   Job job;
@@ -91,7 +102,7 @@ Future<R> run_in_executor(ThreadPoolExecutor* executor, R (*fn)(P...), A&&... ar
   job.time_scale = loop.platform().time_scale();
 
   auto packed = detail::Ref<detail::FutureState<std::string>>::adopt(new detail::FutureState<std::string>());
-  ex.submit(std::move(job), packed);
+  detail::access::submit(ex, std::move(job), packed);
 
   // The caller's future: the unpacked result of the packed one. Cancelling it cancels the packed one.
   Future<R> out;
@@ -124,13 +135,14 @@ Future<R> run_in_executor(ThreadPoolExecutor* executor, R (*fn)(P...), A&&... ar
   };
   packed->add_waiter(*bridge);
   // Cancelling the result cancels the job at once (skipped if no worker has taken it yet).
-  detail::on_done_now(out.base(), [packed](detail::FutureBase& f) {
+  detail::on_done_now(detail::access::base(out), [packed](detail::FutureBase& f) {
     if (f.cancelled()) packed->cancel();
   });
   return out;
 }
 
 template <class R, class... P, class... A>
+  requires(Packable<R> && (Packable<P> && ...) && detail::args_fit_v<std::tuple<P...>, std::tuple<A...>>)
 Coro<R> to_thread(R (*fn)(P...), A... args) {
   co_return co_await run_in_executor<R, P...>(nullptr, fn, std::move(args)...);
 }

@@ -35,6 +35,22 @@ using value_of = std::conditional_t<std::is_void_v<T>, None, T>;
 class FutureBase;
 class TaskBase;
 
+// The one door through which the library's own templates reach what its handles keep private: their
+// shared state (base()), the constructors that adopt it, and the few members only combinators call.
+// Users never name it, and the tests do not either.
+struct access {
+  template <class H>
+  static auto& base(const H& h) noexcept { return h.base(); }
+  template <class H, class... A>
+  static H make(A&&... a) { return H(std::forward<A>(a)...); }
+  template <class C>
+  static auto release(C& coro) noexcept { return coro.release(); }
+  template <class E, class... A>
+  static void submit(E& executor, A&&... a) { executor.submit(std::forward<A>(a)...); }
+  template <class G, class... A>
+  static auto join(G& group, A&&... a) { return group.join(std::forward<A>(a)...); }
+};
+
 // A registration on a future, called synchronously when it completes, in registration order. A
 // waiter never runs user code there: it pushes a task or a callback onto the ready queue, which is
 // what CPython's call_soon of the done callback amounts to.
@@ -227,6 +243,9 @@ class Future {
   }
   std::exception_ptr exception() const { return s_->exception(); }
 
+  // Handles compare equal when they refer to the same future.
+  friend bool operator==(const Future& a, const Future& b) noexcept { return a.s_.get() == b.s_.get(); }
+
   auto operator co_await() const noexcept {
     struct Awaiter : detail::FutureAwaiter {
       detail::FutureState<T>* s;
@@ -239,9 +258,10 @@ class Future {
     return a;
   }
 
-  detail::FutureBase& base() const noexcept { return *s_; }
 
  private:
+  friend struct detail::access;
+  detail::FutureBase& base() const noexcept { return *s_; }
   detail::Ref<detail::FutureState<T>> s_;
 };
 

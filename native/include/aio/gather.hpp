@@ -1,6 +1,7 @@
 // gather(aws...): asyncio.gather.
 //
-// Every coroutine argument becomes a task at once, in argument order; tasks are used as they are.
+// Every coroutine argument becomes a task at once, in argument order; tasks are used as they are; any
+// other Awaitable (a sleep, a future, another gather) is awaited by a task of its own (concepts.hpp).
 // Returns a Gathering: a future that many may await, yielding the results in argument order, as a
 // std::tuple for the variadic form and a std::vector for a range (void results are aio::None).
 //   - The first exception (a failure or a child's cancellation) is raised to the awaiter; the other
@@ -12,6 +13,18 @@
 //   - gather() of nothing is an already finished Gathering with an empty result.
 // A child's completion reaches the awaiter two loop iterations later, as in CPython (its done callback
 // runs, then the awaiting task's wake-up), so output interleaves exactly like asyncio's.
+// ```cpp
+// aio::Coro<std::string> fetch(int id);
+//
+// aio::Coro<> main_coro() {
+//   auto [a, b, slept] = co_await aio::gather(fetch(1), fetch(2), aio::sleep(0.5));
+//   std::vector<aio::Coro<std::string>> many;
+//   for (int id = 0; id < 10; ++id) many.push_back(fetch(id));
+//   std::vector<std::string> all = co_await aio::gather(std::move(many));
+//   auto outcomes = co_await aio::gather(aio::return_exceptions, fetch(3), fetch(4));
+//   if (!std::get<0>(outcomes).ok()) aio::print("fetch(3) failed");
+// }
+// ```
 #pragma once
 
 #include <cstddef>
@@ -21,6 +34,7 @@
 #include <utility>
 #include <vector>
 
+#include "concepts.hpp"
 #include "coro.hpp"
 #include "outcome.hpp"
 #include "task.hpp"
@@ -31,20 +45,6 @@ struct ReturnExceptions {};
 inline constexpr ReturnExceptions return_exceptions{};
 
 namespace detail {
-
-template <class A>
-struct awaited_type;
-template <class T>
-struct awaited_type<Coro<T>> { using type = T; };
-template <class T>
-struct awaited_type<Task<T>> { using type = T; };
-template <class A>
-using awaited_t = typename awaited_type<std::decay_t<A>>::type;
-
-template <class A>
-auto ensure_task(A&& a) {
-  return create_task(std::forward<A>(a));
-}
 
 // The untyped part of a gather: counts children, decides when it is done, delivers a loop turn later.
 // Each unfinished child holds a reference to it, so it outlives them and never has to unregister.
@@ -110,12 +110,12 @@ class GatherRange final : public GatherBase {
  private:
   std::size_t count() const noexcept override { return tasks_.size(); }
   TaskBase* child(std::size_t i) const noexcept override {
-    return tasks_[i].valid() ? &tasks_[i].base() : nullptr;
+    return tasks_[i].valid() ? &access::base(tasks_[i]) : nullptr;
   }
   void collect() override {
     for (std::size_t i = out_.size(); i < tasks_.size(); ++i) {
-      if constexpr (Outcomes) out_.push_back(task_outcome<T>(tasks_[i].base()));
-      else out_.push_back(task_value<T>(tasks_[i].base()));
+      if constexpr (Outcomes) out_.push_back(task_outcome<T>(access::base(tasks_[i])));
+      else out_.push_back(task_value<T>(access::base(tasks_[i])));
     }
     value.emplace(std::move(out_));
   }
@@ -127,9 +127,9 @@ class GatherRange final : public GatherBase {
   // step, so the frame goes there, as any finished task's does, not all at once when the gather goes.
   void collect_early() noexcept override {
     if constexpr (!Outcomes && std::is_trivially_copyable_v<value_of<T>>) {
-      for (std::size_t i = out_.size(); i < tasks_.size() && tasks_[i].base().state() == State::done; ++i) {
-        out_.push_back(task_value<T>(tasks_[i].base()));
-        if (&tasks_[i].base() == current_task_base()) tasks_[i] = Task<T>();
+      for (std::size_t i = out_.size(); i < tasks_.size() && access::base(tasks_[i]).state() == State::done; ++i) {
+        out_.push_back(task_value<T>(access::base(tasks_[i])));
+        if (&access::base(tasks_[i]) == current_task_base()) tasks_[i] = Task<T>();
       }
     }
   }
@@ -150,14 +150,14 @@ class GatherTuple final : public GatherBase {
   TaskBase* child(std::size_t i) const noexcept override {
     TaskBase* out = nullptr;
     std::size_t k = 0;
-    std::apply([&](auto&... t) { ((k++ == i ? (out = &t.base(), 0) : 0), ...); }, tasks_);
+    std::apply([&](auto&... t) { ((k++ == i ? (out = &access::base(t), 0) : 0), ...); }, tasks_);
     return out;
   }
   void collect() override {
     std::apply(
         [&](auto&... t) {
-          if constexpr (Outcomes) value.emplace(task_outcome<T>(t.base())...);
-          else value.emplace(task_value<T>(t.base())...);
+          if constexpr (Outcomes) value.emplace(task_outcome<T>(access::base(t))...);
+          else value.emplace(task_value<T>(access::base(t))...);
         },
         tasks_);
   }
@@ -182,13 +182,14 @@ class Gathering {
   // as an rvalue (co_await gather(...), or co_await std::move(g)) moves the result out instead.
   auto operator co_await() const& noexcept { return Awaiter{detail::FutureAwaiter(*s_), value_, nullptr}; }
   auto operator co_await() && noexcept { return Awaiter{detail::FutureAwaiter(*s_), value_, s_.get()}; }
-  detail::FutureBase& base() const noexcept { return *s_; }
 
+ private:
+  friend struct detail::access;
   template <class State>
   explicit Gathering(detail::Ref<State> s) noexcept
       : value_(&s->value), s_(detail::Ref<detail::FutureBase>::adopt(s.detach())) {}
+  detail::FutureBase& base() const noexcept { return *s_; }
 
- private:
   struct Awaiter : detail::FutureAwaiter {
     std::optional<R>* v;
     const detail::FutureBase* rvalue_of;  // the state, when awaited through an rvalue handle
@@ -209,7 +210,7 @@ auto gather_variadic(A&&... aws) {
   using State = GatherTuple<Outcomes, awaited_t<A>...>;
   // Braced: tasks are created in argument order.
   std::tuple<Task<awaited_t<A>>...> tasks{ensure_task(std::forward<A>(aws))...};
-  return Gathering<typename State::R>(Ref<State>::adopt(new State(std::move(tasks))));
+  return access::make<Gathering<typename State::R>>(Ref<State>::adopt(new State(std::move(tasks))));
 }
 
 template <bool Outcomes, class Range>
@@ -227,32 +228,32 @@ auto gather_range(Range&& range) {
       if constexpr (std::is_same_v<A, Task<T>>) tasks.push_back(a); else tasks.push_back(ensure_task(std::move(a)));
     }
   }
-  return Gathering<typename State::R>(Ref<State>::adopt(new State(std::move(tasks))));
+  return access::make<Gathering<typename State::R>>(Ref<State>::adopt(new State(std::move(tasks))));
 }
-
-template <class A>
-inline constexpr bool is_range_v = requires(A& a) { std::begin(a); std::end(a); };
 
 }  // namespace detail
 
-// gather(a, b, ...): a tuple of results. gather(range): a vector of results.
-template <class... A>
+// gather(a, b, ...): a tuple of results, each argument any Awaitable.
+template <Awaitable... A>
 auto gather(A&&... aws) {
-  if constexpr (sizeof...(A) == 1 && (detail::is_range_v<std::remove_reference_t<A>> && ...)) {
-    return detail::gather_range<false>(std::forward<A>(aws)...);
-  } else {
-    return detail::gather_variadic<false>(std::forward<A>(aws)...);
-  }
+  return detail::gather_variadic<false>(std::forward<A>(aws)...);
+}
+
+// gather(range): a vector of results (a range of coroutines, tasks or other awaitables of one type).
+template <AwaitableRange Range>
+  requires(!Awaitable<Range>)
+auto gather(Range&& range) {
+  return detail::gather_range<false>(std::forward<Range>(range));
 }
 
 // gather(return_exceptions, a, b, ...): a tuple of Outcome<T>; nothing is raised.
-template <class... A>
+template <Awaitable... A>
 auto gather(ReturnExceptions, A&&... aws) {
   return detail::gather_variadic<true>(std::forward<A>(aws)...);
 }
 
 // gather(range, return_exceptions): a vector of Outcome<T>; nothing is raised.
-template <class Range>
+template <AwaitableRange Range>
 auto gather(Range&& range, ReturnExceptions) {
   return detail::gather_range<true>(std::forward<Range>(range));
 }

@@ -1,7 +1,7 @@
 // The seam between the loop and the machine it runs on: the only door through which the core meets a
 // clock, an idle wait or a worker. Natively: the monotonic clock, a condition variable, std::threads.
 // In the browser: performance.now(), an Asyncify wait on the timer queue, Web Workers. The virtual clock
-// (platform/virtual_clock.cpp) is one more implementation: it jumps to the next deadline instead of waiting.
+// (native/src/virtual_clock.cpp) is one more implementation: it jumps to the next deadline instead of waiting.
 //
 // Times are loop nanoseconds: the pattern's own time. A real clock with a time scale s reports
 // (real elapsed) / s, so a pattern that sleeps 1 s at scale 0.1 waits 100 ms and reads 1 s.

@@ -100,7 +100,7 @@ class Queue {
     }
     if (error) {
       w.cancel();
-      waiters.remove_if([&](const Future<>& f) { return &f.base() == &w.base(); });
+      waiters.remove_if([&](const Future<>& f) { return f == w; });
       if (ready() && !w.cancelled()) wakeup_next(waiters);
       std::rethrow_exception(error);
     }

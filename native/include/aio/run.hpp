@@ -53,7 +53,7 @@ template <class T>
 T run(Coro<T> main, const RunOptions& opts = {}) {
   detail::Runner runner(opts);
   Task<T> task = create_task(std::move(main));
-  runner.run(task.base());
+  runner.run(detail::access::base(task));
   return task.result();
 }
 

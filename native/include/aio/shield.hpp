@@ -1,22 +1,23 @@
 // shield(aw): asyncio.shield.
 //
-// Runs `aw` (a coroutine, made a task, or a task) and returns a Future of its outcome. Cancelling that
+// Runs `aw` (a coroutine, made a task, a task, or any other Awaitable, awaited by a task) and returns a Future of its outcome. Cancelling that
 // future, or the task awaiting it, does not cancel the inner task: it keeps running to its end (the
 // awaiter gets CancelledError at once). If the inner task itself is cancelled, the future is cancelled.
 #pragma once
 
+#include "concepts.hpp"
 #include "future.hpp"
 #include "gather.hpp"
 #include "task.hpp"
 
 namespace aio {
 
-template <class A>
-Future<detail::awaited_t<A>> shield(A aw) {
+template <Awaitable A>
+Future<detail::awaited_t<A>> shield(A&& aw) {
   using T = detail::awaited_t<A>;
-  Task<T> inner = create_task(std::move(aw));
+  Task<T> inner = detail::ensure_task(std::forward<A>(aw));
   Future<T> outer;
-  detail::add_done_callback(inner.base(), [inner, outer]() mutable {
+  detail::add_done_callback(detail::access::base(inner), [inner, outer]() mutable {
     if (outer.done()) return;  // the outer was cancelled: the result is dropped
     if (inner.cancelled()) {
       outer.cancel();

@@ -1,10 +1,20 @@
 // task_group(body): asyncio.TaskGroup (`async with asyncio.TaskGroup() as tg:`).
 //
-//     co_await aio::task_group([&](aio::TaskGroup& tg) -> aio::Coro<> {
-//       t1 = tg.create_task(work(1));
-//       co_return;
-//     });
-// The body runs inside the awaiting task; leaving it waits for every task of the group.
+// ```cpp
+// aio::Coro<int> work(int n);
+//
+// aio::Coro<> main_coro() {
+//   aio::Task<int> t1;
+//   co_await aio::task_group([&](aio::TaskGroup& tg) -> aio::Coro<> {
+//     t1 = tg.create_task(work(1));
+//     tg.create_task(work(2));
+//     co_return;
+//   });
+//   aio::print(t1.result());  // every task of the group is done here
+// }
+// ```
+// The body (a TaskGroupBody: called with the group, returns an awaitable) runs inside the awaiting task;
+// leaving it waits for every task of the group.
 //   - The first child that fails cancels all the other children and the body (its awaiting task), and
 //     once all have finished the group raises ExceptionGroup with every non-cancellation error, in the
 //     order they happened. An exception escaping the body does the same and joins the group's errors.
@@ -20,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "concepts.hpp"
 #include "coro.hpp"
 #include "future.hpp"
 #include "task.hpp"
@@ -36,14 +47,14 @@ class TaskGroup {
   Task<T> create_task(Coro<T> coro, std::string name = {}) {
     check_open();
     Task<T> t = aio::create_task(std::move(coro), std::move(name));
-    adopt(t.base());
+    adopt(detail::access::base(t));
     return t;
   }
 
+ private:
+  friend struct detail::access;
   // __aexit__: waits for the children and raises as described above. `body_error` is what escaped the body.
   Coro<> join(std::exception_ptr body_error);
-
- private:
   void check_open() const;
   void adopt(detail::TaskBase& t);
   void on_task_done(std::list<detail::Ref<detail::TaskBase>>::iterator it);
@@ -58,7 +69,7 @@ class TaskGroup {
   bool parent_cancel_requested_ = false;
 };
 
-template <class Body>
+template <TaskGroupBody Body>
 Coro<> task_group(Body body) {
   TaskGroup tg;
   std::exception_ptr error;
@@ -67,7 +78,7 @@ Coro<> task_group(Body body) {
   } catch (...) {
     error = std::current_exception();
   }
-  co_await tg.join(error);
+  co_await detail::access::join(tg, error);
 }
 
 }  // namespace aio

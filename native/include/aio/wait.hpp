@@ -44,7 +44,7 @@ Coro<WaitResult<T>> wait(std::vector<Task<T>> tasks, ReturnWhen return_when = AL
   if (tasks.empty()) throw std::invalid_argument("Set of Tasks/Futures is empty.");
   std::vector<detail::FutureBase*> futures;
   futures.reserve(tasks.size());
-  for (auto& t : tasks) futures.push_back(&t.base());
+  for (auto& t : tasks) futures.push_back(&detail::access::base(t));
   co_await detail::wait_for_condition(std::move(futures), return_when, timeout);
   WaitResult<T> r;
   for (auto& t : tasks) (t.done() ? r.done : r.pending).push_back(t);
