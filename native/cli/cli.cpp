@@ -1,5 +1,7 @@
 #include "cli.hpp"
 
+#include "../patterns/steps.hpp"
+
 #include <cmath>
 #include <fstream>
 
@@ -10,7 +12,8 @@ namespace {
 const char* kUsage =
     "usage: aio-patterns list [--json]\n"
     "       aio-patterns run <id> [--time-scale F] [--clock real|virtual] [--param key=value]...\n"
-    "                             [--trace FILE] [--json]\n";
+    "                             [--trace FILE] [--json]\n"
+    "       aio-patterns run <id> --steps [--param key=value]...\n";
 
 double parse_scale(const std::string& v) {
   char* end = nullptr;
@@ -28,6 +31,7 @@ double parse_scale(const std::string& v) {
 CliRun parse_run_args(const std::vector<std::string>& args) {
   CliRun r;
   bool have_id = false;
+  bool real_clock = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string& {
@@ -36,11 +40,13 @@ CliRun parse_run_args(const std::vector<std::string>& args) {
     };
     if (a == "--json") {
       r.json = true;
+    } else if (a == "--steps") {
+      r.steps = true;
     } else if (a == "--time-scale") {
       r.time_scale = parse_scale(value());
     } else if (a == "--clock") {
       const std::string& v = value();
-      if (v == "real") r.clock = aio::ClockKind::real;
+      if (v == "real") r.clock = aio::ClockKind::real, real_clock = true;
       else if (v == "virtual") r.clock = aio::ClockKind::virtual_time;
       else throw ParamError("--clock: '" + v.substr(0, 40) + "' is not real or virtual");
     } else if (a == "--param") {
@@ -60,6 +66,9 @@ CliRun parse_run_args(const std::vector<std::string>& args) {
     }
   }
   if (!have_id) throw ParamError("run needs a pattern id (see: aio-patterns list)");
+  // The record is taken on the virtual clock, and is the whole output.
+  if (r.steps && (r.json || !r.trace_file.empty() || real_clock || r.time_scale != 1.0))
+    throw ParamError("--steps runs on the virtual clock and prints only the records: it takes no --json, --trace, --clock real or --time-scale");
   return r;
 }
 
@@ -85,6 +94,15 @@ int cli_main(const std::vector<std::string>& args, std::ostream& out, std::ostre
     CliRun run = parse_run_args(std::vector<std::string>(args.begin() + 1, args.end()));
     const Pattern& p = pattern_or_throw(run.id);
     Params params = parse_params(p, run.params);
+
+    if (run.steps) {
+      RunResult result = run_steps(p, params, [&](const std::string& record) { out << record << "\n" << std::flush; });
+      if (!result.error.empty()) {
+        err << "aio-patterns: " << p.id << " raised: " << result.error << "\n";
+        return 1;
+      }
+      return 0;
+    }
 
     aio::Trace trace;
     RunConfig config;
