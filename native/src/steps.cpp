@@ -109,11 +109,15 @@ void StepRecorder::on_event(const TraceEvent& e) {
       break;
     case TraceEvent::Kind::job: {
       auto st = static_cast<JobState>(e.state);
+      // Each executor numbers its own jobs: an event is for the latest job of that number.
       if (st == JobState::queued) {
         m.jobs.push_back({e.id, e.text, st});
       } else {
-        for (auto& j : m.jobs)
-          if (j.id == e.id) j.state = st;
+        for (auto j = m.jobs.rbegin(); j != m.jobs.rend(); ++j)
+          if (j->id == e.id) {
+            j->state = st;
+            break;
+          }
       }
       break;
     }
@@ -208,9 +212,10 @@ void StepRecorder::end_iteration() {
     }
     rec.tasks.push_back(std::move(s));
   }
-  for (const JobInfo& j : m.jobs) {
+  for (std::size_t i = 0; i < m.jobs.size(); ++i) {
+    const JobInfo& j = m.jobs[i];
     StepTask s;
-    s.name = j.name + " (job " + std::to_string(j.id) + ")";
+    s.name = j.name + " (job " + std::to_string(i + 1) + ")";
     s.state = j.state == JobState::queued ? "pending" : to_string(j.state);
     rec.tasks.push_back(std::move(s));
   }
