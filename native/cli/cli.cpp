@@ -1,9 +1,8 @@
 #include "cli.hpp"
 
-#include "../patterns/steps.hpp"
-
-#include <cmath>
 #include <fstream>
+
+#include "../patterns/steps.hpp"
 
 namespace patterns {
 
@@ -14,17 +13,6 @@ const char* kUsage =
     "       aio-patterns run <id> [--time-scale F] [--clock real|virtual] [--param key=value]...\n"
     "                             [--trace FILE] [--json]\n"
     "       aio-patterns run <id> --steps [--param key=value]...\n";
-
-double parse_scale(const std::string& v) {
-  char* end = nullptr;
-  double d = std::strtod(v.c_str(), &end);
-  if (v.empty() || end != v.c_str() + v.size() || !std::isfinite(d))
-    throw ParamError("--time-scale: '" + v.substr(0, 40) + "' is not a number");
-  if (d < kMinTimeScale || d > kMaxTimeScale)
-    throw ParamError("--time-scale: " + aio::py_str(d) + " is out of range [" + aio::py_str(kMinTimeScale) + ", " +
-                     aio::py_str(kMaxTimeScale) + "]");
-  return d;
-}
 
 }  // namespace
 
@@ -43,26 +31,26 @@ CliRun parse_run_args(const std::vector<std::string>& args) {
     } else if (a == "--steps") {
       r.steps = true;
     } else if (a == "--time-scale") {
-      r.time_scale = parse_scale(value());
+      r.time_scale = parse_time_scale(value(), "--time-scale");
     } else if (a == "--clock") {
       const std::string& v = value();
       if (v == "real") r.clock = aio::ClockKind::real, real_clock = true;
       else if (v == "virtual") r.clock = aio::ClockKind::virtual_time;
-      else throw ParamError("--clock: '" + v.substr(0, 40) + "' is not real or virtual");
+      else throw ParamError("--clock: " + quoted(v) + " is not real or virtual");
     } else if (a == "--param") {
       const std::string& v = value();
       auto eq = v.find('=');
-      if (eq == std::string::npos || eq == 0) throw ParamError("--param: '" + v.substr(0, 40) + "' is not key=value");
+      if (eq == std::string::npos || eq == 0) throw ParamError("--param: " + quoted(v) + " is not key=value");
       r.params.emplace_back(v.substr(0, eq), v.substr(eq + 1));
     } else if (a == "--trace") {
       r.trace_file = value();
     } else if (!a.empty() && a[0] == '-') {
-      throw ParamError("unknown option '" + a.substr(0, 40) + "'");
+      throw ParamError("unknown option " + quoted(a));
     } else if (!have_id) {
       r.id = a;
       have_id = true;
     } else {
-      throw ParamError("unexpected argument '" + a.substr(0, 40) + "'");
+      throw ParamError("unexpected argument " + quoted(a));
     }
   }
   if (!have_id) throw ParamError("run needs a pattern id (see: aio-patterns list)");
@@ -90,7 +78,7 @@ int cli_main(const std::vector<std::string>& args, std::ostream& out, std::ostre
       }
       return 0;
     }
-    if (args[0] != "run") throw ParamError("unknown command '" + args[0].substr(0, 40) + "'");
+    if (args[0] != "run") throw ParamError("unknown command " + quoted(args[0]));
     CliRun run = parse_run_args(std::vector<std::string>(args.begin() + 1, args.end()));
     const Pattern& p = pattern_or_throw(run.id);
     Params params = parse_params(p, run.params);

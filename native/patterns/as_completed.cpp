@@ -26,15 +26,18 @@ aio::Coro<> process_as_completed(long count) {  // py: async def process_as_comp
 }  // namespace
 
 extern const Pattern as_completed{
-    "as-completed",
-    "Using as_completed()",
-    "as_completed() hands back results in the order the tasks finish: task n sleeps (tasks - n) s, so "
-    "the last one started is the first one done.",
-    {
-        {"tasks", "Tasks", "integer", "5", 0, 60, 0, {}, false, "How many tasks; task n sleeps (tasks - n) s."},
+    .id = "as-completed",
+    .title = "Using as_completed()",
+    .summary = "as_completed() hands back results in the order the tasks finish: task n sleeps (tasks - n) s, so "
+               "the last one started is the first one done.",
+    .group = kSeedGroup,
+    .params = {
+        {.key = "tasks", .label = "Tasks", .type = ParamType::integer, .default_value = "5",
+         .min = 0, .max = 60,
+         .help = "How many tasks; task n sleeps (tasks - n) s."},
     },
-    [](const Params& p) { return std::max(0.0, p.number("tasks").value - 1); },
-    [](const Params& p) { return process_as_completed(static_cast<long>(p.number("tasks").value)); },
+    .ideal = [](const Params& p) { return std::max(0.0, p.number("tasks").value - 1); },
+    .main = [](const Params& p) { return process_as_completed(static_cast<long>(p.number("tasks").value)); },
 };
 
 }  // namespace patterns

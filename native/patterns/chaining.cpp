@@ -43,16 +43,23 @@ aio::Coro<> main_coro(long user_id, Number delay, long orders) {  // py: -
 }  // namespace
 
 extern const Pattern chaining{
-    "chaining",
-    "Chaining async operations",
-    "Fetch the user first, then its orders and profile together: the chain takes two delays, not three.",
-    {
-        {"user_id", "User id", "integer", "1", 0, 1000000, 0, {}, false, "Which user to fetch."},
-        {"delay", "Fetch delay (s)", "number", "0.5", 0, 30, 0, {}, false, "How long each fetch sleeps."},
-        {"orders", "Orders", "integer", "3", 0, 100, 0, {}, false, "How many orders the user has."},
+    .id = "chaining",
+    .title = "Chaining async operations",
+    .summary = "Fetch the user first, then its orders and profile together: the chain takes two delays, not three.",
+    .group = kSeedGroup,
+    .params = {
+        {.key = "user_id", .label = "User id", .type = ParamType::integer, .default_value = "1",
+         .min = 0, .max = 1000000,
+         .help = "Which user to fetch."},
+        {.key = "delay", .label = "Fetch delay (s)", .type = ParamType::number, .default_value = "0.5",
+         .min = 0, .max = 30,
+         .help = "How long each fetch sleeps."},
+        {.key = "orders", .label = "Orders", .type = ParamType::integer, .default_value = "3",
+         .min = 0, .max = 100,
+         .help = "How many orders the user has."},
     },
-    [](const Params& p) { return 2 * p.number("delay").value; },
-    [](const Params& p) {
+    .ideal = [](const Params& p) { return 2 * p.number("delay").value; },
+    .main = [](const Params& p) {
       return main_coro(static_cast<long>(p.number("user_id").value), p.number("delay"),
                        static_cast<long>(p.number("orders").value));
     },

@@ -32,17 +32,27 @@ aio::Coro<> main_coro(Number delay1, Number delay2, Number work) {  // py: async
 }  // namespace
 
 extern const Pattern create_task{
-    "create-task",
-    "Task creation and management",
-    "create_task() schedules a coroutine and returns at once; the tasks start when main first yields, "
-    "and run while main does other work.",
-    {
-        {"delay1", "Task 1 delay (s)", "number", "2", 0, 30, 0, {}, false, "How long Task 1 sleeps."},
-        {"delay2", "Task 2 delay (s)", "number", "1", 0, 30, 0, {}, false, "How long Task 2 sleeps."},
-        {"work", "Main's other work (s)", "number", "0.5", 0, 30, 0, {}, false, "How long main sleeps before awaiting."},
+    .id = "create-task",
+    .title = "Task creation and management",
+    .summary = "create_task() schedules a coroutine and returns at once; the tasks start when main first yields, "
+               "and run while main does other work.",
+    .group = kSeedGroup,
+    .params = {
+        {.key = "delay1", .label = "Task 1 delay (s)", .type = ParamType::number, .default_value = "2",
+         .min = 0, .max = 30,
+         .help = "How long Task 1 sleeps."},
+        {.key = "delay2", .label = "Task 2 delay (s)", .type = ParamType::number, .default_value = "1",
+         .min = 0, .max = 30,
+         .help = "How long Task 2 sleeps."},
+        {.key = "work", .label = "Main's other work (s)", .type = ParamType::number, .default_value = "0.5",
+         .min = 0, .max = 30,
+         .help = "How long main sleeps before awaiting."},
     },
-    [](const Params& p) { return std::max({p.number("work").value, p.number("delay1").value, p.number("delay2").value}); },
-    [](const Params& p) { return main_coro(p.number("delay1"), p.number("delay2"), p.number("work")); },
+    .ideal =
+        [](const Params& p) {
+          return std::max({p.number("work").value, p.number("delay1").value, p.number("delay2").value});
+        },
+    .main = [](const Params& p) { return main_coro(p.number("delay1"), p.number("delay2"), p.number("work")); },
 };
 
 }  // namespace patterns

@@ -34,16 +34,21 @@ aio::Coro<> main_coro(Number delay, int workers) {  // py: -
 }  // namespace
 
 extern const Pattern executor{
-    "executor",
-    "Running synchronous code",
-    "A blocking call runs in an executor's worker, first the default pool, then a pool of its own, "
-    "so the event loop is never blocked.",
-    {
-        {"delay", "Blocking call (s)", "number", "1", 0, 30, 0, {}, false, "How long blocking_io() blocks."},
-        {"workers", "Workers", "integer", "5", 1, 32, 0, {}, false, "max_workers of the custom executor."},
+    .id = "executor",
+    .title = "Running synchronous code",
+    .summary = "A blocking call runs in an executor's worker, first the default pool, then a pool of its own, "
+               "so the event loop is never blocked.",
+    .group = kSeedGroup,
+    .params = {
+        {.key = "delay", .label = "Blocking call (s)", .type = ParamType::number, .default_value = "1",
+         .min = 0, .max = 30,
+         .help = "How long blocking_io() blocks."},
+        {.key = "workers", .label = "Workers", .type = ParamType::integer, .default_value = "5",
+         .min = 1, .max = 32,
+         .help = "max_workers of the custom executor."},
     },
-    [](const Params& p) { return 2 * p.number("delay").value; },
-    [](const Params& p) { return main_coro(p.number("delay"), static_cast<int>(p.number("workers").value)); },
+    .ideal = [](const Params& p) { return 2 * p.number("delay").value; },
+    .main = [](const Params& p) { return main_coro(p.number("delay"), static_cast<int>(p.number("workers").value)); },
 };
 
 }  // namespace patterns

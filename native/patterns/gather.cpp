@@ -34,16 +34,21 @@ aio::Coro<> main_coro(long users, Number delay) {  // py: async def main():
 }  // namespace
 
 extern const Pattern gather{
-    "gather",
-    "Concurrent execution with gather()",
-    "gather() runs every fetch as a task at once and returns their results in order: n fetches take "
-    "one delay, not n.",
-    {
-        {"users", "Users", "integer", "5", 0, 100000, 0, {}, false, "How many users to fetch."},
-        {"delay", "Fetch delay (s)", "number", "0.5", 0, 30, 0, {}, false, "How long one fetch sleeps."},
+    .id = "gather",
+    .title = "Concurrent execution with gather()",
+    .summary = "gather() runs every fetch as a task at once and returns their results in order: n fetches take "
+               "one delay, not n.",
+    .group = kSeedGroup,
+    .params = {
+        {.key = "users", .label = "Users", .type = ParamType::integer, .default_value = "5",
+         .min = 0, .max = 100000,
+         .help = "How many users to fetch."},
+        {.key = "delay", .label = "Fetch delay (s)", .type = ParamType::number, .default_value = "0.5",
+         .min = 0, .max = 30,
+         .help = "How long one fetch sleeps."},
     },
-    [](const Params& p) { return p.number("users").value > 0 ? p.number("delay").value : 0.0; },
-    [](const Params& p) { return main_coro(static_cast<long>(p.number("users").value), p.number("delay")); },
+    .ideal = [](const Params& p) { return p.number("users").value > 0 ? p.number("delay").value : 0.0; },
+    .main = [](const Params& p) { return main_coro(static_cast<long>(p.number("users").value), p.number("delay")); },
 };
 
 }  // namespace patterns

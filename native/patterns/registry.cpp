@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include <aio/detail/json_writer.hpp>
+
 namespace patterns {
 
 extern const Pattern create_task;
@@ -31,8 +33,7 @@ const Pattern& pattern_or_throw(const std::string& id) {
   if (const Pattern* p = find_pattern(id)) return *p;
   std::string known;
   for (const Pattern* p : all_patterns()) known += (known.empty() ? "" : ", ") + p->id;
-  std::string shown = id.size() > 40 ? id.substr(0, 40) + "..." : id;
-  throw ParamError("unknown pattern '" + shown + "' (known: " + known + ")");
+  throw ParamError("unknown pattern " + quoted(id) + " (known: " + known + ")");
 }
 
 std::string Number::str() const {
@@ -40,16 +41,40 @@ std::string Number::str() const {
   return aio::py_str(value);
 }
 
-namespace {
+const char* to_string(ParamType t) noexcept {
+  switch (t) {
+    case ParamType::number: return "number";
+    case ParamType::integer: return "integer";
+    case ParamType::list: return "list";
+    case ParamType::choice: return "choice";
+  }
+  return "?";
+}
 
-constexpr std::size_t kMaxValueLength = 200;
-
-std::string shown(const std::string& v) {
-  std::string s = v.size() > 40 ? v.substr(0, 40) + "..." : v;
+std::string quoted(std::string_view value) {
+  std::string s(value.substr(0, kQuoteLength));
+  if (value.size() > kQuoteLength) s += "...";
   for (char& c : s)
     if (static_cast<unsigned char>(c) < 0x20) c = '?';
   return "'" + s + "'";
 }
+
+double check_time_scale(double scale, std::string_view what) {
+  if (!std::isfinite(scale) || scale < kMinTimeScale || scale > kMaxTimeScale)
+    throw ParamError(std::string(what) + ": " + aio::py_str(scale) + " is out of range [" + aio::py_str(kMinTimeScale) +
+                     ", " + aio::py_str(kMaxTimeScale) + "]");
+  return scale;
+}
+
+std::string limits_json() {
+  aio::detail::JsonWriter w;
+  w.begin_object().key("timeScale").begin_object().field("min", kMinTimeScale).field("max", kMaxTimeScale).end_object();
+  w.key("maxValueLength").integer(kMaxValueLength).key("quoteLength").integer(kQuoteLength).end_object();
+  return w.str();
+}
+
+namespace {
+
 
 // How many ASCII digits start at `i`.
 std::size_t digits_at(const std::string& s, std::size_t i) {
@@ -96,11 +121,12 @@ std::optional<Number> read_number(const std::string& text) {
 
 Number checked_number(const ParamSpec& s, const std::string& text, const std::string& what) {
   auto n = read_number(text);
-  if (!n) throw ParamError(what + ": " + shown(text) + " is not a number");
-  if (s.type == "integer" && !n->is_int) throw ParamError(what + ": " + shown(text) + " is not a whole number");
+  if (!n) throw ParamError(what + ": " + quoted(text) + " is not a number");
+  const bool integer = s.type == ParamType::integer;
+  if (integer && !n->is_int) throw ParamError(what + ": " + quoted(text) + " is not a whole number");
   if (n->value < s.min || n->value > s.max)
-    throw ParamError(what + ": " + n->str() + " is out of range [" + Number{s.min, s.type == "integer"}.str() + ", " +
-                     Number{s.max, s.type == "integer"}.str() + "]");
+    throw ParamError(what + ": " + n->str() + " is out of range [" + Number{s.min, integer}.str() + ", " +
+                     Number{s.max, integer}.str() + "]");
   return *n;
 }
 
@@ -125,20 +151,20 @@ std::string validate(const Pattern& p, const ParamSpec& s, const std::string& va
   if (value.size() > kMaxValueLength)
     throw ParamError(what + ": value is too long (" + std::to_string(value.size()) + " characters)");
   if (s.optional && value == "none") return value;
-  if (s.type == "choice") {
+  if (s.type == ParamType::choice) {
     for (const auto& c : s.choices)
       if (c == value) return value;
     std::string allowed;
     for (const auto& c : s.choices) allowed += (allowed.empty() ? "" : ", ") + c;
-    throw ParamError(what + ": " + shown(value) + " is not one of " + allowed);
+    throw ParamError(what + ": " + quoted(value) + " is not one of " + allowed);
   }
-  if (s.type == "list") {
+  if (s.type == ParamType::list) {
     auto items = split(value, ',');
     if (items.size() > static_cast<std::size_t>(s.max_items))
       throw ParamError(what + ": " + std::to_string(items.size()) + " items, at most " + std::to_string(s.max_items));
     std::string norm;
     for (auto& item : items) {
-      if (item.empty()) throw ParamError(what + ": an empty item in " + shown(value));
+      if (item.empty()) throw ParamError(what + ": an empty item in " + quoted(value));
       checked_number(s, item, what);
       norm += (norm.empty() ? "" : ",") + item;
     }
@@ -150,6 +176,12 @@ std::string validate(const Pattern& p, const ParamSpec& s, const std::string& va
 
 }  // namespace
 
+double parse_time_scale(const std::string& text, std::string_view what) {
+  auto n = read_number(text);
+  if (!n) throw ParamError(std::string(what) + ": " + quoted(text) + " is not a number");
+  return check_time_scale(n->value, what);
+}
+
 Params parse_params(const Pattern& p, const std::vector<std::pair<std::string, std::string>>& given) {
   Params out;
   for (const auto& s : p.params) out.values_[s.key] = s.default_value;
@@ -160,7 +192,7 @@ Params parse_params(const Pattern& p, const std::vector<std::pair<std::string, s
     if (!spec) {
       std::string known;
       for (const auto& s : p.params) known += (known.empty() ? "" : ", ") + s.key;
-      throw ParamError(p.id + " has no parameter " + shown(key) + " (it has: " + known + ")");
+      throw ParamError(p.id + " has no parameter " + quoted(key) + " (it has: " + known + ")");
     }
     out.values_[key] = validate(p, *spec, value);
   }
@@ -229,55 +261,41 @@ RunResult run_pattern(const Pattern& p, const Params& params, const RunConfig& c
 }
 
 std::string RunResult::to_json() const {
-  std::string o = "{\"id\":" + aio::json_quote(id) + ",\"params\":{";
-  bool first = true;
-  for (const auto& [k, v] : params) {
-    o += (first ? "" : ",") + aio::json_quote(k) + ":" + aio::json_quote(v);
-    first = false;
-  }
-  o += "},\"clock\":\"";
-  o += clock == aio::ClockKind::virtual_time ? "virtual" : "real";
-  o += "\",\"time_scale\":" + aio::json_number(time_scale) + ",\"lines\":[";
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    o += (i ? "," : "");
-    o += "{\"t\":" + aio::json_number(lines[i].t) + ",\"text\":" + aio::json_quote(lines[i].text) + "}";
-  }
-  o += "],\"elapsed\":" + aio::json_number(elapsed) + ",\"ideal\":" + aio::json_number(ideal);
-  o += ",\"cancelled\":";
-  o += cancelled ? "true" : "false";
-  if (!error.empty()) o += ",\"error\":" + aio::json_quote(error);
-  o += "}";
-  return o;
+  aio::detail::JsonWriter w;
+  w.begin_object().field("id", id).key("params").begin_object();
+  for (const auto& [k, v] : params) w.field(k, v);
+  w.end_object().field("clock", clock == aio::ClockKind::virtual_time ? "virtual" : "real");
+  w.field("time_scale", time_scale).key("lines").begin_array();
+  for (const Line& l : lines) w.begin_object().field("t", l.t).field("text", l.text).end_object();
+  w.end_array().field("elapsed", elapsed).field("ideal", ideal).field("cancelled", cancelled);
+  if (!error.empty()) w.field("error", error);
+  w.end_object();
+  return w.str();
 }
 
 std::string patterns_json() {
-  std::string o = "[";
-  bool first_p = true;
+  aio::detail::JsonWriter w;
+  w.begin_array();
   for (const Pattern* p : all_patterns()) {
-    o += (first_p ? "" : ",");
-    first_p = false;
-    o += "{\"id\":" + aio::json_quote(p->id) + ",\"title\":" + aio::json_quote(p->title) +
-         ",\"summary\":" + aio::json_quote(p->summary) + ",\"params\":[";
-    bool first = true;
+    w.begin_object().field("id", p->id).field("title", p->title).field("summary", p->summary);
+    w.field("group", p->group).key("params").begin_array();
     for (const auto& s : p->params) {
-      o += (first ? "" : ",");
-      first = false;
-      o += "{\"key\":" + aio::json_quote(s.key) + ",\"label\":" + aio::json_quote(s.label) +
-           ",\"type\":" + aio::json_quote(s.type) + ",\"default\":" + aio::json_quote(s.default_value);
-      if (s.type != "choice") o += ",\"min\":" + aio::json_number(s.min) + ",\"max\":" + aio::json_number(s.max);
-      if (s.type == "list") o += ",\"maxItems\":" + std::to_string(s.max_items);
+      w.begin_object().field("key", s.key).field("label", s.label).field("type", to_string(s.type));
+      w.field("default", s.default_value);
+      if (s.type != ParamType::choice) w.field("min", s.min).field("max", s.max);
+      if (s.type == ParamType::list) w.key("maxItems").integer(s.max_items);
       if (!s.choices.empty()) {
-        o += ",\"choices\":[";
-        for (std::size_t i = 0; i < s.choices.size(); ++i) o += (i ? "," : "") + aio::json_quote(s.choices[i]);
-        o += "]";
+        w.key("choices").begin_array();
+        for (const auto& c : s.choices) w.string(c);
+        w.end_array();
       }
-      if (s.optional) o += ",\"optional\":true";
-      o += ",\"help\":" + aio::json_quote(s.help) + "}";
+      if (s.optional) w.field("optional", true);
+      w.field("help", s.help).end_object();
     }
-    o += "],\"ideal\":" + aio::json_number(p->ideal(parse_params(*p, {}))) + "}";
+    w.end_array().field("ideal", p->ideal(parse_params(*p, {}))).end_object();
   }
-  o += "]";
-  return o;
+  w.end_array();
+  return w.str();
 }
 
 }  // namespace patterns

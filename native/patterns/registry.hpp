@@ -16,6 +16,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -33,10 +34,17 @@ struct Number {
   Number times(long k) const noexcept { return {value * static_cast<double>(k), is_int}; }
 };
 
+// What a parameter holds. The JSON of the registry names them as the page's ParamType does.
+enum class ParamType { number, integer, list, choice };
+const char* to_string(ParamType t) noexcept;
+
+// One parameter of a pattern, written with designated initialisers in each pattern's file:
+//   {.key = "users", .label = "Users", .type = ParamType::integer, .default_value = "5",
+//    .min = 0, .max = 100000, .help = "How many users to fetch."}
 struct ParamSpec {
   std::string key;
   std::string label;
-  std::string type;  // "number", "integer", "list" (comma-separated numbers) or "choice"
+  ParamType type = ParamType::number;  // a list is comma-separated numbers, each in [min, max]
   std::string default_value;
   double min = 0;
   double max = 0;
@@ -70,16 +78,40 @@ struct Pattern {
   std::string id;
   std::string title;
   std::string summary;
+  std::string group;  // the heading the page lists the pattern under: one of the k*Group names below
   std::vector<ParamSpec> params;
   std::function<double(const Params&)> ideal;
   std::function<aio::Coro<>(const Params&)> main;
 };
+
+// The groups the page lists patterns under.
+inline constexpr const char* kSeedGroup = "The seed's eight";
+inline constexpr const char* kMoreGroup = "More of asyncio";
 
 const std::vector<const Pattern*>& all_patterns();
 // nullptr for an unknown id.
 const Pattern* find_pattern(const std::string& id);
 // Throws ParamError naming the pattern's ids.
 const Pattern& pattern_or_throw(const std::string& id);
+
+// The limits every entry point applies — the CLI, the browser bindings and the page (which reads them
+// from limits_json()) — stated once, here.
+inline constexpr double kMinTimeScale = 0.001;  // time scale: every delay is multiplied by it
+inline constexpr double kMaxTimeScale = 100;
+inline constexpr std::size_t kMaxValueLength = 200;  // characters of one parameter value
+inline constexpr std::size_t kQuoteLength = 40;      // characters of bad input quoted back in a message
+
+// Bad input as a message quotes it: at most kQuoteLength characters (then "..."), control characters
+// shown as '?', in single quotes.
+std::string quoted(std::string_view value);
+
+// The time scale as given, or ParamError naming `what` (e.g. "--time-scale") and the allowed range.
+double check_time_scale(double scale, std::string_view what);
+// The same for a number still in text (the CLI's argument).
+double parse_time_scale(const std::string& text, std::string_view what);
+
+// {"timeScale":{"min","max"},"maxValueLength","quoteLength"}: the limits above, for the page.
+std::string limits_json();
 
 // Validates `given` (key, value) pairs against the pattern: unknown keys, malformed numbers, NaN,
 // out-of-range values, too many items and unknown choices all throw ParamError with a specific message.
@@ -113,14 +145,11 @@ struct RunResult {
   std::string to_json() const;
 };
 
-// Largest and smallest accepted time scale.
-inline constexpr double kMinTimeScale = 0.001;
-inline constexpr double kMaxTimeScale = 100;
 
 // Runs the pattern on a new loop. Exceptions of the pattern end up in `error`, a stop in `cancelled`.
 RunResult run_pattern(const Pattern& p, const Params& params, const RunConfig& config);
 
-// The registry as JSON: [{id, title, summary, params: [...], ideal}], the page's PatternInfo[].
+// The registry as JSON: [{id, title, summary, group, params: [...], ideal}], the page's PatternInfo[].
 std::string patterns_json();
 
 }  // namespace patterns

@@ -27,16 +27,21 @@ aio::Coro<> task_group_example(std::vector<Number> values, Number delay) {  // p
 }  // namespace
 
 extern const Pattern task_group{
-    "task-group",
-    "Task groups",
-    "A TaskGroup owns its tasks: leaving the group waits for every one of them, and a failure would "
-    "cancel the rest.",
-    {
-        {"values", "Values", "list", "1,2,3", -1e6, 1e6, 20, {}, false, "One task per value; each returns value * 2."},
-        {"delay", "Task delay (s)", "number", "1", 0, 30, 0, {}, false, "How long each task sleeps."},
+    .id = "task-group",
+    .title = "Task groups",
+    .summary = "A TaskGroup owns its tasks: leaving the group waits for every one of them, and a failure would "
+               "cancel the rest.",
+    .group = kSeedGroup,
+    .params = {
+        {.key = "values", .label = "Values", .type = ParamType::list, .default_value = "1,2,3",
+         .min = -1e6, .max = 1e6, .max_items = 20,
+         .help = "One task per value; each returns value * 2."},
+        {.key = "delay", .label = "Task delay (s)", .type = ParamType::number, .default_value = "1",
+         .min = 0, .max = 30,
+         .help = "How long each task sleeps."},
     },
-    [](const Params& p) { return p.list("values").empty() ? 0.0 : p.number("delay").value; },
-    [](const Params& p) { return task_group_example(p.list("values"), p.number("delay")); },
+    .ideal = [](const Params& p) { return p.list("values").empty() ? 0.0 : p.number("delay").value; },
+    .main = [](const Params& p) { return task_group_example(p.list("values"), p.number("delay")); },
 };
 
 }  // namespace patterns

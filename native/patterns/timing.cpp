@@ -36,19 +36,25 @@ aio::Coro<> compare_timing(long tasks, Number delay) {  // py: async def compare
 }  // namespace
 
 extern const Pattern timing{
-    "timing",
-    "Sequential vs concurrent execution",
-    "The same tasks awaited one after another, then gathered: sequential time adds up, concurrent time "
-    "is the longest task.",
-    {
-        {"tasks", "Tasks", "integer", "3", 0, 1000, 0, {}, false, "How many tasks each way."},
-        {"delay", "Task delay (s)", "number", "1", 0, 30, 0, {}, false, "How long each task sleeps."},
+    .id = "timing",
+    .title = "Sequential vs concurrent execution",
+    .summary = "The same tasks awaited one after another, then gathered: sequential time adds up, concurrent time "
+               "is the longest task.",
+    .group = kSeedGroup,
+    .params = {
+        {.key = "tasks", .label = "Tasks", .type = ParamType::integer, .default_value = "3",
+         .min = 0, .max = 1000,
+         .help = "How many tasks each way."},
+        {.key = "delay", .label = "Task delay (s)", .type = ParamType::number, .default_value = "1",
+         .min = 0, .max = 30,
+         .help = "How long each task sleeps."},
     },
-    [](const Params& p) {
+    .ideal = [](const Params& p) {
       double n = p.number("tasks").value, d = p.number("delay").value;
       return n > 0 ? n * d + d : 0.0;
     },
-    [](const Params& p) { return compare_timing(static_cast<long>(p.number("tasks").value), p.number("delay")); },
+    .main =
+        [](const Params& p) { return compare_timing(static_cast<long>(p.number("tasks").value), p.number("delay")); },
 };
 
 }  // namespace patterns

@@ -46,18 +46,24 @@ double ideal(const Params& p) {
 }  // namespace
 
 extern const Pattern wait{
-    "wait",
-    "Using wait()",
-    "wait() returns the done and pending tasks once its condition holds (first completed, first "
-    "exception or all), or at the timeout; here the pending ones are then cancelled.",
-    {
-        {"delays", "Task delays (s)", "list", "1,2,3", 0, 30, 20, {}, false, "One task per delay; each returns \"Task <delay>\"."},
-        {"return_when", "Return when", "choice", "FIRST_COMPLETED", 0, 0, 0,
-         {"FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"}, false, "When wait() returns."},
-        {"timeout", "Timeout (s)", "number", "none", 0, 30, 0, {}, true, "Return after this long at the latest (none: no timeout)."},
+    .id = "wait",
+    .title = "Using wait()",
+    .summary = "wait() returns the done and pending tasks once its condition holds (first completed, first "
+               "exception or all), or at the timeout; here the pending ones are then cancelled.",
+    .group = kSeedGroup,
+    .params = {
+        {.key = "delays", .label = "Task delays (s)", .type = ParamType::list, .default_value = "1,2,3",
+         .min = 0, .max = 30, .max_items = 20,
+         .help = "One task per delay; each returns \"Task <delay>\"."},
+        {.key = "return_when", .label = "Return when", .type = ParamType::choice, .default_value = "FIRST_COMPLETED",
+         .choices = {"FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"},
+         .help = "When wait() returns."},
+        {.key = "timeout", .label = "Timeout (s)", .type = ParamType::number, .default_value = "none",
+         .min = 0, .max = 30, .optional = true,
+         .help = "Return after this long at the latest (none: no timeout)."},
     },
-    ideal,
-    [](const Params& p) {
+    .ideal = ideal,
+    .main = [](const Params& p) {
       return wait_example(p.list("delays"), return_when_of(p.text("return_when")), p.optional_number("timeout"));
     },
 };

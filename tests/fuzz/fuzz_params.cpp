@@ -27,7 +27,8 @@ namespace {
 void check_number(const patterns::Pattern& p, const patterns::ParamSpec& s, const patterns::Number& n) {
   if (!std::isfinite(n.value)) finding(p, s.key + ": accepted a non-finite number");
   if (n.value < s.min || n.value > s.max) finding(p, s.key + ": accepted " + n.str() + " out of range");
-  if (s.type == "integer" && (!n.is_int || n.value != std::floor(n.value))) finding(p, s.key + ": accepted a non-integer");
+  if (s.type == patterns::ParamType::integer && (!n.is_int || n.value != std::floor(n.value)))
+    finding(p, s.key + ": accepted a non-integer");
 }
 
 void check(const patterns::Pattern& p, const patterns::Params& params) {
@@ -37,11 +38,11 @@ void check(const patterns::Pattern& p, const patterns::Params& params) {
     if (it == params.values().end()) finding(p, "missing key " + s.key);
     const std::string& v = it->second;
     if (s.optional && v == "none") continue;
-    if (s.type == "choice") {
+    if (s.type == patterns::ParamType::choice) {
       bool found = false;
       for (const auto& c : s.choices) found |= c == v;
       if (!found) finding(p, s.key + ": accepted choice '" + v + "'");
-    } else if (s.type == "list") {
+    } else if (s.type == patterns::ParamType::list) {
       auto items = params.list(s.key);
       if (items.size() > static_cast<std::size_t>(s.max_items)) finding(p, s.key + ": accepted too many items");
       std::size_t commas = 0;

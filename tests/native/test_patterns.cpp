@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <fstream>
 #include <string>
 #include <utility>
 #include <map>
@@ -304,6 +305,96 @@ TEST_CASE("RunResult::to_json has the documented shape", "[patterns][python]") {
   CHECK(json ==
         R"({"id":"gather","params":{"delay":"0.5","users":"2"},"clock":"virtual","time_scale":1,)"
         R"("lines":[{"t":0.5,"text":"Fetched 2 users"}],"elapsed":0.5,"ideal":0.5,"cancelled":false})");
+}
+
+// ---- the limits, stated once ---------------------------------------------------------------------
+
+TEST_CASE("limits_json states the registry's limits for the page", "[patterns][params]") {
+  CHECK(patterns::limits_json() ==
+        "{\"timeScale\":{\"min\":0.001,\"max\":100},\"maxValueLength\":200,\"quoteLength\":40}");
+}
+
+TEST_CASE("the time scale is checked in one place, with one message", "[patterns][params]") {
+  CHECK(patterns::parse_time_scale("0.5", "--time-scale") == 0.5);
+  CHECK(patterns::check_time_scale(patterns::kMaxTimeScale, "scale") == patterns::kMaxTimeScale);
+  CHECK_THROWS_WITH(patterns::parse_time_scale("1000", "--time-scale"),
+                    "--time-scale: 1000.0 is out of range [0.001, 100.0]");
+  CHECK_THROWS_WITH(patterns::check_time_scale(0.0001, "timeScale"), "timeScale: 0.0001 is out of range [0.001, 100.0]");
+  CHECK_THROWS_WITH(patterns::parse_time_scale("0x10", "--time-scale"), "--time-scale: '0x10' is not a number");
+  CHECK_THROWS_WITH(patterns::parse_time_scale("nan", "--time-scale"), "--time-scale: 'nan' is not a number");
+  CHECK_THROWS_WITH(patterns::parse_time_scale(std::string(50, '9') + "\n", "s"),
+                    "s: '" + std::string(40, '9') + "...' is not a number");
+}
+
+namespace {
+
+// "0 – 100,000" -> {0, 100000}; "at most 20 items" -> {0, 20}.
+std::pair<double, double> readme_range(std::string v) {
+  std::string digits;
+  for (char c : v)
+    if (c != ',') digits += c;
+  if (auto at = digits.find("at most "); at != std::string::npos) return {0, std::stod(digits.substr(at + 8))};
+  auto dash = digits.find("\xE2\x80\x93");  // the en dash the table uses
+  REQUIRE(dash != std::string::npos);
+  return {std::stod(digits.substr(0, dash)), std::stod(digits.substr(dash + 3))};
+}
+
+}  // namespace
+
+TEST_CASE("README's limits table says what the registry enforces", "[patterns][params][host]") {
+  std::ifstream f(std::string(AIO_SOURCE_DIR) + "/README.md");
+  REQUIRE(f);
+  std::string line;
+  int rows = 0;
+  bool in_table = false;
+  while (std::getline(f, line)) {
+    if (line == "| limit | value |") in_table = true;
+    else if (in_table && line.empty()) break;
+    if (!in_table || line.rfind("| ", 0) != 0 || line == "| limit | value |") continue;
+    auto bar = line.find(" | ");
+    std::string what = line.substr(2, bar - 2), value = line.substr(bar + 3, line.size() - bar - 5);
+    INFO(line);
+    ++rows;
+    if (what == "time scale") {
+      CHECK(readme_range(value) == std::pair<double, double>{patterns::kMinTimeScale, patterns::kMaxTimeScale});
+    } else if (what == "a parameter value") {
+      CHECK(value == "at most " + std::to_string(patterns::kMaxValueLength) + " characters");
+    } else if (what == "any delay or timeout (seconds)") {
+      // Every parameter named for a delay or a timeout has this range.
+      auto [lo, hi] = readme_range(value);
+      for (const auto* p : patterns::all_patterns())
+        for (const auto& s : p->params)
+          if (s.key.find("delay") != std::string::npos || s.key.find("timeout") != std::string::npos) {
+            INFO(p->id << " " << s.key);
+            CHECK(s.min == lo);
+            CHECK(s.max == hi);
+          }
+    } else {
+      // "`id` key, `id` key | range": each named parameter has exactly that range (or list length).
+      auto [lo, hi] = readme_range(value);
+      const bool items = value.find("items") != std::string::npos;
+      std::size_t i = 0;
+      int named = 0;
+      while ((i = what.find('`', i)) != std::string::npos) {
+        auto close = what.find('`', i + 1);
+        auto end = what.find(',', close);
+        std::string id = what.substr(i + 1, close - i - 1);
+        std::string key = what.substr(close + 2, (end == std::string::npos ? what.size() : end) - close - 2);
+        const auto& p = patterns::pattern_or_throw(id);
+        const patterns::ParamSpec* spec = nullptr;
+        for (const auto& s : p.params)
+          if (s.key == key) spec = &s;
+        INFO(id << " " << key);
+        REQUIRE(spec);
+        if (items) CHECK(spec->max_items == hi);
+        else CHECK(std::pair<double, double>{spec->min, spec->max} == std::pair<double, double>{lo, hi});
+        ++named;
+        i = close + 1;
+      }
+      CHECK(named > 0);
+    }
+  }
+  CHECK(rows >= 4);
 }
 
 // ---- the Python originals as oracle ---------------------------------------------------------------
