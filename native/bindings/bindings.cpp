@@ -3,13 +3,19 @@
 // so strings never need freeing on the JavaScript side and a C++ exception never crosses into JS.
 //
 //   aio_patterns_json()                      the registry as JSON (PatternInfo[])
+//   aio_limits_json()                        the registry's limits (patterns::limits_json)
+//   aio_check(id, params, len)               parse_params: the values with defaults filled in, as a JSON
+//                                            object, or the ParamError message
+//   aio_check_time_scale(text)               parse_time_scale: the scale as a number, or the message
+//   aio_check_value(what, type, min, max, value)
+//                                            one number outside any pattern (the benchmark page's
+//                                            settings) by the same rules; messages start `what: `
 //   aio_ideal(id, params, len)               ideal time for the parameters, or the ParamError message
-//   aio_run(id, params, len, clock, scale, selftest)
-//                                            runs a pattern; SUSPENDS (Asyncify): call it with
-//                                            ccall(..., {async: true}). Trace events (lines included)
-//                                            stream to Module.aioOnEvents in batches, each time the
-//                                            loop gives the page a turn; the reply is
-//                                            RunResult::to_json().
+//   aio_run(id, params, len, clock, scale)   runs a pattern (clock: "real" or "virtual"); SUSPENDS
+//                                            (Asyncify): call it with ccall(..., {async: true}). Trace
+//                                            events (lines included) stream to Module.aioOnEvents in
+//                                            batches, each time the loop gives the page a turn; the
+//                                            reply is RunResult::to_json().
 //   aio_stop()                               cancels the running pattern's main task (request_stop)
 //   aio_worker_run_job(invoke, fn, args, len, clock, scale, worker)
 //                                            a Web Worker runs one executor job: aio::run_job
@@ -17,18 +23,18 @@
 //                                            the virtual clock: {"ns_per_task", "bytes_per_task"}
 //
 // Parameters travel as one length-prefixed string, "<bytes>:<key><bytes>:<value>...", so any value
-// (hostile ones included) reaches parse_params unchanged and gets its C++ message.
+// (hostile ones included) reaches parse_params unchanged and gets its C++ message. The engine tests'
+// module adds diagnostics that aio_run finds by id (selftests.cpp, through bindings.hpp).
 #include <emscripten.h>
 #include <malloc.h>
 
-#include <cmath>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "patterns/registry.hpp"
+#include "bindings.hpp"
 #include "platform/browser/browser.hpp"
 #include "spawn_gather.hpp"
 
@@ -79,93 +85,53 @@ std::vector<std::pair<std::string, std::string>> decode_params(const char* data,
   return out;
 }
 
-// Diagnostics for the engine's own tests: executor jobs that throw, trap or block, and a busy loop.
-std::string job_throws(double) { throw std::runtime_error("job failed on purpose"); }
-std::string job_traps(double) { __builtin_trap(); }
-std::string job_blocks(double seconds) {
-  aio::blocking_sleep(seconds);
-  return "ok";
+const std::vector<patterns::Pattern>* g_extra = nullptr;
+
+const patterns::Pattern& find(const std::string& id) {
+  if (const patterns::Pattern* p = patterns::find_pattern(id)) return *p;
+  if (g_extra)
+    for (const auto& p : *g_extra)
+      if (p.id == id) return p;
+  return patterns::pattern_or_throw(id);  // throws, naming the registry's ids
 }
 
-aio::Coro<> selftest_jobs(double block) {
+// One number outside any pattern (the benchmark page's settings) by the registry's own rules: a pattern
+// of one parameter goes through parse_params, and its message is told about `what` instead.
+std::string check_value(const std::string& what, const std::string& type, double min, double max, const std::string& value) {
+  patterns::ParamSpec spec{.key = "value", .type = patterns::ParamType::number, .min = min, .max = max};
+  if (type == to_string(patterns::ParamType::integer)) spec.type = patterns::ParamType::integer;
+  else if (type != to_string(patterns::ParamType::number)) throw patterns::ParamError(what + ": not a number setting");
+  const patterns::Pattern one{.id = "page", .params = {spec}};
+  const std::string prefix = "page parameter 'value': ";
   try {
-    co_await aio::run_in_executor(nullptr, &job_throws, 0.0);
-    aio::print("job error: none");
-  } catch (const std::exception& e) {
-    aio::print(std::string("job error: ") + e.what());
-  }
-  try {
-    co_await aio::run_in_executor(nullptr, &job_traps, 0.0);
-    aio::print("worker died: no");
-  } catch (const std::exception& e) {
-    aio::print(std::string("worker died: ") + e.what());
-  }
-  try {
-    // The page kills the worker running this one (engine tests).
-    co_await aio::run_in_executor(nullptr, &job_blocks, block);
-    aio::print("killed: no");
-  } catch (const std::exception& e) {
-    aio::print(std::string("killed: ") + e.what());
-  }
-  std::string r = co_await aio::run_in_executor(nullptr, &job_blocks, 0.1);
-  aio::print("after: " + r);
-  co_await aio::sleep(0.05);
-  aio::print("loop alive");
-}
-
-aio::Coro<> spinner(long& turns, double until) {
-  while (aio::EventLoop::current().time() < until) {
-    ++turns;
-    co_await aio::sleep(0);
+    return patterns::parse_params(one, {{"value", value}}).values().at("value");
+  } catch (const patterns::ParamError& e) {
+    const std::string m = e.what();
+    throw patterns::ParamError(what + ": " + (m.rfind(prefix, 0) == 0 ? m.substr(prefix.size()) : m));
   }
 }
 
-aio::Coro<> selftest_busy(double seconds) {
-  long turns = 0;
-  std::vector<aio::Task<void>> tasks;
-  for (int i = 0; i < 8; ++i) tasks.push_back(aio::create_task(spinner(turns, seconds)));
-  for (auto& t : tasks) co_await t;
-  aio::print("turns: " + std::to_string(turns));
-}
-
-const std::vector<patterns::Pattern>& selftests() {
-  static const std::vector<patterns::Pattern> all = {
-      {"jobs", "", "", {{"block", "", "number", "3", 0, 60, 0, {}, false, ""}},
-       [](const patterns::Params&) { return 0.0; },
-       [](const patterns::Params& p) { return selftest_jobs(p.number("block")); }},
-      {"busy", "", "", {{"seconds", "", "number", "0.5", 0, 60, 0, {}, false, ""}},
-       [](const patterns::Params& p) { return p.number("seconds").value; },
-       [](const patterns::Params& p) { return selftest_busy(p.number("seconds")); }},
-  };
-  return all;
-}
-
-const patterns::Pattern& find(const std::string& id, bool selftest) {
-  if (!selftest) return patterns::pattern_or_throw(id);
-  for (const auto& p : selftests())
-    if (p.id == id) return p;
-  throw patterns::ParamError("unknown self-test '" + id + "'");
-}
-
-double check_scale(double s) {
-  if (!std::isfinite(s) || s < patterns::kMinTimeScale || s > patterns::kMaxTimeScale)
-    throw patterns::ParamError("timeScale: " + aio::py_str(s) + " is out of range [" +
-                               aio::py_str(patterns::kMinTimeScale) + ", " + aio::py_str(patterns::kMaxTimeScale) + "]");
-  return s;
+// The clock travels from the page by name, the names RunResult::to_json writes.
+aio::ClockKind clock_named(const std::string& name) {
+  if (name == "real") return aio::ClockKind::real;
+  if (name == "virtual") return aio::ClockKind::virtual_time;
+  throw patterns::ParamError("clock: " + patterns::quoted(name) + " is not real or virtual");
 }
 
 struct Prepared {
   const patterns::Pattern* pattern = nullptr;
   patterns::Params params;
+  aio::ClockKind clock = aio::ClockKind::real;
 };
 
 // Everything that can throw before the run, so that the run itself is entered with no handler of ours
 // around it (run_pattern reports the run's own errors in its result).
-bool prepare(const char* id, const char* params, int len, int clock, double scale, int selftest, Prepared& out) {
+bool prepare(const char* id, const char* params, int len, const char* clock, double scale, Prepared& out) {
   try {
-    out.pattern = &find(id ? id : "", selftest != 0);
+    out.pattern = &find(id ? id : "");
     out.params = patterns::parse_params(*out.pattern, decode_params(params, len));
-    if (clock != 1) check_scale(scale);
+    out.clock = clock_named(clock ? clock : "");
+    if (out.clock == aio::ClockKind::real) patterns::check_time_scale(scale, "timeScale");
     return true;
   } catch (const std::exception& e) {
     reply(kRun, false, e.what());
@@ -195,9 +161,40 @@ void keep_loop(aio::EventLoop& loop) { g_loop = &loop; }
 
 }  // namespace
 
+void aio_bindings::add_runnable(const std::vector<patterns::Pattern>* extra) { g_extra = extra; }
+
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void aio_patterns_json() { reply(kCall, true, patterns::patterns_json()); }
+
+EMSCRIPTEN_KEEPALIVE void aio_limits_json() { reply(kCall, true, patterns::limits_json()); }
+
+EMSCRIPTEN_KEEPALIVE void aio_check(const char* id, const char* params, int len) {
+  try {
+    const patterns::Params p = patterns::parse_params(patterns::pattern_or_throw(id ? id : ""), decode_params(params, len));
+    std::string o = "{";
+    for (const auto& [k, v] : p.values()) o += (o.size() > 1 ? "," : "") + aio::json_quote(k) + ":" + aio::json_quote(v);
+    reply(kCall, true, o + "}");
+  } catch (const std::exception& e) {
+    reply(kCall, false, e.what());
+  }
+}
+
+EMSCRIPTEN_KEEPALIVE void aio_check_time_scale(const char* value) {
+  try {
+    reply(kCall, true, {}, patterns::parse_time_scale(value ? value : "", "Time scale"));
+  } catch (const std::exception& e) {
+    reply(kCall, false, e.what());
+  }
+}
+
+EMSCRIPTEN_KEEPALIVE void aio_check_value(const char* what, const char* type, double min, double max, const char* value) {
+  try {
+    reply(kCall, true, check_value(what ? what : "", type ? type : "", min, max, value ? value : ""));
+  } catch (const std::exception& e) {
+    reply(kCall, false, e.what());
+  }
+}
 
 EMSCRIPTEN_KEEPALIVE void aio_ideal(const char* id, const char* params, int len) {
   try {
@@ -208,20 +205,20 @@ EMSCRIPTEN_KEEPALIVE void aio_ideal(const char* id, const char* params, int len)
   }
 }
 
-EMSCRIPTEN_KEEPALIVE void aio_run(const char* id, const char* params, int len, int clock, double scale, int selftest) {
+EMSCRIPTEN_KEEPALIVE void aio_run(const char* id, const char* params, int len, const char* clock, double scale) {
   if (g_running) {
     reply(kRun, false, "a run is already in progress: stop it or wait for its result");
     return;
   }
   Prepared prep;
-  if (!prepare(id, params, len, clock, scale, selftest, prep)) return;
+  if (!prepare(id, params, len, clock, scale, prep)) return;
   g_running = true;
   aio::Trace trace;
   trace.keep = false;  // the page collects the events as they stream
   trace.listener = &trace_to_js;
   patterns::RunConfig config;
-  config.clock = clock == 1 ? aio::ClockKind::virtual_time : aio::ClockKind::real;
-  config.time_scale = clock == 1 ? 1.0 : scale;
+  config.clock = prep.clock;
+  config.time_scale = prep.clock == aio::ClockKind::virtual_time ? 1.0 : scale;
   config.trace = &trace;
   config.on_start = &keep_loop;
   aio::browser::set_before_suspend(&flush_events);
@@ -243,7 +240,7 @@ EMSCRIPTEN_KEEPALIVE void aio_worker_run_job(int invoke, int fn, const char* arg
   job.invoke = reinterpret_cast<aio::Job::Invoke>(static_cast<std::uintptr_t>(invoke));
   job.fn = static_cast<std::uintptr_t>(fn);
   job.args.assign(args, static_cast<std::size_t>(len));
-  job.clock = clock == 1 ? aio::ClockKind::virtual_time : aio::ClockKind::real;
+  job.clock = static_cast<aio::ClockKind>(clock);  // as worker_pool.cpp sent it: the enum's value
   job.time_scale = scale;
   aio::JobOutcome o = aio::run_job(job, worker);
   reply(kJob, o.ok, o.value, o.virtual_seconds);

@@ -8,7 +8,9 @@
 // responsiveness during a busy loop; `throttled`. Prints its measurements (per-pattern elapsed/ideal,
 // longest main-thread task, .wasm size) for the CI log.
 //
-// Needs web/src/engine/wasm/ (scripts/build-wasm) and /usr/bin/chromium (or CHROMIUM_PATH).
+// Builds the tests' module first (`scripts/build-wasm --test`: the page's module plus the diagnostics of
+// native/bindings/selftests.cpp, which the page's module does not carry); needs em++ and
+// /usr/bin/chromium (or CHROMIUM_PATH).
 // Run: node tests/web/engine.test.js (scripts/test-wasm does), or node --test tests/web/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,10 +20,12 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { loadavg } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const WASM = join(ROOT, 'web/src/engine/wasm/aio.wasm');
+const TEST_WASM = join(ROOT, 'build/engine-test-module/aio.wasm');
 const SERVED = join(ROOT, 'build/engine-harness');
 const SUBPATH = 'some/sub/path/';
 const SCALE = 0.1;
@@ -67,21 +71,22 @@ function serve(dir) {
   return new Promise((ok) => s.listen(0, '127.0.0.1', () => ok(s)));
 }
 
-/** Runs a pattern (or a self-test) in the page; returns the result, the streamed lines and events, wall ms. */
-function runInPage(id, options = {}, selfTest = false) {
-  return page.evaluate(async ({ id, options, selfTest }) => {
+/** Runs a pattern (or a diagnostic of the tests' module) in the page; returns the result, the streamed
+ *  lines and events, wall ms. */
+function runInPage(id, options = {}) {
+  return page.evaluate(async ({ id, options }) => {
     const e = window.harness.engine;
     const streamed = [];
     const events = [];
     const t0 = performance.now();
     const opts = { ...options, onLine: (l) => streamed.push(l), onTrace: (ev) => events.push(ev) };
     try {
-      const result = await (selfTest ? e.selfTest(id, opts) : e.run(id, opts));
+      const result = await e.run(id, opts);
       return { result, streamed, events, wall: performance.now() - t0 };
     } catch (err) {
       return { error: err instanceof Error ? `Error: ${err.message}` : `not an Error: ${String(err)}` };
     }
-  }, { id, options, selfTest });
+  }, { id, options });
 }
 
 function texts(lines) {
@@ -89,7 +94,9 @@ function texts(lines) {
 }
 
 before(async () => {
-  assert.ok(existsSync(WASM), 'web/src/engine/wasm/aio.wasm is missing: run scripts/build-wasm first');
+  const built = spawnSync(join(ROOT, 'scripts/build-wasm'), ['--test'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(built.status, 0, `scripts/build-wasm --test failed:\n${built.stdout}\n${built.stderr}`);
+  assert.ok(existsSync(TEST_WASM), `${TEST_WASM} is missing`);
   const { build } = await import('vite');
   await build({ configFile: join(ROOT, 'tests/web/fixtures/engine/vite.config.js') });
   server = await serve(SERVED);
@@ -148,9 +155,28 @@ test('registry: patterns(), ideal() and the C++ error messages', async () => {
       badKey: caught(() => e.ideal('gather', { bogus: '1' })),
       badValue: caught(() => e.ideal('create-task', { delay1: 'abc' })),
       outOfRange: caught(() => e.ideal('create-task', { delay1: '1e9' })),
+      limits: e.limits(),
+      checked: e.check('wait', { delays: '3, 1' }),
+      checkBad: caught(() => e.check('gather', { users: '-1' })),
+      checkSameAsIdeal: caught(() => e.check('create-task', { delay1: 'abc' })),
+      scale: e.checkScale('0.5'),
+      scaleLow: caught(() => e.checkScale('0.0001')),
+      scaleBad: caught(() => e.checkScale('fast')),
+      value: e.checkValue('Runs', { type: 'integer', min: 1, max: 9 }, '3'),
+      valueBad: caught(() => e.checkValue('Runs', { type: 'integer', min: 1, max: 9 }, '2.5')),
     };
   });
-  assert.deepEqual(r.ids.slice().sort(), Object.keys(EXPECTED).sort());
+  // The registry's limits (patterns::limits_json), and the rules the page asks instead of keeping its own.
+  assert.deepEqual(r.limits, { timeScale: { min: 0.001, max: 100 }, maxValueLength: 200, quoteLength: 40 });
+  assert.deepEqual(r.checked, { delays: '3,1', return_when: 'FIRST_COMPLETED', timeout: 'none' });
+  assert.equal(r.checkBad, "Error: gather parameter 'users': -1 is out of range [0, 100000]");
+  assert.equal(r.checkSameAsIdeal, r.badValue, 'check() and ideal() give the same message');
+  assert.equal(r.scale, 0.5);
+  assert.match(r.scaleLow, /^Error: Time scale: 0\.0001 is out of range \[0\.001, 100(\.0)?\]$/);
+  assert.equal(r.scaleBad, "Error: Time scale: 'fast' is not a number");
+  assert.equal(r.value, '3');
+  assert.equal(r.valueBad, "Error: Runs: '2.5' is not a whole number");
+  for (const id of Object.keys(EXPECTED)) assert.ok(r.ids.includes(id), `${id} is listed`);
   assert.equal(r.idealCreate, 3);
   assert.equal(r.defaults['create-task'], 2);
   for (const k of ['badId', 'badKey', 'badValue', 'outOfRange']) assert.match(r[k], /^Error: \S/, `${k}: ${r[k]}`);
@@ -160,6 +186,14 @@ test('registry: patterns(), ideal() and the C++ error messages', async () => {
   assert.equal(bad.error, r.badKey, 'run() rejects with the same C++ message as ideal()');
   const badScale = await runInPage('gather', { timeScale: 0 });
   assert.match(badScale.error, /^Error: timeScale/);
+  const badClock = await runInPage('gather', { clock: 'sundial' });
+  assert.equal(badClock.error, "Error: clock: 'sundial' is not real or virtual");
+});
+
+test("the page's module carries no diagnostics", async () => {
+  assert.ok(!readFileSync(WASM).includes('job failed on purpose'), 'the self-tests are not in the page\'s module');
+  assert.ok(readFileSync(TEST_WASM).includes('job failed on purpose'), 'the tests\' module has them');
+  assert.ok(!(await page.evaluate(() => window.harness.engine.patterns().some((p) => p.id === 'jobs'))), 'patterns() lists no diagnostic');
 });
 
 test(`all eight patterns on the real clock at time scale ${SCALE}: CPython's output; elapsed vs ideal measured and printed`, async () => {
@@ -279,7 +313,7 @@ test('executor failures: a job that throws, a worker that traps, a worker that i
   const r = await page.evaluate(async () => {
     const e = window.harness.engine;
     let killed = false;
-    const result = await e.selfTest('jobs', {
+    const result = await e.run('jobs', {
       timeScale: 1,
       params: { block: '10' },
       onTrace(ev) {
@@ -312,7 +346,7 @@ test('the page stays responsive while tasks keep the loop busy', async () => {
     const h = window.harness;
     h.resetMeasures();
     let events = 0;
-    const result = await h.engine.selfTest('busy', { timeScale: 1, params: { seconds: '1' }, onTrace: () => events++ });
+    const result = await h.engine.run('busy', { timeScale: 1, params: { seconds: '1' }, onTrace: () => events++ });
     await new Promise((ok) => setTimeout(ok, 200));  // long-task entries arrive a little later
     return { lines: result.lines.map((l) => l.text), events, measures: h.measures() };
   });

@@ -15,13 +15,19 @@ const VIEWS = [
   { name: 'phone', viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true },
 ];
 
-test('the pattern list comes from the engine and holds the eight classic patterns', async () => {
+test('the pattern list comes from the engine, grouped under its headings, and holds the eight classic patterns', async () => {
   const page = await env.browser.newPage();
   const problems = [];
   guard(page, problems);
   await openPlayground(page, env.site.url);
   const ids = await page.locator('#nav a').evaluateAll((as) => as.map((a) => a.dataset.id));
   for (const id of Object.keys(EXPECTED)) assert.ok(ids.includes(id), `pattern ${id} listed (got ${ids.join(', ')})`);
+  const groups = await page.locator('#nav .nav-group').evaluateAll((gs) => gs.map((g) => ({
+    heading: g.querySelector('h2')?.textContent ?? '', ids: [...g.querySelectorAll('a')].map((a) => a.dataset.id) })));
+  assert.equal(new Set(groups.map((g) => g.heading)).size, groups.length, 'each heading once');
+  assert.ok(groups.every((g) => g.heading.trim() && g.ids.length), JSON.stringify(groups));
+  assert.deepEqual(groups.flatMap((g) => g.ids), ids, 'every pattern under exactly one heading, in the registry\'s order');
+  assert.ok(groups.some((g) => Object.keys(EXPECTED).every((id) => g.ids.includes(id))), 'the seed\'s eight under one heading');
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -52,7 +58,8 @@ for (const scheme of /** @type {const} */ (['light', 'dark'])) {
         }
         if (id === 'timing') {
           await page.locator('.compare').waitFor();
-          assert.match(await page.locator('.compare').innerText(), /Sequential[\s\S]*Concurrent/);
+          // From the trace (three 1 s tasks gathered), the same figures the pattern prints.
+          assert.match(await page.locator('.compare').innerText(), /Sequential\s*3\.00 s[\s\S]*Concurrent\s*1\.00 s/);
         }
         assert.match(await page.locator('.summary').innerText(), /Elapsed[\s\S]*Ideal[\s\S]*Overhead/);
         assert.equal(await page.locator('#theme').count(), 1);

@@ -1,10 +1,10 @@
 // Unit tests of the pure state modules (validation, URL, postMessage shapes, trace conversion).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateParam, validateParams, validateScale, validateClock } from '../../web/src/state/validate.js';
+import { validateParam, validateParams, validateScale, validateClock, quote } from '../../web/src/state/validate.js';
 import { parseQuery, buildQuery, embedSnippet } from '../../web/src/state/url.js';
 import { parseParentMessage } from '../../web/src/state/messages.js';
-import { buildTimeline, toChromeTrace, overhead, timingComparison, fmtT } from '../../web/src/state/trace.js';
+import { buildTimeline, toChromeTrace, overhead, concurrencyComparison, fmtT } from '../../web/src/state/trace.js';
 
 const num = { key: 'delay', label: 'Delay', type: 'number', default: '0.5', min: 0, max: 60, help: '' };
 const int = { key: 'users', label: 'Users', type: 'integer', default: '5', min: 1, max: 100, help: '' };
@@ -12,60 +12,67 @@ const list = { key: 'delays', label: 'Delays', type: 'list', default: '1,2,3', m
 const choice = { key: 'return_when', label: 'Return when', type: 'choice', default: 'FIRST_COMPLETED', choices: ['FIRST_COMPLETED', 'ALL_COMPLETED'], help: '' };
 const opt = { key: 'timeout', label: 'Timeout', type: 'number', default: 'none', min: 0, max: 60, optional: true, help: '' };
 const PATTERNS = [
-  { id: 'gather', title: 'Gather', summary: '', ideal: 0.5, params: [int, num] },
-  { id: 'wait', title: 'Wait', summary: '', ideal: 1, params: [list, choice, opt] },
+  { id: 'gather', group: 'A', title: 'Gather', summary: '', ideal: 0.5, params: [int, num] },
+  { id: 'wait', group: 'A', title: 'Wait', summary: '', ideal: 1, params: [list, choice, opt] },
 ];
+const LIMITS = { timeScale: { min: 0.001, max: 100 }, maxValueLength: 200, quoteLength: 40 };
 
-test('numbers: canonical form, bounds, malformed', () => {
-  assert.deepEqual(validateParam(num, ' 0.50 '), { ok: true, value: '0.50' });
-  assert.deepEqual(validateParam(num, '1e-1'), { ok: true, value: '1e-1' });
-  assert.deepEqual(validateParam(num, '2.0'), { ok: true, value: '2.0' }, 'spelling kept: Python tells 2 from 2.0');
-  assert.equal(validateParam(num, '1e1000').ok, false);
-  for (const bad of ['NaN', 'Infinity', '-1', '61', '1e999', '0x10', '', '1,2', '<script>', '١']) {
-    const r = validateParam(num, bad);
-    assert.equal(r.ok, false, bad);
-  }
-  assert.match(/** @type {any} */ (validateParam(num, '-1')).message, /below the minimum 0/);
-  assert.match(/** @type {any} */ (validateParam(num, '61')).message, /above the maximum 60/);
-  assert.match(/** @type {any} */ (validateParam(num, 'abc')).message, /"abc" is not a number/);
-  assert.match(/** @type {any} */ (validateParam(num, 'x'.repeat(500))).message, /too long/);
+// A stand-in for the engine's rules, to test what the page does with their answers. The rules
+// themselves are the C++ registry's, run in the browser by engine.test.js and the page tests.
+const calls = [];
+const RULES = {
+  limits: () => LIMITS,
+  check(id, params) {
+    calls.push([id, params]);
+    const p = PATTERNS.find((x) => x.id === id);
+    if (!p) throw new Error(`unknown pattern '${id}'`);
+    const values = Object.fromEntries(p.params.map((s) => [s.key, s.default]));
+    for (const [k, v] of Object.entries(params)) {
+      if (!p.params.some((s) => s.key === k)) throw new Error(`${id} has no parameter '${k}'`);
+      if (v === 'bad') throw new Error(`${id} parameter '${k}': 'bad' is not a number`);
+      values[k] = v.replace(/ /g, '');
+    }
+    return values;
+  },
+  checkScale(v) {
+    if (!/^[0-9.]+$/.test(v)) throw new Error(`Time scale: '${v}' is not a number`);
+    if (Number(v) < 0.001 || Number(v) > 100) throw new Error(`Time scale: ${v} is out of range [0.001, 100]`);
+    return Number(v);
+  },
+};
+
+test('values are the rules\' answers: the value as kept, or the message', () => {
+  assert.deepEqual(validateParam(RULES, PATTERNS[1], 'delays', '1, 2'), { ok: true, value: '1,2' });
+  assert.deepEqual(calls.at(-1), ['wait', { delays: '1, 2' }], 'the raw value is what the rules see');
+  assert.deepEqual(validateParam(RULES, PATTERNS[0], 'users', 'bad'), { ok: false, message: "gather parameter 'users': 'bad' is not a number" });
+  assert.deepEqual(validateParam(RULES, PATTERNS[0], 'users', 8), { ok: true, value: '8' }, 'a finite number travels as text');
+  assert.match(/** @type {any} */ (validateParam(RULES, PATTERNS[0], 'users', {})).message, /must be text/);
 });
 
-test('integers, lists, choices, optional', () => {
-  assert.deepEqual(validateParam(int, '8'), { ok: true, value: '8' });
-  assert.equal(validateParam(int, '2.5').ok, false);
-  assert.equal(validateParam(int, '99999999999999999999').ok, false);
-  assert.equal(validateParam(int, '2.0').ok, false);
-  assert.deepEqual(validateParam(list, '1, 2.50 ,3'), { ok: true, value: '1,2.50,3' });
-  assert.match(/** @type {any} */ (validateParam(list, '1,2,3,4,5')).message, /at most 4/);
-  assert.equal(validateParam(list, '1,,2').ok, false);
-  assert.equal(validateParam(list, '1,-2').ok, false);
-  assert.deepEqual(validateParam(choice, 'ALL_COMPLETED'), { ok: true, value: 'ALL_COMPLETED' });
-  assert.equal(validateParam(choice, 'all_completed').ok, false);
-  assert.equal(validateParam(choice, '__proto__').ok, false);
-  assert.deepEqual(validateParam(opt, 'none'), { ok: true, value: 'none' });
-  assert.deepEqual(validateParam(opt, '2'), { ok: true, value: '2' });
-  assert.equal(validateParam(num, 'none').ok, false);
-  assert.equal(validateParam(num, /** @type {any} */ ({})).ok, false);
-});
-
-test('scale and clock', () => {
-  assert.deepEqual(validateScale('0.5'), { ok: true, value: 0.5 });
-  for (const bad of ['0', '0.001', '11', 'NaN', '-1', '', 'fast']) assert.equal(validateScale(bad).ok, false, bad);
-  assert.deepEqual(validateClock('virtual'), { ok: true, value: 'virtual' });
-  assert.equal(validateClock('Virtual').ok, false);
-});
-
-test('validateParams: defaults, unknown keys', () => {
-  const r = validateParams(PATTERNS[0], { users: '8', bogus: '1' });
+test('validateParams: defaults, every bad key named', () => {
+  const r = validateParams(RULES, PATTERNS[0], { users: '8', bogus: '1', delay: 'bad' });
   assert.deepEqual(r.values, { users: '8', delay: '0.5' });
-  assert.equal(r.errors.length, 1);
-  assert.match(r.errors[0].message, /Unknown parameter "bogus"/);
+  assert.deepEqual(r.errors.map((e) => e.key), ['bogus', 'delay']);
+  assert.match(r.errors[0].message, /gather has no parameter 'bogus'/);
+});
+
+test('the time scale is checked against the registry\'s limits; the clock by name', () => {
+  assert.deepEqual(validateScale(RULES, '0.5'), { ok: true, value: 0.5 });
+  assert.deepEqual(validateScale(RULES, '0.001'), { ok: true, value: 0.001 });
+  assert.deepEqual(validateScale(RULES, '101'), { ok: false, message: 'Time scale: 101 is out of range [0.001, 100]' });
+  assert.equal(validateScale(RULES, null).ok, false);
+  assert.deepEqual(validateClock('virtual', LIMITS), { ok: true, value: 'virtual' });
+  assert.deepEqual(validateClock('Virtual', LIMITS), { ok: false, message: "Clock: 'Virtual' is not real or virtual" });
+});
+
+test('quote cuts where the registry cuts and hides control characters', () => {
+  assert.equal(quote('a\u0000b', LIMITS), "'a?b'");
+  assert.equal(quote('x'.repeat(41), LIMITS), `'${'x'.repeat(40)}...'`);
 });
 
 test('parseQuery / buildQuery round trip, defaults left out, readable', () => {
   const q = '?p=gather&users=8&delay=0.25&scale=0.5&clock=virtual';
-  const s = parseQuery(q, PATTERNS);
+  const s = parseQuery(q, PATTERNS, RULES);
   assert.deepEqual(s.errors, []);
   assert.deepEqual(s.notices, []);
   assert.equal(s.id, 'gather');
@@ -76,22 +83,26 @@ test('parseQuery / buildQuery round trip, defaults left out, readable', () => {
     '?p=wait&delays=1,2&return_when=ALL_COMPLETED');
 });
 
-test('parseQuery refuses hostile values with specific messages and keeps defaults', () => {
-  const s = parseQuery('?p=gather&users=-5&delay=NaN&scale=1e999&clock=%3Cscript%3E&evil=%3Cimg%3E&users=9', PATTERNS);
+test('parseQuery refuses hostile values with the rules\' messages and keeps defaults', () => {
+  const s = parseQuery('?p=gather&users=bad&delay=bad&scale=1e999&clock=%3Cscript%3E&evil=%3Cimg%3E&users=9', PATTERNS, RULES);
   assert.equal(s.id, 'gather');
   assert.deepEqual(s.params, { users: '5', delay: '0.5' });
   assert.equal(s.scale, 1);
   assert.equal(s.clock, 'real');
-  assert.equal(s.errors.length, 4);
-  assert.ok(s.errors.some((e) => /Users: "-5" is below the minimum 1/.test(e)));
-  assert.ok(s.notices.some((n) => /unknown parameter "evil"/.test(n)));
-  assert.ok(s.notices.some((n) => /repeated parameter "users"/.test(n)));
-  const u = parseQuery('?p=%3Cscript%3Ealert(1)%3C/script%3E', PATTERNS);
+  assert.deepEqual(s.errors, [
+    "gather parameter 'users': 'bad' is not a number; using the default 5",
+    "gather parameter 'delay': 'bad' is not a number; using the default 0.5",
+    "Time scale: '1e999' is not a number; using 1",
+    "Clock: '<script>' is not real or virtual; using real",
+  ]);
+  assert.ok(s.notices.some((n) => /unknown parameter 'evil'/.test(n)));
+  assert.ok(s.notices.some((n) => /repeated parameter 'users'/.test(n)));
+  const u = parseQuery('?p=%3Cscript%3Ealert(1)%3C/script%3E', PATTERNS, RULES);
   assert.equal(u.id, 'gather');
   assert.match(u.errors[0], /Unknown pattern/);
-  const long = parseQuery('?p=gather&users=' + '9'.repeat(5000), PATTERNS);
+  const long = parseQuery('?p=gather&users=' + '9'.repeat(5000), PATTERNS, RULES);
   assert.match(long.errors[0], /too long/);
-  const view = parseQuery('?p=wait&view=output', PATTERNS, { allowView: true });
+  const view = parseQuery('?p=wait&view=output', PATTERNS, RULES, { allowView: true });
   assert.equal(view.view, 'output');
 });
 
@@ -103,9 +114,9 @@ test('embed snippet escapes attributes', () => {
 });
 
 test('postMessage: only the exact shapes', () => {
-  assert.deepEqual(parseParentMessage({ type: 'aio:stop' }), { type: 'aio:stop' });
-  assert.deepEqual(parseParentMessage({ type: 'aio:stop', id: 3 }), { type: 'aio:stop', id: 3 });
-  assert.deepEqual(parseParentMessage({ type: 'aio:run', pattern: 'gather', params: { users: 8, delay: '0.5' }, id: 'a' }),
+  assert.deepEqual(parseParentMessage({ type: 'aio:stop' }, LIMITS), { type: 'aio:stop' });
+  assert.deepEqual(parseParentMessage({ type: 'aio:stop', id: 3 }, LIMITS), { type: 'aio:stop', id: 3 });
+  assert.deepEqual(parseParentMessage({ type: 'aio:run', pattern: 'gather', params: { users: 8, delay: '0.5' }, id: 'a' }, LIMITS),
     { type: 'aio:run', pattern: 'gather', params: { users: '8', delay: '0.5' }, id: 'a' });
   const bad = [
     null, 'aio:run', [], { type: 'aio:run' }, { type: 'aio:run', pattern: '<script>' }, { type: 'aio:run', pattern: 'gather', extra: 1 },
@@ -114,7 +125,8 @@ test('postMessage: only the exact shapes', () => {
     { type: 'aio:stop', pattern: 'x' }, { type: 'aio:go' }, JSON.parse('{"type":"aio:run","pattern":"gather","params":{"__proto__":{"x":1}}}'),
     { type: 'aio:run', pattern: 'gather', params: { 'a b': '1' } }, new Date(),
   ];
-  for (const m of bad) assert.equal(parseParentMessage(m), null, JSON.stringify(m));
+  for (const m of bad) assert.equal(parseParentMessage(m, LIMITS), null, JSON.stringify(m));
+  assert.equal(parseParentMessage({ type: 'aio:run', pattern: 'gather', params: { users: 'x'.repeat(201) } }, LIMITS), null, 'longer than the registry takes');
 });
 
 const TRACE = [
@@ -163,7 +175,17 @@ test('summaries', () => {
   const o = overhead(1.1, 1);
   assert.ok(Math.abs(o.abs - 0.1) < 1e-9 && o.pct !== null && Math.abs(o.pct - 10) < 1e-6);
   assert.equal(overhead(0, 0).pct, null);
-  assert.deepEqual(timingComparison([{ text: 'Sequential: 3.00s' }, { text: 'Concurrent: 1.00s' }]), { sequential: 3, concurrent: 1 });
-  assert.equal(timingComparison([{ text: 'Sequential: 3.00s' }]), null);
+  // Three children created at 3 s and done at 4 s: 3 s one after another, 1 s concurrently. From
+  // trace events only: printed lines saying otherwise change nothing.
+  const run = [
+    { kind: 'task', t: 0, id: 1, state: 'created', name: 'main' },
+    { kind: 'line', t: 3, text: 'Sequential: 9.99s' },
+    ...[2, 3, 4].map((id) => ({ kind: 'task', t: 3, id, state: 'created', parent: 1 })),
+    ...[2, 3, 4].map((id) => ({ kind: 'task', t: 4, id, state: 'done' })),
+    { kind: 'task', t: 4, id: 1, state: 'done' },
+  ];
+  assert.deepEqual(concurrencyComparison(run), { sequential: 3, concurrent: 1, tasks: 3 });
+  assert.equal(concurrencyComparison(run.filter((e) => e.kind !== 'task' || e.id !== 3 || e.state !== 'done').slice(0, 4)), null, 'fewer than two ended children');
+  assert.equal(concurrencyComparison(TRACE), null, 'one child');
   assert.equal(fmtT(0.5), '0.500s');
 });

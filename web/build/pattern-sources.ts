@@ -2,7 +2,10 @@
 // Exposes `virtual:pattern-sources` (a map id -> {cpp?, python?} of highlighted HTML) and
 // `virtual:pattern-sources.css` (colour classes for light + dark). No highlighter ships to the
 // browser, and the HTML carries classes instead of style attributes, so the pages' CSP needs no
-// 'unsafe-inline' for styles. Files not written yet are simply omitted.
+// 'unsafe-inline' for styles. Files not written yet are simply omitted. The themes are GitHub's
+// "default" ones because every colour of theirs reads at 4.5:1 or more on its background (WCAG AA; the
+// older github-light orange is 3.5:1, github-dark's comments 3.0:1): the build checks that, so a theme
+// change that breaks it fails here rather than in the accessibility tests.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Plugin, ViteDevServer } from 'vite';
@@ -14,6 +17,23 @@ const RESOLVED_JS = '\0' + JS_ID;
 const RESOLVED_CSS = '\0' + CSS_ID;
 
 interface Highlighted { cpp?: string; python?: string; cppFile?: string; pythonFile?: string }
+
+const THEMES = { light: 'github-light-default', dark: 'github-dark-default' } as const;
+/** WCAG AA for normal text. */
+const MIN_CONTRAST = 4.5;
+
+function luminance(hex: string): number {
+  const [r, g, b] = (hex.replace('#', '').slice(0, 6).match(/../g) ?? []).map((x) => {
+    const v = parseInt(x, 16) / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+export function contrast(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
 
 /** Infrastructure files beside the patterns that are not patterns themselves. */
 const NOT_PATTERNS = new Set(['registry', 'main', 'common', 'util', 'utils']);
@@ -35,7 +55,7 @@ export function patternSources(root: string): Plugin {
   async function generate(): Promise<{ js: string; css: string }> {
     if (cache) return cache;
     files.length = 0;
-    const hl = await createHighlighter({ themes: ['github-light', 'github-dark'], langs: ['cpp', 'python'] });
+    const hl = await createHighlighter({ themes: Object.values(THEMES), langs: ['cpp', 'python'] });
     const classes = new Map<string, string>();
     const toClasses = (html: string): string =>
       html.replace(/ style="([^"]*)"/g, (_m, style: string) => {
@@ -47,7 +67,7 @@ export function patternSources(root: string): Plugin {
         .replace(/class="([^"]*)"([^>]*?) class="(sh\d+)"/g, 'class="$1 $3"$2');
     const out: Record<string, Highlighted> = {};
     const render = (code: string, lang: 'cpp' | 'python') =>
-      toClasses(hl.codeToHtml(code, { lang, themes: { light: 'github-light', dark: 'github-dark' }, defaultColor: false }));
+      toClasses(hl.codeToHtml(code, { lang, themes: THEMES, defaultColor: false }));
     for (const f of listFiles(cppDir, '.cpp')) {
       const id = f.slice(0, -4).replace(/_/g, '-');
       files.push(join(cppDir, f));
@@ -62,7 +82,17 @@ export function patternSources(root: string): Plugin {
       (out[id] ??= {}).python = render(code, 'python');
       out[id].pythonFile = `native/patterns/python/${f}`;
     }
+    const backgrounds = { light: hl.getTheme(THEMES.light).bg, dark: hl.getTheme(THEMES.dark).bg };
     hl.dispose();
+    for (const style of classes.keys()) {
+      for (const mode of ['light', 'dark'] as const) {
+        const fg = new RegExp(`--shiki-${mode}:(#[0-9a-fA-F]{6})`).exec(style)?.[1];
+        if (fg && contrast(fg, backgrounds[mode]) < MIN_CONTRAST) {
+          throw new Error(`pattern-sources: ${THEMES[mode]} colours code ${fg} on ${backgrounds[mode]} at ` +
+            `${contrast(fg, backgrounds[mode]).toFixed(2)}:1, under ${MIN_CONTRAST}:1`);
+        }
+      }
+    }
     // Each style is like "--shiki-light:#24292E;--shiki-dark:#E1E4E8" (plus -bg variants on <pre>).
     let css = '';
     for (const [style, cls] of classes) {

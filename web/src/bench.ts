@@ -2,10 +2,8 @@
 // ?n=TASKS&reps=R&scale=S&run=1 (run=1 starts at once; scripts/bench drives the page that way and
 // reads window.aioBench when body[data-state] is "done" or "error").
 import './styles.css';
-import { createEngine } from './engine';
-import type { ParamSpec } from './engine/types';
 import { playgroundLoad, spawnGatherPromiseAll, spawnGatherWasm, type SpawnGather } from './engine/bench';
-import { validateParam } from './state/validate.js';
+import { PageRunner, errorText } from './runner';
 import { $, h, showMessages } from './views/dom';
 import { initTheme } from './views/theme';
 
@@ -25,7 +23,10 @@ declare global {
   interface Window { aioBench?: { rows: BenchRow[]; error?: string } }
 }
 
-const SETTINGS: ParamSpec[] = [
+/** The page's own settings, checked by the registry's number rules (Engine.checkValue). */
+interface Setting { key: 'n' | 'reps' | 'scale'; label: string; type: 'number' | 'integer'; default: string; min: number; max: number; help: string }
+
+const SETTINGS: Setting[] = [
   { key: 'n', label: 'Tasks', type: 'integer', default: '200000', min: 1, max: 2_000_000, help: 'tasks in spawn + gather' },
   { key: 'reps', label: 'Runs', type: 'integer', default: '3', min: 1, max: 9, help: 'runs of each; the median is shown' },
   { key: 'scale', label: 'Time scale', type: 'number', default: '0.1', min: 0.01, max: 1, help: 'of the patterns on the real clock' },
@@ -36,28 +37,38 @@ const runBtn = $('#run') as HTMLButtonElement;
 const status = $('#status');
 const tbody = $('#results');
 const inputs = new Map<string, HTMLInputElement>();
-
 const query = new URLSearchParams(location.search);
-const queryErrors: string[] = [];
-$('#fields').append(...SETTINGS.map((spec) => {
-  const id = `b-${spec.key}`;
-  const input = h('input', { id, name: spec.key, type: 'text', inputmode: spec.type === 'integer' ? 'numeric' : 'decimal', autocomplete: 'off', 'aria-describedby': `${id}-help` });
-  const raw = query.get(spec.key);
-  const c = raw === null ? null : validateParam(spec, raw);
-  if (c && !c.ok) queryErrors.push(`${c.message}; using ${spec.default}`);
-  input.value = c?.ok ? c.value : spec.default;
-  inputs.set(spec.key, input);
-  return h('div', { class: 'field' }, h('label', { for: id, text: spec.label }), input,
-    h('p', { class: 'field-help', id: `${id}-help`, text: `${spec.help}; ${spec.min} to ${spec.max}` }));
-}));
-showMessages($('#messages'), queryErrors);
 
-function settings(): { n: number; reps: number; scale: number } | string[] {
+function check(runner: PageRunner, spec: Setting, raw: string): { ok: true; value: string } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: runner.engine.checkValue(spec.label, spec, raw) };
+  } catch (e) {
+    return { ok: false, message: errorText(e) };
+  }
+}
+
+function showFields(runner: PageRunner): void {
+  const queryErrors: string[] = [];
+  $('#fields').append(...SETTINGS.map((spec) => {
+    const id = `b-${spec.key}`;
+    const input = h('input', { id, name: spec.key, type: 'text', inputmode: spec.type === 'integer' ? 'numeric' : 'decimal', autocomplete: 'off', 'aria-describedby': `${id}-help` });
+    const raw = query.get(spec.key);
+    const c = raw === null ? null : check(runner, spec, raw);
+    if (c && !c.ok) queryErrors.push(`${c.message}; using ${spec.default}`);
+    input.value = c?.ok ? c.value : spec.default;
+    inputs.set(spec.key, input);
+    return h('div', { class: 'field' }, h('label', { for: id, text: spec.label }), input,
+      h('p', { class: 'field-help', id: `${id}-help`, text: `${spec.help}; ${spec.min} to ${spec.max}` }));
+  }));
+  showMessages($('#messages'), queryErrors);
+}
+
+function settings(runner: PageRunner): { n: number; reps: number; scale: number } | string[] {
   const errors: string[] = [];
   const v: Record<string, number> = {};
   for (const spec of SETTINGS) {
     const input = inputs.get(spec.key)!;
-    const c = validateParam(spec, input.value);
+    const c = check(runner, spec, input.value.trim());
     input.setAttribute('aria-invalid', String(!c.ok));
     if (c.ok) v[spec.key] = Number(c.value);
     else errors.push(c.message);
@@ -78,8 +89,8 @@ function show(rows: BenchRow[]): void {
     h('td', { text: r.unit }), h('td', { class: 'num', text: r.vsAio === null ? '—' : r.vsAio.toFixed(2) }), h('td', { text: r.note }))));
 }
 
-async function run(): Promise<void> {
-  const s = settings();
+async function run(runner: PageRunner): Promise<void> {
+  const s = settings(runner);
   if (Array.isArray(s)) { showMessages($('#messages'), s); return; }
   showMessages($('#messages'), []);
   runBtn.disabled = true;
@@ -94,14 +105,14 @@ async function run(): Promise<void> {
   try {
     // Fidelity first, before spawn + gather leaves garbage to collect; the median of the runs drops
     // the first one's one-off costs (the executor's workers start on its first job).
-    await step('fidelity: loading the engine…');
-    const engine = await createEngine();
-    for (const p of engine.patterns()) {
+    for (const p of runner.patterns) {
       const ratios: number[] = [];
       let throttled = false;
       for (let rep = 0; rep < s.reps; ++rep) {
         await step(`fidelity: ${p.id}, run ${rep + 1} of ${s.reps}…`);
-        const r = await engine.run(p.id, { clock: 'real', timeScale: s.scale });
+        const end = await runner.run({ pattern: p, params: {}, clock: 'real', scale: s.scale });
+        if (!end.ok) throw new Error(`${p.id}: ${end.message}`);
+        const r = end.result;
         if (r.error || r.cancelled) throw new Error(`${p.id}: ${r.error ?? 'cancelled'}`);
         ratios.push(r.elapsed / r.ideal);
         throttled ||= !!r.throttled;
@@ -145,5 +156,19 @@ async function run(): Promise<void> {
   }
 }
 
-form.addEventListener('submit', (e) => { e.preventDefault(); void run(); });
-if (query.get('run') === '1') void run();
+async function start(): Promise<void> {
+  runBtn.disabled = true;
+  const runner = await PageRunner.load(status);
+  if (!runner) {
+    window.aioBench = { rows: [], error: status.textContent ?? 'the engine could not be loaded' };
+    document.body.dataset.state = 'error';
+    return;
+  }
+  status.hidden = false;  // the runner hid it; it shows the benchmarks' progress
+  runBtn.disabled = false;
+  showFields(runner);
+  form.addEventListener('submit', (e) => { e.preventDefault(); void run(runner); });
+  if (query.get('run') === '1') void run(runner);
+}
+
+void start();

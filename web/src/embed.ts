@@ -2,8 +2,8 @@
 // ?p=ID&param=value...&scale=..&clock=..&view=output (output only). The page never rewrites
 // its own URL and works when storage is blocked. postMessage protocol: see state/messages.js.
 import './styles.css';
-import { createEngine } from './engine';
-import type { Clock, Engine, Line, PatternInfo, RunResult } from './engine/types';
+import type { Clock, PatternInfo } from './engine/types';
+import { PageRunner } from './runner';
 import { buildQuery, parseQuery } from './state/url.js';
 import { parseParentMessage } from './state/messages.js';
 import { validateClock, validateParams, validateScale } from './state/validate.js';
@@ -35,24 +35,10 @@ function announce(msg: Record<string, unknown>): void {
   else window.parent.postMessage(msg, '*');
 }
 
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
 async function start(): Promise<void> {
-  const status = $('#status');
-  let engine: Engine;
-  let patterns: PatternInfo[];
-  try {
-    engine = await createEngine();
-    patterns = engine.patterns();
-    if (!patterns.length) throw new Error('the engine reports no patterns');
-  } catch (e) {
-    status.textContent = `The engine could not be loaded: ${errorText(e)}`;
-    status.classList.add('msg-error');
-    announce({ type: 'aio:error', message: 'engine failed to load' });
-    return;
-  }
-  status.hidden = true;
-  new Embed(engine, patterns);
+  const runner = await PageRunner.load($('#status'));
+  if (runner) new Embed(runner);
+  else announce({ type: 'aio:error', message: 'engine failed to load' });
 }
 
 class Embed {
@@ -60,7 +46,6 @@ class Embed {
   private params: Record<string, string>;
   private scale: number;
   private clock: Clock;
-  private running = false;
   private readonly title = $('#title');
   private readonly openLink = $('#open') as HTMLAnchorElement;
   private readonly runBtn = $('#run') as HTMLButtonElement;
@@ -70,10 +55,11 @@ class Embed {
   private readonly out: OutputConsole;
   private readonly timeline: Timeline | null;
 
-  constructor(private readonly engine: Engine, private readonly patterns: PatternInfo[]) {
-    const url = parseQuery(location.search, patterns, { allowView: true });
+  constructor(private readonly runner: PageRunner) {
+    const patterns = runner.patterns;
+    const url = parseQuery(location.search, patterns, runner.engine, { allowView: true });
     showMessages(this.messages, url.errors, url.notices);
-    this.current = patterns.find((p) => p.id === url.id) ?? patterns[0];
+    this.current = runner.find(url.id) ?? patterns[0];
     this.params = url.params;
     this.scale = url.scale;
     this.clock = url.clock;
@@ -82,11 +68,8 @@ class Embed {
     if (url.view === 'output') { chart.remove(); this.timeline = null; document.body.classList.add('view-output'); }
     else this.timeline = new Timeline(chart);
     this.runBtn.addEventListener('click', () => void this.run(this.current, this.params, this.scale, this.clock, null));
-    this.stopBtn.addEventListener('click', () => this.engine.stop());
-    document.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); this.runBtn.click(); }
-      else if (e.key === 'Escape' && this.running) { e.preventDefault(); this.engine.stop(); }
-    });
+    this.stopBtn.addEventListener('click', () => this.runner.stop());
+    runner.bindKeys(() => this.runBtn.click());
     window.addEventListener('message', (ev) => this.onMessage(ev));
     this.showPattern(this.current, this.params);
     $('#app').hidden = false;
@@ -97,84 +80,64 @@ class Embed {
   private showPattern(p: PatternInfo, params: Record<string, string>): void {
     this.current = p;
     this.title.textContent = p.title;
-    document.title = `${p.id} · asyncio patterns in C++`;
+    this.runner.title(p);
     const query = buildQuery({ id: p.id, params, scale: this.scale, clock: this.clock }, p);
     this.openLink.href = new URL('index.html' + query, location.href).href;
   }
 
   private onMessage(ev: MessageEvent): void {
     if (!embedded || ev.source !== window.parent) return; // only the embedding page may drive us
-    const msg = parseParentMessage(ev.data);
+    const msg = parseParentMessage(ev.data, this.runner.limits);
     if (!msg) return;
     const to: Target = { source: ev.source as Window, origin: ev.origin };
     replyTo = to;
     const idPart = msg.id !== undefined ? { id: msg.id } : {};
     if (msg.type === 'aio:stop') {
-      if (this.running) this.engine.stop();
+      this.runner.stop();
       return;
     }
     const fail = (message: string) => post({ type: 'aio:error', message, ...idPart }, to);
-    const p = this.patterns.find((x) => x.id === msg.pattern);
+    const p = this.runner.find(msg.pattern);
     if (!p) return fail(`unknown pattern "${msg.pattern}"`);
     const { scale: rawScale, clock: rawClock, ...rest } = msg.params;
     let scale = this.scale;
     let clock = this.clock;
-    if (rawScale !== undefined) { const c = validateScale(rawScale); if (!c.ok) return fail(c.message); scale = c.value; }
-    if (rawClock !== undefined) { const c = validateClock(rawClock); if (!c.ok) return fail(c.message); clock = c.value; }
-    const checked = validateParams(p, rest);
+    const rules = this.runner.engine;
+    if (rawScale !== undefined) { const c = validateScale(rules, rawScale); if (!c.ok) return fail(c.message); scale = c.value; }
+    if (rawClock !== undefined) { const c = validateClock(rawClock, this.runner.limits); if (!c.ok) return fail(c.message); clock = c.value; }
+    const checked = validateParams(rules, p, rest);
     if (checked.errors.length) return fail(checked.errors.map((e) => e.message).join('; '));
-    if (this.running) return fail('a run is already in progress');
+    if (this.runner.running) return fail('a run is already in progress');
     void this.run(p, checked.values, scale, clock, { to, idPart });
   }
 
   private async run(p: PatternInfo, params: Record<string, string>, scale: number, clock: Clock,
     origin: { to: Target; idPart: Record<string, unknown> } | null): Promise<void> {
-    if (this.running) return;
+    if (this.runner.running) return;
     const to = origin?.to ?? replyTo;
     const idPart = origin?.idPart ?? {};
-    let ideal = p.ideal;
-    try { ideal = this.engine.ideal(p.id, params); } catch (e) {
-      showMessages(this.messages, [errorText(e)]);
-      post({ type: 'aio:error', message: errorText(e), ...idPart }, to);
-      return;
-    }
-    this.running = true;
     this.showPattern(p, params);
     this.runBtn.disabled = true;
     this.stopBtn.disabled = false;
     showMessages(this.messages, []);
     this.summary.textContent = '';
-    this.out.clear();
-    const t0 = performance.now();
-    this.timeline?.reset(ideal, clock === 'real' ? () => (performance.now() - t0) / 1000 / scale : undefined);
-    let streamed = 0;
-    const emit = (line: Line) => { this.out.line(line); post({ type: 'aio:line', text: line.text, t: line.t, ...idPart }, to); };
-    let r: RunResult | null = null;
-    try {
-      r = await this.engine.run(p.id, {
-        params, timeScale: scale, clock,
-        onLine: (line) => { streamed++; emit(line); },
-        onTrace: (ev) => this.timeline?.push(ev),
-      });
-    } catch (e) {
-      this.out.system(`Error: ${errorText(e)}`, 'error');
-      showMessages(this.messages, [errorText(e)]);
-      post({ type: 'aio:error', message: errorText(e), ...idPart }, to);
-    } finally {
-      this.running = false;
-      this.runBtn.disabled = false;
-      this.stopBtn.disabled = true;
+    const end = await this.runner.run({ pattern: p, params, scale, clock }, {
+      out: this.out, timeline: this.timeline,
+      onLine: (line) => post({ type: 'aio:line', text: line.text, t: line.t, ...idPart }, to),
+    });
+    this.runBtn.disabled = false;
+    this.stopBtn.disabled = true;
+    if (!end.ok) {
+      showMessages(this.messages, [end.message]);
+      post({ type: 'aio:error', message: end.message, ...idPart }, to);
+      return;
     }
-    if (!r) return;
-    if (!streamed) for (const line of r.lines) emit(line);
-    this.timeline?.set(r.trace, r.elapsed);
+    const r = end.result;
     this.summary.textContent = `${r.cancelled ? 'Cancelled' : r.error ? 'Failed' : 'Finished'} · elapsed ${fmtT(r.elapsed)} · ideal ${fmtT(r.ideal)}`;
     if (r.error) {
-      this.out.system(`Error: ${r.error}`, 'error');
       post({ type: 'aio:error', message: r.error, ...idPart }, to);
       return;
     }
-    if (r.cancelled) this.out.system(`Run cancelled at ${fmtT(r.elapsed)}.`, 'cancel');
     post({
       type: 'aio:done', lines: r.lines.map((l) => ({ t: l.t, text: l.text })), timings: { elapsed: r.elapsed, ideal: r.ideal },
       cancelled: r.cancelled, ...idPart,

@@ -1,10 +1,11 @@
-// The playground page: pattern list, sources, parameter form, run/stop, console, timeline,
-// summary, earlier runs, share link and embed code. Everything is driven by engine.patterns().
+// The playground page: pattern list (grouped as the registry groups them), sources, parameter form,
+// run/stop, console, timeline, summary, earlier runs, share link and embed code. Everything is driven
+// by the engine's registry; the runs go through the page runner.
 import './styles.css';
-import { createEngine } from './engine';
-import type { Engine, PatternInfo, RunResult } from './engine/types';
+import type { PatternInfo, RunResult } from './engine/types';
+import { PageRunner, errorText } from './runner';
 import { buildQuery, embedSnippet, parseQuery } from './state/url.js';
-import { fmtT, toChromeTrace } from './state/trace.js';
+import { toChromeTrace } from './state/trace.js';
 import { $, h, showMessages } from './views/dom';
 import { initTheme, themeButton } from './views/theme';
 import { OutputConsole } from './views/console';
@@ -16,28 +17,19 @@ import { RunHistory, renderSummary } from './views/results';
 initTheme();
 themeButton($('#theme') as HTMLButtonElement);
 
-const statusBox = $('#status');
-const messages = $('#messages');
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+async function start(): Promise<void> {
+  const runner = await PageRunner.load($('#status'));
+  if (runner) new Playground(runner);
 }
 
-async function start(): Promise<void> {
-  let engine: Engine;
-  let patterns: PatternInfo[];
-  try {
-    engine = await createEngine();
-    patterns = engine.patterns();
-  } catch (e) {
-    statusBox.textContent = `The engine could not be loaded: ${errorText(e)}`;
-    statusBox.classList.add('msg-error');
-    return;
+/** The patterns under their registry groups, in the registry's order. */
+function grouped(patterns: PatternInfo[]): Array<[string, PatternInfo[]]> {
+  const groups = new Map<string, PatternInfo[]>();
+  for (const p of patterns) {
+    const list = groups.get(p.group);
+    if (list) list.push(p); else groups.set(p.group, [p]);
   }
-  if (!patterns.length) { statusBox.textContent = 'The engine reports no patterns.'; return; }
-  statusBox.textContent = '';
-  statusBox.hidden = true;
-  new Playground(engine, patterns);
+  return [...groups];
 }
 
 class Playground {
@@ -63,28 +55,32 @@ class Playground {
   private readonly embedOutputOnly: HTMLInputElement;
   private readonly shareStatus: HTMLElement;
 
-  constructor(private readonly engine: Engine, private readonly patterns: PatternInfo[]) {
-    const url = parseQuery(location.search, patterns);
-    showMessages(messages, url.errors, url.notices);
-    this.current = patterns.find((p) => p.id === url.id) ?? patterns[0];
+  constructor(private readonly runner: PageRunner) {
+    const patterns = runner.patterns;
+    const url = parseQuery(location.search, patterns, runner.engine);
+    showMessages($('#messages'), url.errors, url.notices);
+    this.current = runner.find(url.id) ?? patterns[0];
 
-    // Navigation: one link per pattern (works without JS tricks: middle-click opens a copy).
-    this.nav.replaceChildren(h('ul', {}, ...patterns.map((p) => {
-      const a = h('a', { href: buildQuery({ id: p.id, params: {}, scale: 1, clock: 'real' }, p), 'data-id': p.id, text: p.id });
-      a.title = p.title;
-      a.addEventListener('click', (e) => {
-        if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
-        e.preventDefault();
-        void this.select(p.id);
-      });
-      return h('li', {}, a);
-    })));
+    // Navigation: one link per pattern (works without JS tricks: middle-click opens a copy), under
+    // the registry's group headings.
+    this.nav.replaceChildren(...grouped(patterns).map(([group, members], i) => h('div', { class: 'nav-group' },
+      h('h2', { class: 'nav-label', id: `nav-group-${i}`, text: group }),
+      h('ul', { 'aria-labelledby': `nav-group-${i}` }, ...members.map((p) => {
+        const a = h('a', { href: buildQuery({ id: p.id, params: {}, scale: 1, clock: 'real' }, p), 'data-id': p.id, text: p.id });
+        a.title = p.title;
+        a.addEventListener('click', (e) => {
+          if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+          e.preventDefault();
+          void this.select(p.id);
+        });
+        return h('li', {}, a);
+      })))));
 
     const host = $('#pattern');
     this.title = h('h2', { id: 'pattern-title' });
     this.summary = h('p', { class: 'pattern-summary' });
     const formEl = h('form', { class: 'panel form-panel', 'aria-labelledby': 'pattern-title', novalidate: true });
-    this.form = new ParamForm(formEl, () => this.changed());
+    this.form = new ParamForm(formEl, runner.engine, () => this.changed());
     this.runBtn = h('button', { type: 'submit', class: 'primary', 'aria-keyshortcuts': 'Control+Enter', text: 'Run' });
     this.stopBtn = h('button', { type: 'button', disabled: true, 'aria-keyshortcuts': 'Escape', text: 'Stop' });
     this.idealBox = h('p', { class: 'ideal', 'aria-live': 'polite' });
@@ -137,21 +133,27 @@ class Playground {
     );
     host.hidden = false;
 
-    document.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); void this.run(); }
-      else if (e.key === 'Escape' && this.running) { e.preventDefault(); this.stop(); }
-    });
+    runner.bindKeys(() => void this.run());
 
     this.show(this.current, url.params, url.scale, url.clock);
   }
 
   private show(p: PatternInfo, params: Record<string, string>, scale: number, clock: 'real' | 'virtual'): void {
     this.current = p;
-    document.title = `${p.id} · asyncio patterns in C++`;
+    this.runner.title(p);
     this.title.textContent = p.title;
     this.summary.textContent = p.summary;
     for (const a of this.nav.querySelectorAll('a')) {
       if (a.dataset.id === p.id) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    }
+    // On a phone each group is a row scrolling sideways: bring the current pattern into it (sideways
+    // only: the page itself does not move).
+    const here = this.nav.querySelector<HTMLElement>('a[aria-current="page"]');
+    const row = here?.closest<HTMLElement>('.nav-group');
+    if (here && row && row.scrollWidth > row.clientWidth) {
+      const a = here.getBoundingClientRect();
+      const r = row.getBoundingClientRect();
+      row.scrollLeft += a.left - r.left - (r.width - a.width) / 2;
     }
     this.form.setPattern(p, params);
     this.form.setRun(scale, clock);
@@ -166,11 +168,11 @@ class Playground {
   }
 
   private async select(id: string): Promise<void> {
-    const p = this.patterns.find((x) => x.id === id);
+    const p = this.runner.find(id);
     if (!p || p === this.current) return;
-    if (this.running) { this.engine.stop(); await this.running; }
+    if (this.running) { this.runner.stop(); await this.running; }
     const v = this.form.values();
-    showMessages(messages, []);
+    showMessages($('#messages'), []);
     this.show(p, {}, v.scale, v.clock);
   }
 
@@ -181,7 +183,7 @@ class Playground {
       this.idealBox.textContent = 'Fix the highlighted values to run.';
     } else {
       try {
-        this.idealBox.textContent = `Ideal time: ${this.engine.ideal(this.current.id, v.params).toFixed(3)} s`;
+        this.idealBox.textContent = `Ideal time: ${this.runner.engine.ideal(this.current.id, v.params).toFixed(3)} s`;
       } catch (e) {
         this.idealBox.textContent = `Invalid parameters: ${errorText(e)}`;
       }
@@ -218,9 +220,7 @@ class Playground {
   }
 
   private stop(): void {
-    if (!this.running) return;
-    this.out.system('Stopping…', 'cancel');
-    this.engine.stop();
+    this.runner.stop();
   }
 
   private async run(): Promise<void> {
@@ -231,47 +231,25 @@ class Playground {
       this.form.focusError();
       return;
     }
-    let ideal: number;
-    try {
-      ideal = this.engine.ideal(this.current.id, v.params);
-    } catch (e) {
-      showMessages(this.runMessages, [`Invalid parameters: ${errorText(e)}`]);
-      return;
-    }
     showMessages(this.runMessages, []);
-    const p = this.current;
-    this.out.clear();
+    const pattern = this.current;
     this.summaryBox.replaceChildren();
-    const t0 = performance.now();
-    this.timeline.reset(ideal, v.clock === 'real' ? () => (performance.now() - t0) / 1000 / v.scale : undefined);
     this.lastResult = null;
     this.downloadBtn.disabled = true;
-    let streamed = 0;
     const body = async () => {
       this.setRunning(true);
       try {
-        const r = await this.engine.run(p.id, {
-          params: v.params, timeScale: v.scale, clock: v.clock,
-          onLine: (line) => { streamed++; this.out.line(line); },
-          onTrace: (ev) => this.timeline.push(ev),
-        });
-        if (!streamed) for (const line of r.lines) this.out.line(line);
-        this.lastResult = r;
-        this.timeline.set(r.trace, r.elapsed);
-        if (r.error) {
-          this.out.system(`Error: ${r.error}`, 'error');
-          showMessages(this.runMessages, [`The run failed: ${r.error}`]);
-        } else if (r.cancelled) {
-          this.out.system(`Run cancelled at ${fmtT(r.elapsed)}.`, 'cancel');
-        } else {
-          this.out.system(`Finished in ${fmtT(r.elapsed)} (ideal ${fmtT(r.ideal)}).`);
+        const end = await this.runner.run({ pattern, params: v.params, scale: v.scale, clock: v.clock }, { out: this.out, timeline: this.timeline });
+        if (!end.ok) {
+          showMessages(this.runMessages, [`The run could not start: ${end.message}`]);
+          return;
         }
+        const r = end.result;
+        this.lastResult = r;
+        if (r.error) showMessages(this.runMessages, [`The run failed: ${r.error}`]);
         renderSummary(this.summaryBox, r);
-        this.history.add(r, p);
+        this.history.add(r, pattern);
         this.downloadBtn.disabled = false;
-      } catch (e) {
-        this.out.system(`Error: ${errorText(e)}`, 'error');
-        showMessages(this.runMessages, [`The run could not start: ${errorText(e)}`]);
       } finally {
         this.setRunning(false);
         this.running = null;

@@ -168,7 +168,7 @@ class BrowserWorkerPool final : public WorkerPool {
         const Job& j = q.job;
         aio_js_post_job(id_, slot, q.id, static_cast<int>(reinterpret_cast<std::uintptr_t>(j.invoke)),
                         static_cast<int>(j.fn), j.args.data(), static_cast<int>(j.args.size()),
-                        j.clock == ClockKind::virtual_time ? 1 : 0, j.time_scale);
+                        static_cast<int>(j.clock), j.time_scale);  // bindings.cpp casts it back
       }
       queue_.pop_front();
     }

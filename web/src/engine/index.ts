@@ -1,6 +1,8 @@
 // The scheduler in the browser: the C++ aio loop compiled to WebAssembly, implementing `Engine`.
 //
-// - patterns() / ideal(): the C++ registry (patterns::patterns_json, Pattern::ideal with parse_params).
+// - patterns() / limits() / check() / checkScale() / checkValue() / ideal(): the C++ registry
+//   (patterns_json, limits_json, parse_params, parse_time_scale, Pattern::ideal): the page validates
+//   nothing by rules of its own.
 // - run(): patterns::run_pattern on the main thread. The loop's idle wait suspends through Asyncify on
 //   a Promise (setTimeout at the next deadline, or earlier when a worker reports or stop() is called),
 //   and a busy loop yields to the page every 10 ms, so the page stays responsive during a run. Lines
@@ -10,7 +12,7 @@
 //   instance of the same module.
 // - stop(): EventLoop::request_stop, i.e. cancels the main task; the result says `cancelled: true`.
 // Bad ids, parameters and options reject with an Error carrying the C++ message (patterns::ParamError).
-import type { Clock, Engine, PatternInfo, RunOptions, RunResult, TraceEvent } from './types';
+import type { Clock, Engine, Limits, PatternInfo, RunOptions, RunResult, TraceEvent } from './types';
 import {
   Channel,
   compileWasm,
@@ -23,16 +25,7 @@ import {
   type AioModule,
 } from './loader';
 
-export type { Engine, PatternInfo, RunOptions, RunResult, TraceEvent } from './types';
-
-/** Counters of the executor's Web Workers (for tests and diagnostics). */
-export interface WorkerStats {
-  /** Messages the page received from workers. */
-  messages: number;
-  spawned: number;
-  died: number;
-  jobs: number;
-}
+export type { Engine, Limits, PatternInfo, RunOptions, RunResult, TraceEvent } from './types';
 
 function spawnWorker(wasm: WebAssembly.Module): Worker {
   // This exact form lets Vite bundle worker.ts as a module worker.
@@ -48,72 +41,96 @@ function report(where: string, e: unknown): void {
 export class WasmEngine implements Engine {
   private busy = false;
   private broken: Error | null = null;
+  private readonly registry: PatternInfo[];
+  private readonly limitsOf: Limits;
 
-  constructor(
-    private readonly M: AioModule,
-    private readonly registry: string,
-  ) {}
+  constructor(protected readonly M: AioModule) {
+    this.registry = JSON.parse(this.callText(() => M._aio_patterns_json())) as PatternInfo[];
+    this.limitsOf = JSON.parse(this.callText(() => M._aio_limits_json())) as Limits;
+  }
 
   patterns(): PatternInfo[] {
-    return JSON.parse(this.registry) as PatternInfo[];
+    return structuredClone(this.registry);
+  }
+
+  limits(): Limits {
+    return structuredClone(this.limitsOf);
+  }
+
+  check(id: string, params: Record<string, string>): Record<string, string> {
+    return JSON.parse(this.withParams(id, params, (idp, pp, n) => this.callText(() => this.M._aio_check(idp, pp, n)))) as Record<string, string>;
+  }
+
+  checkScale(text: string): number {
+    this.usable();
+    const p = cString(this.M, String(text));
+    try {
+      return this.call(() => this.M._aio_check_time_scale(p)).num;
+    } finally {
+      this.M._free(p);
+    }
+  }
+
+  checkValue(what: string, spec: { type: 'number' | 'integer'; min: number; max: number }, value: string): string {
+    this.usable();
+    const M = this.M;
+    const strings = [what, spec.type, String(value)].map((s) => cString(M, s));
+    try {
+      return this.callText(() => M._aio_check_value(strings[0], strings[1], spec.min, spec.max, strings[2]));
+    } finally {
+      for (const p of strings) M._free(p);
+    }
   }
 
   ideal(id: string, params: Record<string, string>): number {
-    this.usable();
-    const M = this.M;
-    const bytes = encodeParams(params);
-    const idp = cString(M, String(id));
-    const pp = toHeap(M, bytes);
-    try {
-      M._aio_ideal(idp, pp, bytes.length);
-    } finally {
-      M._free(idp);
-      M._free(pp);
-    }
-    const r = takeReply(M, Channel.Call);
-    if (!r.ok) throw new Error(replyText(r));
-    return r.num;
+    return this.withParams(id, params, (idp, pp, n) => this.call(() => this.M._aio_ideal(idp, pp, n)).num);
   }
 
   run(id: string, options: RunOptions = {}): Promise<RunResult> {
-    return this.start(id, options, false);
+    return this.start(id, options);
   }
 
   stop(): void {
     if (this.busy && !this.broken) this.M._aio_stop();
   }
 
-  /** Not part of `Engine`: runs one of the engine's own diagnostics (bindings.cpp: "jobs", "busy"). */
-  selfTest(name: string, options: RunOptions = {}): Promise<RunResult> {
-    return this.start(name, options, true);
+  /** A quick export's reply; throws its message when it refused. */
+  private call(f: () => void): { num: number; bytes: Uint8Array } {
+    f();
+    const r = takeReply(this.M, Channel.Call);
+    if (!r.ok) throw new Error(replyText(r));
+    return r;
   }
 
-  /** Not part of `Engine`: the executor's worker counters. */
-  workerStats(): WorkerStats {
-    return { ...this.M.aioHost.stats };
+  private callText(f: () => void): string {
+    const r = this.call(f);
+    return replyText({ ok: true, ...r });
   }
 
-  /** Not part of `Engine`: the longest time (ms) a run kept the main thread without a break; `reset` clears it. */
-  loopStats(reset = false): { longest: number; stretches: number } {
-    const s = { ...this.M.aioHost.loop };
-    if (reset) this.M.aioHost.loop = { longest: 0, stretches: 0 };
-    return s;
-  }
-
-  /** Not part of `Engine`: terminates a worker that is running a job (tests: a worker that dies). */
-  killBusyWorker(): boolean {
-    return this.M.aioHost.killBusyWorker();
+  /** Copies the id and the parameters into the module for one call. */
+  private withParams<T>(id: string, params: Record<string, string>, f: (id: number, params: number, len: number) => T): T {
+    this.usable();
+    const M = this.M;
+    const bytes = encodeParams(params);
+    const idp = cString(M, String(id));
+    const pp = toHeap(M, bytes);
+    try {
+      return f(idp, pp, bytes.length);
+    } finally {
+      M._free(idp);
+      M._free(pp);
+    }
   }
 
   private usable(): void {
     if (this.broken) throw new Error(`the scheduler stopped working: ${this.broken.message}`);
   }
 
-  private async start(id: string, options: RunOptions, selftest: boolean): Promise<RunResult> {
+  private async start(id: string, options: RunOptions): Promise<RunResult> {
     this.usable();
     if (this.busy) throw new Error('a run is already in progress: stop it or wait for its result');
+    // The clock goes by name; the module refuses any other (as it refuses a bad scale).
     const clock: Clock = options.clock ?? 'real';
-    if (clock !== 'real' && clock !== 'virtual') throw new Error(`clock: '${String(clock)}' is not real or virtual`);
     const scale = options.timeScale ?? 1;
     if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new Error(`timeScale: '${String(scale)}' is not a number`);
 
@@ -151,14 +168,15 @@ export class WasmEngine implements Engine {
     const bytes = encodeParams(options.params);
     const idp = cString(M, String(id));
     const pp = toHeap(M, bytes);
+    const cp = cString(M, String(clock));
     this.busy = true;
     M.aioHost.runStarted();
     try {
       await M.ccall(
         'aio_run',
         null,
-        ['number', 'number', 'number', 'number', 'number', 'number'],
-        [idp, pp, bytes.length, clock === 'virtual' ? 1 : 0, scale, selftest ? 1 : 0],
+        ['number', 'number', 'number', 'number', 'number'],
+        [idp, pp, bytes.length, cp, scale],
         { async: true },
       );
     } catch (e) {
@@ -172,6 +190,7 @@ export class WasmEngine implements Engine {
       if (!this.broken) {
         M._free(idp);
         M._free(pp);
+        M._free(cp);
       }
     }
     const r = takeReply(M, Channel.Run);
@@ -183,12 +202,13 @@ export class WasmEngine implements Engine {
   }
 }
 
+/** Compiles the .wasm and starts the page's instance of it (the engine tests wrap the same module). */
+export async function loadModule(): Promise<AioModule> {
+  const wasm = await compileWasm();
+  return instantiate(wasm, { aioSpawnWorker: () => spawnWorker(wasm) });
+}
+
 /** Loads the scheduler: compiles the .wasm, starts the page's instance and reads the registry. */
 export async function createEngine(): Promise<Engine> {
-  const wasm = await compileWasm();
-  const M = await instantiate(wasm, { aioSpawnWorker: () => spawnWorker(wasm) });
-  M._aio_patterns_json();
-  const r = takeReply(M, Channel.Call);
-  if (!r.ok) throw new Error(replyText(r));
-  return new WasmEngine(M, replyText(r));
+  return new WasmEngine(await loadModule());
 }

@@ -19,8 +19,12 @@ export interface Reply {
 /** What the Emscripten module exposes to us: the exports of bindings.cpp, and the hooks we set. */
 export interface AioModule {
   _aio_patterns_json(): void;
+  _aio_limits_json(): void;
+  _aio_check(id: number, params: number, len: number): void;
+  _aio_check_time_scale(value: number): void;
+  _aio_check_value(what: number, type: number, min: number, max: number, value: number): void;
   _aio_ideal(id: number, params: number, len: number): void;
-  _aio_run(id: number, params: number, len: number, clock: number, scale: number, selftest: number): void;
+  _aio_run(id: number, params: number, len: number, clock: number, scale: number): void;
   _aio_stop(): void;
   _aio_worker_run_job(invoke: number, fn: number, args: number, len: number, clock: number, scale: number, worker: number): void;
   _aio_bench_spawn_gather(n: number): void;

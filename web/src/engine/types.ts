@@ -25,11 +25,22 @@ export interface ParamSpec {
 
 export interface PatternInfo {
   id: string;
+  /** The heading the page lists it under, e.g. "The seed's eight". */
+  group: string;
   title: string;
   summary: string;
   params: ParamSpec[];
   /** Ideal time (critical path of the sleeps) for the default parameters, in seconds. */
   ideal: number;
+}
+
+/** The registry's limits (patterns::limits_json): what every value from outside is held to. */
+export interface Limits {
+  timeScale: { min: number; max: number };
+  /** Longest parameter value accepted, in characters. */
+  maxValueLength: number;
+  /** How much of an untrusted value a message quotes, in characters. */
+  quoteLength: number;
 }
 
 export interface Line {
@@ -73,6 +84,16 @@ export interface RunOptions {
 
 export interface Engine {
   patterns(): PatternInfo[];
+  limits(): Limits;
+  /** The registry's parse_params: every parameter of the pattern (defaults filled in, lists without
+   *  spaces); throws an Error with the C++ message naming the first bad one. */
+  check(id: string, params: Record<string, string>): Record<string, string>;
+  /** The time scale in text, as the CLI's --time-scale is read (parse_time_scale); throws an Error with
+   *  the C++ message. */
+  checkScale(text: string): number;
+  /** One number outside any pattern (a page's own setting) by the same rules: the value as accepted, or
+   *  an Error whose message starts with `what: `. */
+  checkValue(what: string, spec: { type: 'number' | 'integer'; min: number; max: number }, value: string): string;
   /** Ideal time for the given parameters; throws an Error with the C++ message on bad parameters. */
   ideal(id: string, params: Record<string, string>): number;
   /** Runs one pattern; rejects with an Error carrying the C++ message on bad input. One run at a time. */

@@ -15,6 +15,7 @@ interface JobMessage {
   invoke: number;
   fn: number;
   args: Uint8Array;
+  /** aio::ClockKind as worker_pool.cpp sent it; passed through untouched, only C++ reads it. */
   clock: number;
   scale: number;
   worker: number;

@@ -10,6 +10,7 @@ import { isPatternIdShape } from './validate.js';
 /** @typedef {string | number} MsgId */
 /** @typedef {{ type: 'aio:run', pattern: string, params: Record<string, string>, id?: MsgId }} RunMsg */
 /** @typedef {{ type: 'aio:stop', id?: MsgId }} StopMsg */
+/** @typedef {import('../engine/types').Limits} Limits */
 
 const MAX_PARAMS = 20;
 
@@ -27,9 +28,10 @@ function isId(v) {
 
 /**
  * @param {unknown} data  event.data
+ * @param {Limits} limits  the registry's: no value longer than it accepts is taken
  * @returns {RunMsg | StopMsg | null}
  */
-export function parseParentMessage(data) {
+export function parseParentMessage(data, limits) {
   if (!isPlainObject(data)) return null;
   const keys = Object.keys(data);
   if (data.id !== undefined && !isId(data.id)) return null;
@@ -50,7 +52,7 @@ export function parseParentMessage(data) {
       if (entries.length > MAX_PARAMS) return null;
       for (const [k, v] of entries) {
         if (!/^[A-Za-z_][A-Za-z0-9_]{0,31}$/.test(k)) return null;
-        if (typeof v === 'string' && v.length <= 200) params[k] = v;
+        if (typeof v === 'string' && v.length <= limits.maxValueLength) params[k] = v;
         else if (typeof v === 'number' && Number.isFinite(v)) params[k] = String(v);
         else return null;
       }

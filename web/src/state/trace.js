@@ -124,19 +124,36 @@ export function overhead(elapsed, ideal) {
 }
 
 /**
- * The `timing` pattern prints "Sequential: 3.00s" and "Concurrent: 1.00s".
- * @param {ReadonlyArray<{ text: string }>} lines
- * @returns {{ sequential: number, concurrent: number } | null}
+ * What running the tasks concurrently saved, from the trace alone: the lifetimes of every task that
+ * another task created (from `created` to done, cancelled or failed), added up — what awaiting them one
+ * after another would have taken — against the span from the first one's creation to the last one's
+ * end. Null with fewer than two such tasks, or when they took no time.
+ * @param {readonly TraceEvent[]} trace
+ * @returns {{ sequential: number, concurrent: number, tasks: number } | null}
  */
-export function timingComparison(lines) {
-  let sequential = NaN;
-  let concurrent = NaN;
-  for (const l of lines) {
-    const m = /^\s*(Sequential|Concurrent)\b[^0-9]*([0-9]+(?:\.[0-9]+)?)\s*s/i.exec(l.text);
-    if (!m) continue;
-    if (m[1].toLowerCase() === 'sequential') sequential = Number(m[2]); else concurrent = Number(m[2]);
+export function concurrencyComparison(trace) {
+  /** @type {Map<number, { t0: number, t1?: number }>} */
+  const children = new Map();
+  for (const ev of trace) {
+    if (ev.kind !== 'task') continue;
+    if (ev.state === 'created' && ev.parent !== undefined) children.set(ev.id, { t0: ev.t });
+    else if (ev.state === 'done' || ev.state === 'cancelled' || ev.state === 'failed') {
+      const c = children.get(ev.id);
+      if (c) c.t1 = ev.t;
+    }
   }
-  return Number.isFinite(sequential) && Number.isFinite(concurrent) ? { sequential, concurrent } : null;
+  const ended = [...children.values()].filter((c) => c.t1 !== undefined);
+  if (ended.length < 2) return null;
+  let sequential = 0;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const c of ended) {
+    const t1 = /** @type {number} */ (c.t1);
+    sequential += t1 - c.t0;
+    first = Math.min(first, c.t0);
+    last = Math.max(last, t1);
+  }
+  return sequential > 0 ? { sequential, concurrent: last - first, tasks: ended.length } : null;
 }
 
 /** Loop timestamp as shown in the console, e.g. 0.500s */

@@ -1,13 +1,14 @@
 // The URL holds the playground state as readable query values:
 //   ?p=gather&users=8&delay=0.25&scale=0.5&clock=virtual
 // Defaults are left out. Parsing never throws: unknown keys produce notices, bad values produce
-// errors (and the default is used). Pure functions; see validate.js.
+// errors (and the default is used). Values are checked by the registry's rules (validate.js).
 import {
   CLOCK_DEFAULT, SCALE_DEFAULT, quote, validateClock, validateParam, validateScale, isPatternIdShape,
 } from './validate.js';
 
 /** @typedef {import('../engine/types').PatternInfo} PatternInfo */
 /** @typedef {import('../engine/types').Clock} Clock */
+/** @typedef {import('./validate.js').Rules} Rules */
 /**
  * @typedef {object} UrlState
  * @property {string} id
@@ -26,10 +27,14 @@ const MAX_KEYS = 50;
 /**
  * @param {string} search  location.search (with or without the leading "?")
  * @param {PatternInfo[]} patterns
+ * @param {Rules} rules
  * @param {{ allowView?: boolean }} [opts]
  * @returns {UrlState}
  */
-export function parseQuery(search, patterns, opts = {}) {
+export function parseQuery(search, patterns, rules, opts = {}) {
+  const limits = rules.limits();
+  /** @param {unknown} v */
+  const shown = (v) => quote(v, limits);
   const notices = [];
   const errors = [];
   if (search.length > MAX_QUERY) {
@@ -47,7 +52,7 @@ export function parseQuery(search, patterns, opts = {}) {
   }
   for (const [k, v] of sp) {
     if (++count > MAX_KEYS) { notices.push(`Ignored parameters beyond the first ${MAX_KEYS}`); break; }
-    if (q.has(k)) { notices.push(`Ignored repeated parameter ${quote(k)}`); continue; }
+    if (q.has(k)) { notices.push(`Ignored repeated parameter ${shown(k)}`); continue; }
     q.set(k, v);
   }
   const first = patterns[0];
@@ -56,7 +61,7 @@ export function parseQuery(search, patterns, opts = {}) {
   if (pid !== undefined) {
     const found = isPatternIdShape(pid) ? patterns.find((p) => p.id === pid) : undefined;
     if (found) pattern = found;
-    else errors.push(`Unknown pattern ${quote(pid)}; showing ${first ? first.id : 'nothing'}`);
+    else errors.push(`Unknown pattern ${shown(pid)}; showing ${first ? first.id : 'nothing'}`);
   }
   /** @type {Record<string, string>} */
   const params = {};
@@ -64,19 +69,19 @@ export function parseQuery(search, patterns, opts = {}) {
     params[spec.key] = spec.default;
     const raw = q.get(spec.key);
     if (raw === undefined) continue;
-    const c = validateParam(spec, raw);
+    const c = validateParam(rules, pattern, spec.key, raw);
     if (c.ok) params[spec.key] = c.value;
     else errors.push(`${c.message}; using the default ${spec.default}`);
   }
   let scale = SCALE_DEFAULT;
   if (q.has('scale')) {
-    const c = validateScale(q.get('scale'));
+    const c = validateScale(rules, q.get('scale'));
     if (c.ok) scale = c.value; else errors.push(`${c.message}; using ${SCALE_DEFAULT}`);
   }
   /** @type {Clock} */
   let clock = CLOCK_DEFAULT;
   if (q.has('clock')) {
-    const c = validateClock(q.get('clock'));
+    const c = validateClock(q.get('clock'), limits);
     if (c.ok) clock = c.value; else errors.push(`${c.message}; using ${CLOCK_DEFAULT}`);
   }
   /** @type {'full' | 'output'} */
@@ -84,10 +89,10 @@ export function parseQuery(search, patterns, opts = {}) {
   if (q.has('view')) {
     const v = q.get('view');
     if (opts.allowView && (v === 'output' || v === 'full')) view = v;
-    else if (opts.allowView) errors.push(`View: ${quote(v)} must be output or full`);
+    else if (opts.allowView) errors.push(`View: ${shown(v)} must be output or full`);
   }
   const known = new Set([...RESERVED, ...(pattern ? pattern.params.map((s) => s.key) : [])]);
-  for (const k of q.keys()) if (!known.has(k)) notices.push(`Ignored unknown parameter ${quote(k)}`);
+  for (const k of q.keys()) if (!known.has(k)) notices.push(`Ignored unknown parameter ${shown(k)}`);
   return { id: pattern ? pattern.id : '', params, scale, clock, view, notices, errors };
 }
 

@@ -1,6 +1,7 @@
-// Parameter form generated from the pattern's ParamSpecs, plus time scale and clock.
+// Parameter form generated from the pattern's ParamSpecs, plus time scale and clock. Every field is
+// checked by the registry's rules as it is typed (validate.js asks the engine).
 import type { Clock, ParamSpec, PatternInfo } from '../engine/types';
-import { SCALE_DEFAULT, SCALE_MAX, SCALE_MIN, validateClock, validateParam, validateScale } from '../state/validate.js';
+import { SCALE_DEFAULT, validateClock, validateParam, validateScale, type Rules } from '../state/validate.js';
 import { h } from './dom';
 
 export interface FormValues {
@@ -29,8 +30,10 @@ export class ParamForm {
   private scaleError: HTMLElement;
   private clock: HTMLSelectElement;
   private paramsBox: HTMLElement;
+  private pattern: PatternInfo | null = null;
 
-  constructor(host: HTMLElement, private readonly onChange: () => void, private readonly idPrefix = 'f') {
+  constructor(host: HTMLElement, private readonly rules: Rules, private readonly onChange: () => void, private readonly idPrefix = 'f') {
+    const { min, max } = rules.limits().timeScale;
     this.paramsBox = h('div', { class: 'fields' });
     const sid = `${idPrefix}-scale`;
     this.scale = h('input', { id: sid, name: 'scale', type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', value: String(SCALE_DEFAULT), 'aria-describedby': `${sid}-help ${sid}-err` });
@@ -40,7 +43,7 @@ export class ParamForm {
       h('option', { value: 'real', text: 'real' }), h('option', { value: 'virtual', text: 'virtual' }));
     const general = h('div', { class: 'fields fields-run' },
       h('div', { class: 'field' }, h('label', { for: sid, text: 'Time scale' }), this.scale,
-        h('p', { class: 'field-help', id: `${sid}-help`, text: `${SCALE_MIN} to ${SCALE_MAX}; 0.5 runs twice as fast` }), this.scaleError),
+        h('p', { class: 'field-help', id: `${sid}-help`, text: `${min} to ${max}; 0.5 runs twice as fast` }), this.scaleError),
       h('div', { class: 'field' }, h('label', { for: cid, text: 'Clock' }), this.clock,
         h('p', { class: 'field-help', id: `${cid}-help`, text: 'real waits; virtual jumps to the next timer' })));
     this.el = h('fieldset', { class: 'params' }, h('legend', { text: 'Parameters' }), this.paramsBox, general);
@@ -50,6 +53,7 @@ export class ParamForm {
   }
 
   setPattern(p: PatternInfo, values: Record<string, string>): void {
+    this.pattern = p;
     this.fields = p.params.map((spec) => {
       const id = `${this.idPrefix}-p-${spec.key}`;
       const error = h('p', { class: 'field-error', id: `${id}-err`, role: 'alert' });
@@ -81,8 +85,13 @@ export class ParamForm {
     this.check();
   }
 
+  /** A field's value as the registry is asked about it: what was typed, without surrounding spaces. */
+  private check1(f: Field) {
+    return validateParam(this.rules, this.pattern!, f.spec.key, f.input.value.trim());
+  }
+
   private checkField(f: Field): string | null {
-    const c = validateParam(f.spec, f.input.value);
+    const c = this.check1(f);
     const msg = c.ok ? '' : c.message;
     f.error.textContent = msg;
     f.input.setAttribute('aria-invalid', String(!c.ok));
@@ -93,7 +102,7 @@ export class ParamForm {
   check(): string[] {
     const errors: string[] = [];
     for (const f of this.fields) { const e = this.checkField(f); if (e) errors.push(e); }
-    const s = validateScale(this.scale.value);
+    const s = validateScale(this.rules, this.scale.value.trim());
     this.scaleError.textContent = s.ok ? '' : s.message;
     this.scale.setAttribute('aria-invalid', String(!s.ok));
     if (!s.ok) errors.push(s.message);
@@ -104,11 +113,11 @@ export class ParamForm {
     const errors = this.check();
     const params: Record<string, string> = {};
     for (const f of this.fields) {
-      const c = validateParam(f.spec, f.input.value);
+      const c = this.check1(f);
       params[f.spec.key] = c.ok ? c.value : f.spec.default;
     }
-    const s = validateScale(this.scale.value);
-    const c = validateClock(this.clock.value);
+    const s = validateScale(this.rules, this.scale.value.trim());
+    const c = validateClock(this.clock.value, this.rules.limits());
     return { params, scale: s.ok ? s.value : SCALE_DEFAULT, clock: c.ok ? c.value : 'real', errors };
   }
 

@@ -1,7 +1,7 @@
-// Run summary (elapsed vs ideal), the sequential/concurrent comparison of `timing`, and the
-// table of earlier runs.
+// Run summary (elapsed vs ideal), what concurrency saved (from the trace), and the table of earlier
+// runs.
 import type { PatternInfo, RunResult } from '../engine/types';
-import { overhead, timingComparison } from '../state/trace.js';
+import { concurrencyComparison, overhead } from '../state/trace.js';
 import { h, store } from './dom';
 
 const fmtS = (n: number) => `${n.toFixed(3)} s`;
@@ -20,7 +20,7 @@ export function renderSummary(box: HTMLElement, r: RunResult): void {
   for (const [k, v] of items) dl.append(h('div', {}, h('dt', { text: k }), h('dd', { text: v })));
   box.replaceChildren(dl);
   if (r.throttled) box.append(h('p', { class: 'msg msg-notice', text: 'The page was hidden during the run, so the browser throttled its timers: the elapsed time is inflated.' }));
-  const cmp = timingComparison(r.lines);
+  const cmp = concurrencyComparison(r.trace);
   if (cmp) {
     const max = Math.max(cmp.sequential, cmp.concurrent, 1e-9);
     const bar = (label: string, v: number, cls: string) => {
@@ -29,9 +29,10 @@ export function renderSummary(box: HTMLElement, r: RunResult): void {
       return h('div', { class: 'cmp-row' }, h('span', { class: 'cmp-label', text: label }), h('span', { class: 'cmp-bar' }, fill), h('span', { class: 'cmp-val', text: `${v.toFixed(2)} s` }));
     };
     const speed = cmp.concurrent > 0 ? `${(cmp.sequential / cmp.concurrent).toFixed(1)}× faster concurrently` : 'concurrent took no time';
+    const what = `${cmp.tasks} tasks: their times added up, and from the first one's start to the last one's end`;
     box.append(h('figure', { class: 'compare', 'aria-label': 'Sequential versus concurrent' },
       bar('Sequential', cmp.sequential, 'sw-sleeping'), bar('Concurrent', cmp.concurrent, 'sw-running'),
-      h('figcaption', { text: speed })));
+      h('figcaption', { text: `${speed} (${what})` })));
   }
 }
 
@@ -48,7 +49,8 @@ export class RunHistory {
   constructor(host: HTMLElement) {
     this.body = h('tbody');
     const head = h('thead', {}, h('tr', {}, ...['Pattern', 'Parameters', 'Clock', 'Elapsed', 'Ideal', 'Status'].map((t) => h('th', { scope: 'col', text: t }))));
-    this.el = h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Earlier runs' }, h('table', { class: 'runs' }, h('caption', { text: `Last ${MAX_RUNS} runs` }), head, this.body));
+    // Focusable so that a keyboard can scroll it; named apart from its panel (one landmark, one name).
+    this.el = h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Table of the earlier runs' }, h('table', { class: 'runs' }, h('caption', { text: `Last ${MAX_RUNS} runs` }), head, this.body));
     host.append(this.el);
     try {
       const saved = JSON.parse(store.get(KEY) ?? '[]') as unknown;

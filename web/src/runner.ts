@@ -1,0 +1,119 @@
+// The one page runner: what the playground, the embed and the benchmark page share. It loads the engine
+// (the status line says so, and says why when it cannot), runs one pattern at a time — the parameters
+// checked by the engine first, the lines and trace events streamed to the views, the timeline on its
+// live clock, the outcome said in the console — stops the run, and binds Ctrl+Enter / Esc.
+import { createEngine } from './engine';
+import type { Clock, Engine, Limits, Line, PatternInfo, RunResult } from './engine/types';
+import { fmtT } from './state/trace.js';
+import type { OutputConsole } from './views/console';
+import type { Timeline } from './views/timeline';
+
+export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export interface RunRequest {
+  pattern: PatternInfo;
+  params: Record<string, string>;
+  scale: number;
+  clock: Clock;
+}
+
+/** Where a run shows itself; every part is optional (the benchmark page shows none). */
+export interface RunViews {
+  out?: OutputConsole;
+  timeline?: Timeline | null;
+  /** Each printed line, as it streams (after the console got it). */
+  onLine?(line: Line): void;
+}
+
+/** A run that ended (finished, cancelled or failed inside the pattern), or one that could not start. */
+export type RunEnd = { ok: true; result: RunResult } | { ok: false; message: string };
+
+export class PageRunner {
+  private current: { out?: OutputConsole } | null = null;
+
+  private constructor(readonly engine: Engine, readonly patterns: PatternInfo[], readonly limits: Limits) {}
+
+  /** Loads the engine; on failure `status` says why and the result is null. */
+  static async load(status: HTMLElement): Promise<PageRunner | null> {
+    try {
+      const engine = await createEngine();
+      const patterns = engine.patterns();
+      if (!patterns.length) throw new Error('the engine reports no patterns');
+      status.textContent = '';
+      status.hidden = true;
+      return new PageRunner(engine, patterns, engine.limits());
+    } catch (e) {
+      status.textContent = `The engine could not be loaded: ${errorText(e)}`;
+      status.classList.add('msg-error');
+      return null;
+    }
+  }
+
+  get running(): boolean {
+    return this.current !== null;
+  }
+
+  find(id: string): PatternInfo | undefined {
+    return this.patterns.find((p) => p.id === id);
+  }
+
+  /** The document's title for a pattern. */
+  title(p: PatternInfo): void {
+    document.title = `${p.id} · asyncio patterns in C++`;
+  }
+
+  /** Ctrl+Enter (Cmd+Enter) calls `run`; Esc stops the running pattern. */
+  bindKeys(run: () => void): void {
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); }
+      else if (e.key === 'Escape' && this.running) { e.preventDefault(); this.stop(); }
+    });
+  }
+
+  /** Cancels the running pattern; its run then ends with `cancelled: true`. */
+  stop(): void {
+    if (!this.current) return;
+    this.current.out?.system('Stopping…', 'cancel');
+    this.engine.stop();
+  }
+
+  /** Runs one pattern; refuses while another runs. The console ends with what happened. */
+  async run(req: RunRequest, views: RunViews = {}): Promise<RunEnd> {
+    if (this.current) return { ok: false, message: 'a run is already in progress' };
+    const { out, timeline, onLine } = views;
+    let ideal: number;
+    try {
+      ideal = this.engine.ideal(req.pattern.id, req.params);
+    } catch (e) {
+      return { ok: false, message: errorText(e) };
+    }
+    this.current = { out };
+    out?.clear();
+    const t0 = performance.now();
+    // On the real clock the live timeline advances with the page's clock, scaled into pattern seconds.
+    timeline?.reset(ideal, req.clock === 'real' ? () => (performance.now() - t0) / 1000 / req.scale : undefined);
+    let streamed = 0;
+    const show = (line: Line) => {
+      out?.line(line);
+      onLine?.(line);
+    };
+    try {
+      const result = await this.engine.run(req.pattern.id, {
+        params: req.params, timeScale: req.scale, clock: req.clock,
+        onLine: (line) => { streamed++; show(line); },
+        onTrace: (ev) => timeline?.push(ev),
+      });
+      if (!streamed) for (const line of result.lines) show(line);
+      timeline?.set(result.trace, result.elapsed);
+      if (result.error) out?.system(`Error: ${result.error}`, 'error');
+      else if (result.cancelled) out?.system(`Run cancelled at ${fmtT(result.elapsed)}.`, 'cancel');
+      else out?.system(`Finished in ${fmtT(result.elapsed)} (ideal ${fmtT(result.ideal)}).`);
+      return { ok: true, result };
+    } catch (e) {
+      out?.system(`Error: ${errorText(e)}`, 'error');
+      return { ok: false, message: errorText(e) };
+    } finally {
+      this.current = null;
+    }
+  }
+}
