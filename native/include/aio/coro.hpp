@@ -68,7 +68,7 @@ class Promise final : public TaskBase, public ReturnValue<T> {
   A&& await_transform(A&& awaited, unsigned line = __builtin_LINE(), const char* file = __builtin_FILE()) noexcept {
     if (StepRecorder* r = t_steps) [[unlikely]] {
       FutureBase* f = nullptr;
-      if constexpr (requires { awaited.base(); }) f = &awaited.base();
+      if constexpr (access::has_base<std::remove_cvref_t<A>>) f = &access::base(awaited);
       step_note_await(*r, file, line, f);
     }
     return std::forward<A>(awaited);

@@ -41,6 +41,9 @@ class TaskBase;
 struct access {
   template <class H>
   static auto& base(const H& h) noexcept { return h.base(); }
+  // Whether H is a handle with a shared state: tested here, where its private base() is reachable.
+  template <class H>
+  static constexpr bool has_base = requires(const H& h) { h.base(); };
   template <class H, class... A>
   static H make(A&&... a) { return H(std::forward<A>(a)...); }
   template <class C>
