@@ -344,6 +344,75 @@ TEST_CASE("cli run --steps: chaining steps as CPython's", "[steps][cli][python]"
   check_steps_against_python("chaining", {"user_id=7", "delay=0.1", "orders=5"});
 }
 
+TEST_CASE("cli run --steps: producer-consumer steps as CPython's", "[steps][cli][python]") {
+  check_steps_against_python("producer-consumer", {});
+  check_steps_against_python("producer-consumer", {"producers=1", "consumers=1", "items=3", "maxsize=1", "produce=0.05",
+                                                   "consume=0.12"});
+  check_steps_against_python("producer-consumer", {"producers=3", "consumers=2", "items=5", "maxsize=0", "produce=0.1",
+                                                   "consume=0.03"});
+  check_steps_against_python("producer-consumer", {"producers=2", "consumers=2", "items=6", "maxsize=1", "produce=0",
+                                                   "consume=0"});
+  check_steps_against_python("producer-consumer", {"items=0", "consumers=1"});
+}
+
+TEST_CASE("cli run --steps: semaphore steps as CPython's", "[steps][cli][python]") {
+  check_steps_against_python("semaphore", {});
+  check_steps_against_python("semaphore", {"requests=0"});
+  check_steps_against_python("semaphore", {"requests=3", "limit=5", "delay=0.05"});
+  check_steps_against_python("semaphore", {"requests=4", "limit=1", "delay=0.02"});
+  check_steps_against_python("semaphore", {"requests=7", "limit=3", "delay=0"});
+}
+
+TEST_CASE("cli run --steps: timeout steps as CPython's", "[steps][cli][python]") {
+  check_steps_against_python("timeout", {});
+  check_steps_against_python("timeout", {"work=0.05", "timeout=0.1"});
+  check_steps_against_python("timeout", {"work=0.1", "timeout=0.1"});
+  check_steps_against_python("timeout", {"work=0.05", "timeout=0"});
+  check_steps_against_python("timeout", {"work=0", "timeout=0"});
+  check_steps_against_python("timeout", {"work=0", "timeout=0.05"});
+}
+
+TEST_CASE("cli run --steps: cancel steps as CPython's", "[steps][cli][python]") {
+  check_steps_against_python("cancel", {});
+  check_steps_against_python("cancel", {"shield=off"});
+  check_steps_against_python("cancel", {"cancel_at=0.5"});
+  check_steps_against_python("cancel", {"cancel_at=4"});
+  check_steps_against_python("cancel", {"cancel_at=1"});
+  check_steps_against_python("cancel", {"work=0", "save=0", "cancel_at=0"});
+  check_steps_against_python("cancel", {"work=0", "save=0.05", "cancel_at=0", "shield=off"});
+}
+
+TEST_CASE("cli run --steps: task-group-error steps as CPython's", "[steps][cli][python]") {
+  check_steps_against_python("task-group-error", {});
+  check_steps_against_python("task-group-error", {"fail=0"});
+  // Two tasks cancelled at once: the group cancels them from its set of tasks, in an order of addresses.
+  check_steps_against_python("task-group-error", {"delays=0.5,2,1", "fail=1"}, true);
+  check_steps_against_python("task-group-error", {"delays=1,1,1", "fail=2"});
+  check_steps_against_python("task-group-error", {"delays=0,0,0", "fail=3"});
+}
+
+TEST_CASE("cli run --steps: event steps as CPython's", "[steps][cli][python]") {
+  check_steps_against_python("event", {});
+  check_steps_against_python("event", {"workers=0", "delay=0.5"});
+  check_steps_against_python("event", {"workers=2", "delay=0"});
+  check_steps_against_python("event", {"workers=20", "delay=2.5"});
+}
+
+TEST_CASE("cli run --steps: lock steps as CPython's", "[steps][cli][python]") {
+  check_steps_against_python("lock", {});
+  check_steps_against_python("lock", {"workers=1", "increments=4", "delay=0.25"});
+  check_steps_against_python("lock", {"delay=0"});
+  check_steps_against_python("lock", {"workers=0"});
+}
+
+TEST_CASE("cli run --steps: retry steps as CPython's", "[steps][cli][python]") {
+  check_steps_against_python("retry", {});
+  check_steps_against_python("retry", {"failures=7"});
+  check_steps_against_python("retry", {"failures=0"});
+  check_steps_against_python("retry", {"failures=4", "max_attempts=3", "base_delay=0.5", "max_delay=1"});
+  check_steps_against_python("retry", {"base_delay=0"});
+}
+
 TEST_CASE("cli run --steps: executor's jobs are entries of their own", "[steps][cli][threads]") {
   std::string out = steps_of_cli("executor", {"delay=0.5", "workers=2"});
   auto lines = test::split_lines(out);
