@@ -13,6 +13,7 @@ import { Timeline } from './views/timeline';
 import { ParamForm } from './views/form';
 import { SourceView } from './views/sources';
 import { RunHistory, renderSummary } from './views/results';
+import { PythonPanel } from './python/panel';
 
 initTheme();
 themeButton($('#theme') as HTMLButtonElement);
@@ -54,6 +55,7 @@ class Playground {
   private readonly embedCode: HTMLTextAreaElement;
   private readonly embedOutputOnly: HTMLInputElement;
   private readonly shareStatus: HTMLElement;
+  private readonly python: PythonPanel;
 
   constructor(private readonly runner: PageRunner) {
     const patterns = runner.patterns;
@@ -120,6 +122,21 @@ class Playground {
     });
     this.embedOutputOnly.addEventListener('change', () => this.updateEmbed());
 
+    const pythonHost = h('div', { class: 'python-host' });
+    this.python = new PythonPanel(pythonHost, {
+      request: () => {
+        const v = this.form.values();
+        if (v.errors.length) return null;
+        try {
+          return { pattern: this.current, params: runner.engine.check(this.current.id, v.params), scale: v.scale, clock: v.clock };
+        } catch {
+          return null;
+        }
+      },
+      runCpp: () => this.run(),
+      cppTimeline: this.timeline,
+    });
+
     const codePanel = h('section', { class: 'panel code-panel', 'aria-label': 'Source code' });
     this.sourcesView = new SourceView(codePanel);
     const runsPanel = h('section', { class: 'panel runs-panel', 'aria-labelledby': 'h-runs' }, h('h3', { id: 'h-runs', text: 'Earlier runs' }));
@@ -128,6 +145,7 @@ class Playground {
     host.replaceChildren(
       h('header', { class: 'pattern-head' }, this.title, this.summary),
       h('div', { class: 'workbench' }, formEl, outPanel, chartPanel),
+      pythonHost,
       codePanel,
       h('div', { class: 'lower' }, runsPanel, sharePanel),
     );
@@ -149,6 +167,7 @@ class Playground {
     this.form.setPattern(p, params);
     this.form.setRun(scale, clock);
     this.sourcesView.show(p.id);
+    this.python.reset();
     this.out.clear();
     this.summaryBox.replaceChildren();
     this.timeline.reset(p.ideal);
@@ -214,26 +233,27 @@ class Playground {
     this.runner.stop();
   }
 
-  private async run(): Promise<void> {
-    if (this.running) return;
+  /** Runs the form's pattern; resolves with its result, or null when it did not run. */
+  private async run(): Promise<RunResult | null> {
+    if (this.running) return null;
     const v = this.form.values();
     if (v.errors.length) {
       showMessages(this.runMessages, v.errors);
       this.form.focusError();
-      return;
+      return null;
     }
     showMessages(this.runMessages, []);
     const pattern = this.current;
     this.summaryBox.replaceChildren();
     this.lastResult = null;
     this.downloadBtn.disabled = true;
-    const body = async () => {
+    const body = async (): Promise<RunResult | null> => {
       this.setRunning(true);
       try {
         const end = await this.runner.run({ pattern, params: v.params, scale: v.scale, clock: v.clock }, { out: this.out, timeline: this.timeline });
         if (!end.ok) {
           showMessages(this.runMessages, [`The run could not start: ${end.message}`]);
-          return;
+          return null;
         }
         const r = end.result;
         this.lastResult = r;
@@ -241,13 +261,15 @@ class Playground {
         renderSummary(this.summaryBox, r);
         this.history.add(r, pattern);
         this.downloadBtn.disabled = false;
+        return r;
       } finally {
         this.setRunning(false);
         this.running = null;
       }
     };
-    this.running = body();
-    await this.running;
+    const result = body();
+    this.running = result.then(() => undefined);
+    return result;
   }
 
   private download(): void {

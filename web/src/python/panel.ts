@@ -1,0 +1,167 @@
+// The playground's CPython panel: "Run in CPython too" runs the pattern's Python original (the file
+// the Python pane shows) in CPython in the page, beside the C++ run, with the same parameters on the
+// same clock; the two outputs side by side with a verdict, and CPython's tasks on their own timeline
+// on the C++ timeline's time axis. The engine (Pyodide in a worker) is imported on the first click:
+// until then this panel is a button.
+import type { Clock, Line, PatternInfo, RunResult } from '../engine/types';
+import type { PyRunResult, PythonEngine } from './engine';
+import { compareLines } from './compare.js';
+import { fmtT } from '../state/trace.js';
+import { h } from '../views/dom';
+import { OutputConsole } from '../views/console';
+import { Timeline } from '../views/timeline';
+
+export interface PythonPanelHost {
+  /** The form's pattern and parameters (all of them, checked), or null when the form has errors. */
+  request(): { pattern: PatternInfo; params: Record<string, string>; scale: number; clock: Clock } | null;
+  /** Runs the C++ port as the page's Run button does; null when it could not run. */
+  runCpp(): Promise<RunResult | null>;
+  /** The C++ timeline, to share its time axis. */
+  cppTimeline: Timeline;
+}
+
+const MB = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+
+export class PythonPanel {
+  readonly el: HTMLElement;
+  private engine: PythonEngine | null = null;
+  private readonly runBtn: HTMLButtonElement;
+  private readonly stopBtn: HTMLButtonElement;
+  private readonly bar: HTMLProgressElement;
+  private readonly status: HTMLElement;
+  private readonly verdict: HTMLElement;
+  private readonly note: HTMLElement;
+  private readonly compare: HTMLElement;
+  private readonly out: OutputConsole;
+  private readonly timeline: Timeline;
+  private readonly body: HTMLElement;
+
+  constructor(host: HTMLElement, private readonly page: PythonPanelHost) {
+    this.runBtn = h('button', { type: 'button', id: 'run-python', text: 'Run in CPython too' });
+    this.runBtn.title = 'Runs the Python original in CPython (Pyodide, loaded on first use) beside the C++ port';
+    this.stopBtn = h('button', { type: 'button', id: 'stop-python', disabled: true, text: 'Stop CPython' });
+    this.bar = h('progress', { class: 'py-progress', max: 1, value: 0, hidden: true, 'aria-label': 'Loading CPython' });
+    this.status = h('p', { class: 'py-status', role: 'status' });
+    this.verdict = h('p', { class: 'py-verdict', 'aria-live': 'polite' });
+    this.note = h('p', { class: 'py-note', hidden: true,
+      text: 'Pyodide cannot start threads: here the executor\'s jobs run inline, on the loop\'s thread, through the harness\'s InlineExecutor (the C++ port runs them on worker threads).' });
+    this.compare = h('div', { class: 'py-compare' });
+    const outBox = h('div', { class: 'py-out' }, h('h4', { id: 'h-py-output', text: 'CPython output' }));
+    this.out = new OutputConsole(outBox);
+    this.out.el.setAttribute('aria-label', 'CPython output');
+    const chartBox = h('div', { class: 'py-chart' }, h('h4', { id: 'h-py-timeline', text: 'CPython timeline (same time axis as the C++ one)' }));
+    this.timeline = new Timeline(chartBox);
+    this.timeline.el.setAttribute('aria-label', 'CPython task timeline');
+    this.body = h('div', { class: 'py-body', hidden: true }, this.verdict, this.note, this.compare, h('div', { class: 'py-grid' }, outBox, chartBox));
+    this.el = h('section', { class: 'panel python-panel', 'aria-labelledby': 'h-python' },
+      h('div', { class: 'panel-head' }, h('h3', { id: 'h-python', text: 'CPython, in this page' })),
+      h('p', { class: 'py-intro', text: 'Runs the Python original shown below in CPython compiled to WebAssembly (Pyodide), with the same parameters on the same clock, and compares its output line by line with the C++ port\'s. CPython is downloaded on first use only.' }),
+      h('div', { class: 'actions' }, this.runBtn, this.stopBtn, this.bar), this.status, this.body);
+    host.append(this.el);
+    this.runBtn.addEventListener('click', () => void this.run());
+    this.stopBtn.addEventListener('click', () => this.engine?.stop());
+  }
+
+  /** A new pattern: the previous comparison no longer applies. */
+  reset(): void {
+    this.body.hidden = true;
+    this.out.clear();
+    this.compare.replaceChildren();
+    this.verdict.textContent = '';
+  }
+
+  private async loadEngine(): Promise<PythonEngine> {
+    if (this.engine?.ready) return this.engine;
+    const { python, pyodideBytes } = await import('./engine');
+    this.engine = python;
+    if (python.ready) return python;
+    this.bar.hidden = false;
+    this.bar.value = 0;
+    this.status.textContent = `Loading CPython (${MB(pyodideBytes)}, once)…`;
+    const ms = await python.load((p) => {
+      this.bar.value = p.total ? p.loaded / p.total : 0;
+      this.status.textContent = p.loaded < p.total
+        ? `Downloading CPython: ${MB(p.loaded)} of ${MB(p.total)}…`
+        : 'Compiling CPython…';
+    });
+    this.bar.hidden = true;
+    this.status.textContent = `CPython ready in ${(ms / 1000).toFixed(1)} s.`;
+    this.el.dataset.loadMs = String(Math.round(ms));
+    return python;
+  }
+
+  private async run(): Promise<void> {
+    const req = this.page.request();
+    if (!req) { this.status.textContent = 'Fix the highlighted values to run.'; return; }
+    this.runBtn.disabled = true;
+    this.el.dataset.state = 'loading';
+    try {
+      let engine: PythonEngine;
+      try {
+        engine = await this.loadEngine();
+      } catch (e) {
+        this.bar.hidden = true;
+        this.status.textContent = e instanceof Error ? e.message : String(e);
+        this.el.dataset.state = 'failed';
+        return;
+      }
+      const { pythonSource } = await import('./engine');
+      const source = pythonSource(req.pattern.id);
+      if (source === undefined) { this.status.textContent = `${req.pattern.id} has no Python original.`; this.el.dataset.state = 'done'; return; }
+      this.el.dataset.state = 'running';
+      this.stopBtn.disabled = false;
+      this.body.hidden = false;
+      this.out.clear();
+      this.compare.replaceChildren();
+      this.verdict.textContent = 'Running…';
+      this.note.hidden = true;
+      const t0 = performance.now();
+      this.timeline.reset(req.pattern.ideal, req.clock === 'real' ? () => (performance.now() - t0) / 1000 / req.scale : undefined);
+      const [cpp, py] = await Promise.all([
+        this.page.runCpp(),
+        engine.run({
+          source, filename: `${req.pattern.id}.py`, params: req.params, clock: req.clock, scale: req.scale,
+          onLine: (l) => this.out.line(l), onTrace: (ev) => this.timeline.push(ev),
+        }),
+      ]);
+      this.show(req.clock, cpp, py);
+    } finally {
+      this.stopBtn.disabled = true;
+      this.runBtn.disabled = false;
+      if (this.el.dataset.state !== 'failed') this.el.dataset.state = 'done';
+    }
+  }
+
+  private show(clock: Clock, cpp: RunResult | null, py: PyRunResult): void {
+    if (py.error) this.out.system(py.error, 'error');
+    else if (py.cancelled) this.out.system('CPython run stopped.', 'cancel');
+    else this.out.system(`Finished in ${fmtT(py.elapsed)}.`);
+    this.note.hidden = !py.trace.some((ev) => ev.kind === 'job');
+    const end = Math.max(py.elapsed, cpp?.elapsed ?? 0);
+    this.timeline.set(py.trace, end);
+    if (cpp) this.page.cppTimeline.set(cpp.trace, end);
+    if (!cpp) { this.verdict.textContent = 'The C++ run did not complete: nothing to compare.'; this.verdict.dataset.verdict = 'none'; return; }
+    const c = compareLines(cpp.lines.map((l) => l.text), py.lines.map((l) => l.text));
+    this.verdict.dataset.verdict = c.identical ? 'identical' : 'different';
+    this.verdict.textContent = c.identical
+      ? `Identical: CPython printed exactly the ${c.lines} line${c.lines === 1 ? '' : 's'} the C++ port printed.`
+      : `Different from line ${c.line + 1} on (highlighted).`;
+    this.compare.replaceChildren(this.table(clock, cpp.lines, py.lines, c.identical ? -1 : c.line));
+  }
+
+  private table(clock: Clock, cpp: Line[], py: Line[], diff: number): HTMLElement {
+    const n = Math.max(cpp.length, py.length);
+    const cell = (l: Line | undefined) => l === undefined ? h('td', { class: 'missing', text: '(no line)' }) : h('td', { text: l.text });
+    const time = (l: Line | undefined) => h('td', { class: 't', text: l ? fmtT(l.t) : '' });
+    const rows: HTMLElement[] = [];
+    for (let i = 0; i < n; i++) {
+      rows.push(h('tr', { class: i === diff ? 'diff' : '' },
+        h('th', { scope: 'row', text: String(i + 1) }), time(cpp[i]), cell(cpp[i]), time(py[i]), cell(py[i])));
+    }
+    return h('table', { class: 'py-table' },
+      h('caption', { text: `Output, line by line (${clock} clock; times in pattern seconds)` }),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: '#' }), h('th', { scope: 'col', text: 'C++ t' }), h('th', { scope: 'col', text: 'C++' }),
+        h('th', { scope: 'col', text: 'CPython t' }), h('th', { scope: 'col', text: 'CPython' }))),
+      h('tbody', {}, ...rows));
+  }
+}
