@@ -117,7 +117,11 @@ test('postMessage: only the exact shapes', () => {
   assert.deepEqual(parseParentMessage({ type: 'aio:stop' }, LIMITS), { type: 'aio:stop' });
   assert.deepEqual(parseParentMessage({ type: 'aio:stop', id: 3 }, LIMITS), { type: 'aio:stop', id: 3 });
   assert.deepEqual(parseParentMessage({ type: 'aio:run', pattern: 'gather', params: { users: 8, delay: '0.5' }, id: 'a' }, LIMITS),
-    { type: 'aio:run', pattern: 'gather', params: { users: '8', delay: '0.5' }, id: 'a' });
+    { type: 'aio:run', pattern: 'gather', params: { users: '8', delay: '0.5' }, engine: 'cpp', id: 'a' });
+  assert.deepEqual(parseParentMessage({ type: 'aio:run', pattern: 'gather', engine: 'python' }, LIMITS),
+    { type: 'aio:run', pattern: 'gather', params: {}, engine: 'python' });
+  assert.equal(parseParentMessage({ type: 'aio:run', pattern: 'gather', engine: 'pypy' }, LIMITS), null, 'unknown engine');
+  assert.equal(parseParentMessage({ type: 'aio:run', pattern: 'gather', engine: 1 }, LIMITS), null, 'engine not a string');
   const bad = [
     null, 'aio:run', [], { type: 'aio:run' }, { type: 'aio:run', pattern: '<script>' }, { type: 'aio:run', pattern: 'gather', extra: 1 },
     { type: 'aio:run', pattern: 'gather', params: [] }, { type: 'aio:run', pattern: 'gather', params: { users: {} } },
