@@ -68,6 +68,7 @@ export class PythonPanel {
     this.out.clear();
     this.compare.replaceChildren();
     this.verdict.textContent = '';
+    delete this.verdict.dataset.verdict;
   }
 
   private async loadEngine(): Promise<PythonEngine> {
@@ -114,6 +115,7 @@ export class PythonPanel {
       this.out.clear();
       this.compare.replaceChildren();
       this.verdict.textContent = 'Running…';
+      delete this.verdict.dataset.verdict;
       this.note.hidden = true;
       const t0 = performance.now();
       this.timeline.reset(req.pattern.ideal, req.clock === 'real' ? () => (performance.now() - t0) / 1000 / req.scale : undefined);
