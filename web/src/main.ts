@@ -134,6 +134,7 @@ class Playground {
         }
       },
       runCpp: () => this.run(),
+      stopCpp: () => this.stop(),
       cppTimeline: this.timeline,
     });
 

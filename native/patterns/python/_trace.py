@@ -256,6 +256,8 @@ def run(source, filename, argv, emit, clock="virtual", time_scale=1.0):
         "stdout": sys.stdout,
         "pool": concurrent.futures.ThreadPoolExecutor,
         "counter": tasks_mod._task_name_counter,
+        "asyncio_run": asyncio.run,
+        "running": events._get_running_loop(),
     }
     real_sleep = time.sleep
 
@@ -265,21 +267,29 @@ def run(source, filename, argv, emit, clock="virtual", time_scale=1.0):
             return rec.step(owner, lambda: saved["run"](self))
         return saved["run"](self)
 
+    def new_loop():
+        if virtual:
+            loop = StepLoop(_Inert(rec.created))
+            # A second asyncio.run (executor.py) goes on from the first one's time, as one C++ loop does.
+            loop._steps_now = loops[-1].time() if loops else 0.0
+        else:
+            loop = saved["policy"].new_event_loop()
+            if time_scale != 1.0:
+                _scale(loop, time_scale)
+        loop.set_task_factory(_task_factory)
+        loop.shutdown_default_executor = _shutdown_inline(loop)
+        loops.append(loop)
+        rec.loop = loop
+        return loop
+
     class Policy(type(saved["policy"])):
         def new_event_loop(self):
-            if virtual:
-                loop = StepLoop(_Inert(rec.created))
-                # A second asyncio.run (executor.py) goes on from the first one's time, as one C++ loop does.
-                loop._steps_now = loops[-1].time() if loops else 0.0
-            else:
-                loop = saved["policy"].new_event_loop()
-                if time_scale != 1.0:
-                    _scale(loop, time_scale)
-            loop.set_task_factory(_task_factory)
-            loop.shutdown_default_executor = _shutdown_inline(loop)
-            loops.append(loop)
-            rec.loop = loop
-            return loop
+            return new_loop()
+
+    def run_program(main, *, debug=None, loop_factory=None):
+        # asyncio.run on a loop of ours (Pyodide's own asyncio.run would take the browser's loop).
+        with asyncio.Runner(debug=debug, loop_factory=new_loop) as runner:
+            return runner.run(main)
 
     def sleep(seconds):
         if virtual and loops:
@@ -289,6 +299,22 @@ def run(source, filename, argv, emit, clock="virtual", time_scale=1.0):
 
     events.Handle._run = handle_run
     asyncio.set_event_loop_policy(Policy())
+    if virtual:
+        # Under Pyodide the browser's loop counts as running; the program's loop runs inside it.
+        events._set_running_loop(None)
+        asyncio.run = run_program
+    else:
+        # The platform's asyncio.run, whichever loop it takes (Pyodide: the browser's), with traced tasks.
+        try:
+            host_loop = events.get_event_loop()
+        except RuntimeError:
+            host_loop = None
+        if host_loop is not None:
+            saved["host_factory"] = (host_loop, host_loop.get_task_factory())
+            host_loop.set_task_factory(_task_factory)
+            if time_scale != 1.0:
+                _scale(host_loop, time_scale)
+            loops.append(host_loop)
     time.time = time.perf_counter = now
     time.sleep = sleep
     sys.argv = [filename] + list(argv)
@@ -320,6 +346,14 @@ def run(source, filename, argv, emit, clock="virtual", time_scale=1.0):
         concurrent.futures.ThreadPoolExecutor = saved["pool"]
         tasks_mod._task_name_counter = saved["counter"]
         linecache.cache.pop(filename, None)
+        asyncio.run = saved["asyncio_run"]
+        if virtual:
+            events._set_running_loop(saved["running"])
+        elif "host_factory" in saved:
+            host_loop, factory = saved["host_factory"]
+            host_loop.set_task_factory(factory)
+            for name in ("time", "call_later", "call_at"):
+                host_loop.__dict__.pop(name, None)
     return result
 
 

@@ -16,6 +16,8 @@ export interface PythonPanelHost {
   request(): { pattern: PatternInfo; params: Record<string, string>; scale: number; clock: Clock } | null;
   /** Runs the C++ port as the page's Run button does; null when it could not run. */
   runCpp(): Promise<RunResult | null>;
+  /** Stops the C++ run, if one is going. */
+  stopCpp(): void;
   /** The C++ timeline, to share its time axis. */
   cppTimeline: Timeline;
 }
@@ -35,6 +37,7 @@ export class PythonPanel {
   private readonly out: OutputConsole;
   private readonly timeline: Timeline;
   private readonly body: HTMLElement;
+  private stopped = false;
 
   constructor(host: HTMLElement, private readonly page: PythonPanelHost) {
     this.runBtn = h('button', { type: 'button', id: 'run-python', text: 'Run in CPython too' });
@@ -59,7 +62,11 @@ export class PythonPanel {
       h('div', { class: 'actions' }, this.runBtn, this.stopBtn, this.bar), this.status, this.body);
     host.append(this.el);
     this.runBtn.addEventListener('click', () => void this.run());
-    this.stopBtn.addEventListener('click', () => this.engine?.stop());
+    this.stopBtn.addEventListener('click', () => {
+      this.stopped = true;
+      this.page.stopCpp();
+      this.engine?.stop();
+    });
   }
 
   /** A new pattern: the previous comparison no longer applies. */
@@ -117,15 +124,25 @@ export class PythonPanel {
       this.verdict.textContent = 'Running…';
       delete this.verdict.dataset.verdict;
       this.note.hidden = true;
-      const t0 = performance.now();
-      this.timeline.reset(req.pattern.ideal, req.clock === 'real' ? () => (performance.now() - t0) / 1000 / req.scale : undefined);
-      const [cpp, py] = await Promise.all([
-        this.page.runCpp(),
-        engine.run({
+      this.stopped = false;
+      const runPy = async (): Promise<PyRunResult> => {
+        if (this.stopped) return { lines: [], trace: [], elapsed: 0, cancelled: true };
+        const t0 = performance.now();
+        this.timeline.reset(req.pattern.ideal, req.clock === 'real' ? () => (performance.now() - t0) / 1000 / req.scale : undefined);
+        return engine.run({
           source, filename: `${req.pattern.id}.py`, params: req.params, clock: req.clock, scale: req.scale,
           onLine: (l) => this.out.line(l), onTrace: (ev) => this.timeline.push(ev),
-        }),
-      ]);
+        });
+      };
+      // On the real clock one after the other, so that neither run's timers wait for the other's work.
+      let cpp: RunResult | null;
+      let py: PyRunResult;
+      if (req.clock === 'real') {
+        py = await runPy();
+        cpp = this.stopped ? null : await this.page.runCpp();
+      } else {
+        [cpp, py] = await Promise.all([this.page.runCpp(), runPy()]);
+      }
       this.show(req.clock, cpp, py);
     } finally {
       this.stopBtn.disabled = true;
