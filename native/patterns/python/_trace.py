@@ -33,6 +33,8 @@ from asyncio import events, tasks as tasks_mod
 
 from _steps import StepLoop
 
+_current_task = getattr(tasks_mod, "_py_current_task", asyncio.current_task)
+
 
 class InlineExecutor(concurrent.futures.Executor):
     """Runs each job at once on the calling thread; the job's future is done when submit returns."""
@@ -92,7 +94,9 @@ class Recorder:
 
     def current(self):
         try:
-            task = asyncio.current_task()
+            # The pure-Python tasks enter and leave through the Python bookkeeping, which 3.12+ keeps
+            # apart from the C one that asyncio.current_task reads.
+            task = _current_task()
         except RuntimeError:
             return None
         return self.ids.get(task)
