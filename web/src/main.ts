@@ -5,6 +5,7 @@ import './styles.css';
 import type { PatternInfo, RunResult } from './engine/types';
 import { PageRunner, errorText } from './runner';
 import { buildQuery, embedSnippet, parseQuery } from './state/url.js';
+import { MAX_LINK_CHARS, decodeProgram, encodeProgram } from './state/pycode.js';
 import { toChromeTrace } from './state/trace.js';
 import { $, h, showMessages } from './views/dom';
 import { initTheme, themeButton } from './views/theme';
@@ -56,6 +57,10 @@ class Playground {
   private readonly embedOutputOnly: HTMLInputElement;
   private readonly shareStatus: HTMLElement;
   private readonly python: PythonPanel;
+  /** The edited Python program as the share link's `py` value (null: not edited, or too long). */
+  private pyLink: string | null = null;
+  private pyEncoding = 0;
+  private readonly pyLinkNote: HTMLElement;
 
   constructor(private readonly runner: PageRunner) {
     const patterns = runner.patterns;
@@ -114,6 +119,8 @@ class Playground {
       h('div', { class: 'share-row' }, this.shareUrl, copyLink),
       h('div', { class: 'share-row' }, copyEmbed, h('label', { class: 'check' }, this.embedOutputOnly, ' output only')),
       this.embedCode, this.shareStatus);
+    this.pyLinkNote = h('p', { class: 'share-py', id: 'share-python', role: 'status' });
+    sharePanel.append(this.pyLinkNote);
     copyLink.addEventListener('click', () => void this.copy(this.shareUrl.value, this.shareUrl, 'Link copied.'));
     copyEmbed.addEventListener('click', () => {
       this.embedCode.hidden = false;
@@ -136,10 +143,12 @@ class Playground {
       runCpp: () => this.run(),
       stopCpp: () => this.stop(),
       cppTimeline: this.timeline,
+      mountEditor: (box) => this.sourcesView.mountEditor(box),
+      edited: (text) => this.pythonEdited(text),
     });
 
     const codePanel = h('section', { class: 'panel code-panel', 'aria-label': 'Source code' });
-    this.sourcesView = new SourceView(codePanel);
+    this.sourcesView = new SourceView(codePanel, () => void this.python.openEditor());
     const runsPanel = h('section', { class: 'panel runs-panel', 'aria-labelledby': 'h-runs' }, h('h3', { id: 'h-runs', text: 'Earlier runs' }));
     this.history = new RunHistory(runsPanel);
 
@@ -154,7 +163,36 @@ class Playground {
 
     runner.bindKeys(() => void this.run());
 
+    const py = new URLSearchParams(location.search).get('py'); // before show() rewrites the URL
     this.show(this.current, url.params, url.scale, url.clock);
+    if (py !== null) void this.openShared(py);
+  }
+
+  /** A link's edited Python program: into the editor (which loads CPython), or a message saying why not. */
+  private async openShared(value: string): Promise<void> {
+    const r = await decodeProgram(value);
+    if (!r.ok) { showMessages($('#messages'), [r.message]); return; }
+    showMessages($('#messages'), [], ['This link holds an edited Python program: it is in the editor below. The C++ port is not edited.']);
+    await this.python.openEditor(r.text);
+  }
+
+  /** The Python program was edited (or reverted: null): short programs go in the share link. */
+  private pythonEdited(text: string | null): void {
+    const seq = ++this.pyEncoding;
+    if (text === null) {
+      this.pyLink = null;
+      this.pyLinkNote.textContent = '';
+      this.changed();
+      return;
+    }
+    void encodeProgram(text).then((r) => {
+      if (seq !== this.pyEncoding) return;
+      this.pyLink = r.ok ? r.value : null;
+      this.pyLinkNote.textContent = r.ok
+        ? 'The link holds your edited Python program.'
+        : `Your edited Python program is too long for a link (${(r.chars / 1024).toFixed(1)} KB compressed, the limit is ${MAX_LINK_CHARS / 1024} KB): the link gives the original.`;
+      this.changed();
+    });
   }
 
   private show(p: PatternInfo, params: Record<string, string>, scale: number, clock: 'real' | 'virtual'): void {
@@ -207,7 +245,7 @@ class Playground {
       } catch (e) {
         this.idealBox.textContent = `Invalid parameters: ${errorText(e)}`;
       }
-      const query = buildQuery({ id: this.current.id, params: v.params, scale: v.scale, clock: v.clock }, this.current);
+      const query = buildQuery({ id: this.current.id, params: v.params, scale: v.scale, clock: v.clock }, this.current) + (this.pyLink ? `&py=${this.pyLink}` : '');
       history.replaceState(null, '', location.pathname + query + location.hash);
     }
     this.shareUrl.value = location.href;

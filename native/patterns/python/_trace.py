@@ -26,11 +26,13 @@ import io
 import itertools
 import json
 import linecache
+import os
 import sys
 import time
 import traceback
 from asyncio import events, tasks as tasks_mod
 
+import _steps
 from _steps import StepLoop
 
 _current_task = getattr(tasks_mod, "_py_current_task", asyncio.current_task)
@@ -378,12 +380,16 @@ def _scale(loop, scale):
     loop.call_at = lambda when, callback, *args, context=None: loop.call_later(when - loop.time(), callback, *args, context=context)
 
 
+_HARNESS = {os.path.abspath(__file__), os.path.abspath(_steps.__file__)}
+
+
 def _traceback(e, filename):
-    """Python's traceback of `e`, from the program's first frame on (this module's frames left out)."""
+    """Python's traceback of `e`, from the program's first frame on, without the harness's own frames
+    (asyncio's stay, as a plain `python3 program.py` shows them)."""
     te = traceback.TracebackException.from_exception(e)
     stack = te.stack
     first = next((i for i, f in enumerate(stack) if f.filename == filename), 0)
-    te.stack = traceback.StackSummary.from_list(stack[first:])
+    te.stack = traceback.StackSummary.from_list([f for f in stack[first:] if os.path.abspath(f.filename) not in _HARNESS])
     return "".join(te.format()).rstrip("\n")
 
 
