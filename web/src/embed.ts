@@ -12,6 +12,7 @@ import { $, showMessages } from './views/dom';
 import { initTheme } from './views/theme';
 import { OutputConsole } from './views/console';
 import { Timeline } from './views/timeline';
+import type { PythonEngine } from './python/engine';
 
 const themeParam = new URLSearchParams(location.search).get('theme');
 initTheme(themeParam === 'light' || themeParam === 'dark' ? themeParam : null);
@@ -54,6 +55,8 @@ class Embed {
   private readonly summary = $('#summary');
   private readonly out: OutputConsole;
   private readonly timeline: Timeline | null;
+  /** The CPython engine, once a parent asked for a Python run. */
+  private python: PythonEngine | null = null;
 
   constructor(private readonly runner: PageRunner) {
     const patterns = runner.patterns;
@@ -68,7 +71,7 @@ class Embed {
     if (url.view === 'output') { chart.remove(); this.timeline = null; document.body.classList.add('view-output'); }
     else this.timeline = new Timeline(chart);
     this.runBtn.addEventListener('click', () => void this.run(this.current, this.params, this.scale, this.clock, null));
-    this.stopBtn.addEventListener('click', () => this.runner.stop());
+    this.stopBtn.addEventListener('click', () => { this.runner.stop(); this.python?.stop(); });
     runner.bindKeys(() => this.runBtn.click());
     window.addEventListener('message', (ev) => this.onMessage(ev));
     this.showPattern(this.current, this.params);
@@ -94,6 +97,7 @@ class Embed {
     const idPart = msg.id !== undefined ? { id: msg.id } : {};
     if (msg.type === 'aio:stop') {
       this.runner.stop();
+      this.python?.stop();
       return;
     }
     const fail = (message: string) => post({ type: 'aio:error', message, ...idPart }, to);
@@ -107,8 +111,9 @@ class Embed {
     if (rawClock !== undefined) { const c = validateClock(rawClock, this.runner.limits); if (!c.ok) return fail(c.message); clock = c.value; }
     const checked = validateParams(rules, p, rest);
     if (checked.errors.length) return fail(checked.errors.map((e) => e.message).join('; '));
-    if (this.runner.running) return fail('a run is already in progress');
-    void this.run(p, checked.values, scale, clock, { to, idPart });
+    if (this.runner.running || this.python?.running) return fail('a run is already in progress');
+    if (msg.engine === 'python') void this.runPython(p, checked.values, scale, clock, to, idPart);
+    else void this.run(p, checked.values, scale, clock, { to, idPart: { ...idPart, engine: 'cpp' } });
   }
 
   private async run(p: PatternInfo, params: Record<string, string>, scale: number, clock: Clock,
@@ -142,6 +147,48 @@ class Embed {
       type: 'aio:done', lines: r.lines.map((l) => ({ t: l.t, text: l.text })), timings: { elapsed: r.elapsed, ideal: r.ideal },
       cancelled: r.cancelled, ...idPart,
     }, to);
+  }
+
+  /** The pattern's Python original in CPython (loaded on the first such request), answered with the
+   *  same messages as a C++ run. */
+  private async runPython(p: PatternInfo, params: Record<string, string>, scale: number, clock: Clock,
+    to: Target, id: Record<string, unknown>): Promise<void> {
+    const idPart = { ...id, engine: 'python' };
+    this.showPattern(p, params);
+    this.runBtn.disabled = true;
+    showMessages(this.messages, []);
+    this.out.clear();
+    this.summary.textContent = 'Loading CPython…';
+    try {
+      const { python, pythonSource } = await import('./python/engine');
+      this.python = python;
+      const source = pythonSource(p.id);
+      if (source === undefined) throw new Error(`${p.id} has no Python original`);
+      const all = this.runner.engine.check(p.id, params);
+      await python.load();
+      this.summary.textContent = 'Running in CPython…';
+      this.stopBtn.disabled = false;
+      const r = await python.run({
+        source, filename: `${p.id}.py`, params: all, clock, scale,
+        onLine: (line) => { this.out.line(line); post({ type: 'aio:line', text: line.text, t: line.t, ...idPart }, to); },
+      });
+      const ideal = this.runner.engine.ideal(p.id, params);
+      this.summary.textContent = `CPython · ${r.cancelled ? 'Cancelled' : r.error ? 'Failed' : 'Finished'} · elapsed ${fmtT(r.elapsed)} · ideal ${fmtT(ideal)}`;
+      if (r.error) {
+        this.out.system(r.error, 'error');
+        post({ type: 'aio:error', message: r.error, ...idPart }, to);
+        return;
+      }
+      post({ type: 'aio:done', lines: r.lines, timings: { elapsed: r.elapsed, ideal }, cancelled: r.cancelled, ...idPart }, to);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      showMessages(this.messages, [message]);
+      this.summary.textContent = '';
+      post({ type: 'aio:error', message, ...idPart }, to);
+    } finally {
+      this.runBtn.disabled = false;
+      this.stopBtn.disabled = true;
+    }
   }
 
   private watchSize(): void {

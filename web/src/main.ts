@@ -5,6 +5,7 @@ import './styles.css';
 import type { PatternInfo, RunResult } from './engine/types';
 import { PageRunner, errorText } from './runner';
 import { buildQuery, embedSnippet, parseQuery } from './state/url.js';
+import { MAX_LINK_CHARS, decodeProgram, encodeProgram } from './state/pycode.js';
 import { toChromeTrace } from './state/trace.js';
 import { $, h, showMessages } from './views/dom';
 import { initTheme, themeButton } from './views/theme';
@@ -13,6 +14,7 @@ import { Timeline } from './views/timeline';
 import { ParamForm } from './views/form';
 import { SourceView } from './views/sources';
 import { RunHistory, renderSummary } from './views/results';
+import { PythonPanel } from './python/panel';
 
 initTheme();
 themeButton($('#theme') as HTMLButtonElement);
@@ -54,6 +56,11 @@ class Playground {
   private readonly embedCode: HTMLTextAreaElement;
   private readonly embedOutputOnly: HTMLInputElement;
   private readonly shareStatus: HTMLElement;
+  private readonly python: PythonPanel;
+  /** The edited Python program as the share link's `py` value (null: not edited, or too long). */
+  private pyLink: string | null = null;
+  private pyEncoding = 0;
+  private readonly pyLinkNote: HTMLElement;
 
   constructor(private readonly runner: PageRunner) {
     const patterns = runner.patterns;
@@ -112,6 +119,8 @@ class Playground {
       h('div', { class: 'share-row' }, this.shareUrl, copyLink),
       h('div', { class: 'share-row' }, copyEmbed, h('label', { class: 'check' }, this.embedOutputOnly, ' output only')),
       this.embedCode, this.shareStatus);
+    this.pyLinkNote = h('p', { class: 'share-py', id: 'share-python', role: 'status' });
+    sharePanel.append(this.pyLinkNote);
     copyLink.addEventListener('click', () => void this.copy(this.shareUrl.value, this.shareUrl, 'Link copied.'));
     copyEmbed.addEventListener('click', () => {
       this.embedCode.hidden = false;
@@ -120,14 +129,33 @@ class Playground {
     });
     this.embedOutputOnly.addEventListener('change', () => this.updateEmbed());
 
+    const pythonHost = h('div', { class: 'python-host' });
+    this.python = new PythonPanel(pythonHost, {
+      request: () => {
+        const v = this.form.values();
+        if (v.errors.length) return null;
+        try {
+          return { pattern: this.current, params: runner.engine.check(this.current.id, v.params), scale: v.scale, clock: v.clock };
+        } catch {
+          return null;
+        }
+      },
+      runCpp: () => this.run(),
+      stopCpp: () => this.stop(),
+      cppTimeline: this.timeline,
+      mountEditor: (box) => this.sourcesView.mountEditor(box),
+      edited: (text) => this.pythonEdited(text),
+    });
+
     const codePanel = h('section', { class: 'panel code-panel', 'aria-label': 'Source code' });
-    this.sourcesView = new SourceView(codePanel);
+    this.sourcesView = new SourceView(codePanel, () => void this.python.openEditor());
     const runsPanel = h('section', { class: 'panel runs-panel', 'aria-labelledby': 'h-runs' }, h('h3', { id: 'h-runs', text: 'Earlier runs' }));
     this.history = new RunHistory(runsPanel);
 
     host.replaceChildren(
       h('header', { class: 'pattern-head' }, this.title, this.summary),
       h('div', { class: 'workbench' }, formEl, outPanel, chartPanel),
+      pythonHost,
       codePanel,
       h('div', { class: 'lower' }, runsPanel, sharePanel),
     );
@@ -135,7 +163,36 @@ class Playground {
 
     runner.bindKeys(() => void this.run());
 
+    const py = new URLSearchParams(location.search).get('py'); // before show() rewrites the URL
     this.show(this.current, url.params, url.scale, url.clock);
+    if (py !== null) void this.openShared(py);
+  }
+
+  /** A link's edited Python program: into the editor (which loads CPython), or a message saying why not. */
+  private async openShared(value: string): Promise<void> {
+    const r = await decodeProgram(value);
+    if (!r.ok) { showMessages($('#messages'), [r.message]); return; }
+    showMessages($('#messages'), [], ['This link holds an edited Python program: it is in the editor below. The C++ port is not edited.']);
+    await this.python.openEditor(r.text);
+  }
+
+  /** The Python program was edited (or reverted: null): short programs go in the share link. */
+  private pythonEdited(text: string | null): void {
+    const seq = ++this.pyEncoding;
+    if (text === null) {
+      this.pyLink = null;
+      this.pyLinkNote.textContent = '';
+      this.changed();
+      return;
+    }
+    void encodeProgram(text).then((r) => {
+      if (seq !== this.pyEncoding) return;
+      this.pyLink = r.ok ? r.value : null;
+      this.pyLinkNote.textContent = r.ok
+        ? 'The link holds your edited Python program.'
+        : `Your edited Python program is too long for a link (${(r.chars / 1024).toFixed(1)} KB compressed, the limit is ${MAX_LINK_CHARS / 1024} KB): the link gives the original.`;
+      this.changed();
+    });
   }
 
   private show(p: PatternInfo, params: Record<string, string>, scale: number, clock: 'real' | 'virtual'): void {
@@ -158,6 +215,7 @@ class Playground {
     this.form.setPattern(p, params);
     this.form.setRun(scale, clock);
     this.sourcesView.show(p.id);
+    this.python.reset();
     this.out.clear();
     this.summaryBox.replaceChildren();
     this.timeline.reset(p.ideal);
@@ -187,7 +245,7 @@ class Playground {
       } catch (e) {
         this.idealBox.textContent = `Invalid parameters: ${errorText(e)}`;
       }
-      const query = buildQuery({ id: this.current.id, params: v.params, scale: v.scale, clock: v.clock }, this.current);
+      const query = buildQuery({ id: this.current.id, params: v.params, scale: v.scale, clock: v.clock }, this.current) + (this.pyLink ? `&py=${this.pyLink}` : '');
       history.replaceState(null, '', location.pathname + query + location.hash);
     }
     this.shareUrl.value = location.href;
@@ -223,26 +281,27 @@ class Playground {
     this.runner.stop();
   }
 
-  private async run(): Promise<void> {
-    if (this.running) return;
+  /** Runs the form's pattern; resolves with its result, or null when it did not run. */
+  private async run(): Promise<RunResult | null> {
+    if (this.running) return null;
     const v = this.form.values();
     if (v.errors.length) {
       showMessages(this.runMessages, v.errors);
       this.form.focusError();
-      return;
+      return null;
     }
     showMessages(this.runMessages, []);
     const pattern = this.current;
     this.summaryBox.replaceChildren();
     this.lastResult = null;
     this.downloadBtn.disabled = true;
-    const body = async () => {
+    const body = async (): Promise<RunResult | null> => {
       this.setRunning(true);
       try {
         const end = await this.runner.run({ pattern, params: v.params, scale: v.scale, clock: v.clock }, { out: this.out, timeline: this.timeline });
         if (!end.ok) {
           showMessages(this.runMessages, [`The run could not start: ${end.message}`]);
-          return;
+          return null;
         }
         const r = end.result;
         this.lastResult = r;
@@ -250,13 +309,15 @@ class Playground {
         renderSummary(this.summaryBox, r);
         this.history.add(r, pattern);
         this.downloadBtn.disabled = false;
+        return r;
       } finally {
         this.setRunning(false);
         this.running = null;
       }
     };
-    this.running = body();
-    await this.running;
+    const result = body();
+    this.running = result.then(() => undefined);
+    return result;
   }
 
   private download(): void {

@@ -1,14 +1,17 @@
 // postMessage protocol of embed.html. Only these exact shapes are accepted from the parent:
-//   { type: "aio:run", pattern: string, params?: { [key]: string | number }, id?: string | number }
+//   { type: "aio:run", pattern: string, params?: { [key]: string | number }, engine?: "cpp" | "python",
+//     id?: string | number }   (engine: the C++ port, the default, or the Python original in CPython)
 //   { type: "aio:stop", id?: string | number }
 // Anything else (extra keys, wrong types, prototype tricks) is ignored: parseParentMessage -> null.
 // Replies: aio:ready {patterns}, aio:line {text, t}, aio:done {lines, timings: {elapsed, ideal}, cancelled},
-// aio:error {message}, aio:resize {height}; each echoes the request's `id` when it had one.
+// aio:error {message}, aio:resize {height}; each echoes the request's `id` when it had one, and the replies
+// to a run its `engine`.
 
 import { isPatternIdShape } from './validate.js';
 
 /** @typedef {string | number} MsgId */
-/** @typedef {{ type: 'aio:run', pattern: string, params: Record<string, string>, id?: MsgId }} RunMsg */
+/** @typedef {'cpp' | 'python'} EngineName */
+/** @typedef {{ type: 'aio:run', pattern: string, params: Record<string, string>, engine: EngineName, id?: MsgId }} RunMsg */
 /** @typedef {{ type: 'aio:stop', id?: MsgId }} StopMsg */
 /** @typedef {import('../engine/types').Limits} Limits */
 
@@ -42,7 +45,10 @@ export function parseParentMessage(data, limits) {
     return { type: 'aio:stop', ...idPart };
   }
   if (data.type === 'aio:run') {
-    if (!keys.every((k) => k === 'type' || k === 'id' || k === 'pattern' || k === 'params')) return null;
+    if (!keys.every((k) => k === 'type' || k === 'id' || k === 'pattern' || k === 'params' || k === 'engine')) return null;
+    if (data.engine !== undefined && data.engine !== 'cpp' && data.engine !== 'python') return null;
+    /** @type {EngineName} */
+    const engine = data.engine === 'python' ? 'python' : 'cpp';
     if (!isPatternIdShape(data.pattern)) return null;
     /** @type {Record<string, string>} */
     const params = Object.create(null);
@@ -57,7 +63,7 @@ export function parseParentMessage(data, limits) {
         else return null;
       }
     }
-    return { type: 'aio:run', pattern: /** @type {string} */ (data.pattern), params: { ...params }, ...idPart };
+    return { type: 'aio:run', pattern: /** @type {string} */ (data.pattern), params: { ...params }, engine, ...idPart };
   }
   return null;
 }

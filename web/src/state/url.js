@@ -20,7 +20,8 @@ import {
  * @property {string[]} errors    refused values (the default was used)
  */
 
-const RESERVED = ['p', 'scale', 'clock', 'view', 'theme'];
+// `py` (an edited Python program) is read by the playground itself (pycode.js).
+const RESERVED = ['p', 'scale', 'clock', 'view', 'theme', 'py'];
 const MAX_QUERY = 4000;
 const MAX_KEYS = 50;
 

@@ -11,8 +11,12 @@ export class SourceView {
   readonly el: HTMLElement;
   private tabs: HTMLButtonElement[];
   private panels: HTMLElement[];
+  private pythonCode: HTMLElement | null = null;
+  private editBtn: HTMLButtonElement | null = null;
+  private editorBox: HTMLElement | null = null;
 
-  constructor(host: HTMLElement) {
+  /** `onEdit`: the Python pane's Edit button was pressed (the page then mounts an editor there). */
+  constructor(host: HTMLElement, private readonly onEdit?: () => void) {
     this.tabs = LANGS.map(({ lang, label }, i) => h('button', {
       type: 'button', role: 'tab', id: `tab-${lang}`, 'aria-controls': `panel-${lang}`, 'aria-selected': String(i === 0), tabindex: i === 0 ? 0 : -1, text: label,
     }));
@@ -37,8 +41,28 @@ export class SourceView {
     this.panels.forEach((p, j) => p.classList.toggle('active', i === j));
   }
 
+  /** Puts `box` (the editor) in place of the Python original's highlighted text, or, with null, the
+   *  highlighted text back. */
+  mountEditor(box: HTMLElement | null): void {
+    const code = this.pythonCode;
+    if (!code) return;
+    this.editorBox?.remove();
+    this.editorBox = box;
+    code.hidden = box !== null;
+    if (this.editBtn) this.editBtn.hidden = box !== null;
+    if (box) {
+      code.after(box);
+      this.select(LANGS.findIndex((l) => l.lang === 'python'));
+    } else {
+      this.editBtn?.focus();
+    }
+  }
+
   show(id: string): void {
     const src = sources[id] ?? {};
+    this.editorBox = null;
+    this.pythonCode = null;
+    this.editBtn = null;
     LANGS.forEach(({ lang, label }, i) => {
       const panel = this.panels[i];
       const html = lang === 'cpp' ? src.cpp : src.python;
@@ -48,7 +72,16 @@ export class SourceView {
       if (html) {
         const code = h('div', { class: 'src-code' });
         code.innerHTML = html; // build-time Shiki output of a file in this repository
-        panel.replaceChildren(heading, code);
+        if (lang === 'python' && this.onEdit) {
+          const edit = h('button', { type: 'button', class: 'src-edit', id: 'edit-python', text: 'Edit and run in CPython' });
+          edit.title = 'Opens this program in an editor (loads the editor and CPython); the C++ port stays as it is';
+          edit.addEventListener('click', () => this.onEdit?.());
+          this.pythonCode = code;
+          this.editBtn = edit;
+          panel.replaceChildren(h('div', { class: 'src-head' }, heading, edit), code);
+        } else {
+          panel.replaceChildren(heading, code);
+        }
       } else {
         panel.replaceChildren(heading, h('p', { class: 'src-missing', text: 'Source not available in this build.' }));
       }
