@@ -6,22 +6,22 @@
 namespace patterns {
 namespace {
 
-aio::Coro<> save(Number delay) {
+aio::Coro<> save(Number delay) {  // py: async def save():
   // The critical step: stopping it halfway would lose data.
   aio::print("save: started");
-  co_await aio::sleep(delay);
+  co_await aio::sleep(delay);  // py: await asyncio.sleep(P["save"])
   aio::print("save: done");
 }
 
-aio::Coro<> worker(std::vector<aio::Task<>>& saves, Number work, Number save_delay, bool shield) {
+aio::Coro<> worker(std::vector<aio::Task<>>& saves, Number work, Number save_delay, bool shield) {  // py: async def worker(saves: list):
   try {
     aio::print("worker: working");
-    co_await aio::sleep(work);
+    co_await aio::sleep(work);  // py: await asyncio.sleep(P["work"])
     saves.push_back(aio::create_task(save(save_delay)));
     if (shield) {
-      co_await aio::shield(saves[0]);  // cancelling the worker leaves the save running
+      co_await aio::shield(saves[0]);  // py: await asyncio.shield(saves[0])  # cancelling the worker leaves the save running
     } else {
-      co_await saves[0];  // cancelling the worker cancels the save too
+      co_await saves[0];  // py: await saves[0]  # cancelling the worker cancels the save too
     }
     aio::print("worker: finished");
   } catch (const aio::CancelledError&) {
@@ -30,18 +30,18 @@ aio::Coro<> worker(std::vector<aio::Task<>>& saves, Number work, Number save_del
   }
 }
 
-aio::Coro<> main_coro(Number work, Number save_delay, Number cancel_at, bool shield) {
+aio::Coro<> main_coro(Number work, Number save_delay, Number cancel_at, bool shield) {  // py: async def main():
   std::vector<aio::Task<>> saves;  // the save task, once the worker has started it
   auto task = aio::create_task(worker(saves, work, save_delay, shield));
-  co_await aio::sleep(cancel_at);
+  co_await aio::sleep(cancel_at);  // py: await asyncio.sleep(P["cancel_at"])
   aio::print("main: cancel() returned", task.cancel());
   try {
-    co_await task;
+    co_await task;  // py: await task
   } catch (const aio::CancelledError&) {
     aio::print("main: the worker was cancelled");
   }
   if (!saves.empty()) {  // the worker got as far as starting the save
-    co_await aio::wait(saves);  // a shielded save runs on: wait for it
+    co_await aio::wait(saves);  // py: await asyncio.wait(saves)  # a shielded save runs on: wait for it
     aio::print("main: the save was", saves[0].cancelled() ? "cancelled" : "completed");
   }
 }

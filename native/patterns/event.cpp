@@ -4,13 +4,13 @@
 namespace patterns {
 namespace {
 
-aio::Coro<> waiter(aio::Event& event, long n) {
+aio::Coro<> waiter(aio::Event& event, long n) {  // py: async def waiter(event: asyncio.Event, n: int):
   aio::print("worker " + std::to_string(n) + " waiting");
-  co_await event.wait();
+  co_await event.wait();  // py: await event.wait()
   aio::print("worker " + std::to_string(n) + " released");
 }
 
-aio::Coro<> main_coro(long workers, Number delay) {
+aio::Coro<> main_coro(long workers, Number delay) {  // py: async def main():
   // Create an Event object.
   aio::Event event;
 
@@ -19,12 +19,12 @@ aio::Coro<> main_coro(long workers, Number delay) {
   for (long n = 1; n <= workers; ++n) tasks.push_back(aio::create_task(waiter(event, n)));
 
   // Sleep, then set the event: one set() releases every waiter.
-  co_await aio::sleep(delay);
+  co_await aio::sleep(delay);  // py: await asyncio.sleep(P["delay"])
   aio::print("setting the event");
   event.set();
 
   // Wait until the waiter tasks are finished.
-  co_await aio::gather(tasks);
+  co_await aio::gather(tasks);  // py: await asyncio.gather(*tasks)
 }
 
 // A delay as the loop's clock counts it (whole nanoseconds), so that elapsed == ideal exactly.

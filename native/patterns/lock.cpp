@@ -8,38 +8,38 @@
 namespace patterns {
 namespace {
 
-aio::Coro<> add_one(long& counter, Number delay) {
+aio::Coro<> add_one(long& counter, Number delay) {  // py: async def add_one():
   // Read, await, write back: another task may write in between.
   long value = counter;
-  co_await aio::sleep(delay);  // e.g. a round trip to a database
+  co_await aio::sleep(delay);  // py: await asyncio.sleep(P["delay"])  # e.g. a round trip to a database
   counter = value + 1;
 }
 
-aio::Coro<> worker(aio::Lock* lock, long& counter, long increments, Number delay) {
+aio::Coro<> worker(aio::Lock* lock, long& counter, long increments, Number delay) {  // py: async def worker(lock: asyncio.Lock | None):
   for (long i = 0; i < increments; ++i) {
     if (lock == nullptr) {
-      co_await add_one(counter, delay);
+      co_await add_one(counter, delay);  // py: await add_one()
     } else {
-      auto held = co_await lock->hold();
-      co_await add_one(counter, delay);
+      auto held = co_await lock->hold();  // py: async with lock:
+      co_await add_one(counter, delay);  // py: await add_one()
     }
   }
 }
 
-aio::Coro<> count(aio::Lock* lock, long workers, long increments, Number delay) {
+aio::Coro<> count(aio::Lock* lock, long workers, long increments, Number delay) {  // py: async def count(lock: asyncio.Lock | None):
   long counter = 0;
   std::vector<aio::Coro<>> all;
   for (long i = 0; i < workers; ++i) all.push_back(worker(lock, counter, increments, delay));
-  co_await aio::gather(std::move(all));
+  co_await aio::gather(std::move(all));  // py: await asyncio.gather(*(worker(lock) for _ in range(P["workers"])))
   long expected = workers * increments;
   aio::print(std::string(lock == nullptr ? "without" : "with") + " a lock: counter = " + std::to_string(counter) +
              ", expected " + std::to_string(expected));
 }
 
-aio::Coro<> main_coro(long workers, long increments, Number delay) {
-  co_await count(nullptr, workers, increments, delay);  // updates get lost
+aio::Coro<> main_coro(long workers, long increments, Number delay) {  // py: async def main():
+  co_await count(nullptr, workers, increments, delay);  // py: await count(None)  # updates get lost
   aio::Lock lock;
-  co_await count(&lock, workers, increments, delay);  // one add_one() at a time
+  co_await count(&lock, workers, increments, delay);  // py: await count(asyncio.Lock())  # one add_one() at a time
 }
 
 // Without the lock the workers' sleeps overlap: increments delays; with it they run one at a time.

@@ -8,28 +8,29 @@
 namespace patterns {
 namespace {
 
-aio::Coro<> producer(std::string name, aio::Queue<long>& queue, std::deque<long>& todo, Number produce) {
+aio::Coro<> producer(  // py: async def producer(name: str, queue: asyncio.Queue, todo: collections.deque):
+    std::string name, aio::Queue<long>& queue, std::deque<long>& todo, Number produce) {
   while (!todo.empty()) {  // the producers share one to-do list of item numbers
     long n = todo.front();
     todo.pop_front();
-    co_await aio::sleep(produce);  // making an item takes a while
+    co_await aio::sleep(produce);  // py: await asyncio.sleep(P["produce"])  # making an item takes a while
     if (queue.full()) aio::print(name + ": queue full, waiting to put item " + std::to_string(n));
-    co_await queue.put(n);  // waits while the queue is full: backpressure
+    co_await queue.put(n);  // py: await queue.put(n)  # waits while the queue is full: backpressure
     aio::print(name + ": put item " + std::to_string(n) + " (" + std::to_string(queue.qsize()) + " queued)");
   }
 }
 
-aio::Coro<> consumer(std::string name, aio::Queue<long>& queue, Number consume) {
+aio::Coro<> consumer(std::string name, aio::Queue<long>& queue, Number consume) {  // py: async def consumer(name: str, queue: asyncio.Queue):
   while (true) {
-    long n = co_await queue.get();  // waits while the queue is empty
+    long n = co_await queue.get();  // py: n = await queue.get()  # waits while the queue is empty
     aio::print(name + ": got item " + std::to_string(n));
-    co_await aio::sleep(consume);  // working on it
+    co_await aio::sleep(consume);  // py: await asyncio.sleep(P["consume"])  # working on it
     queue.task_done();
   }
 }
 
-aio::Coro<> main_coro(long producer_count, long consumer_count, long items, long maxsize, Number produce,
-                      Number consume) {
+aio::Coro<> main_coro(long producer_count, long consumer_count, long items,  // py: async def main():
+                      long maxsize, Number produce, Number consume) {
   aio::Queue<long> queue(static_cast<std::size_t>(maxsize));
   std::vector<aio::Task<>> consumers;
   for (long i = 1; i <= consumer_count; ++i)
@@ -39,12 +40,12 @@ aio::Coro<> main_coro(long producer_count, long consumer_count, long items, long
   std::vector<aio::Coro<>> producers;
   for (long i = 1; i <= producer_count; ++i)
     producers.push_back(producer("P" + std::to_string(i), queue, todo, produce));
-  co_await aio::gather(std::move(producers));
+  co_await aio::gather(std::move(producers));  // py: await asyncio.gather(*(producer(f"P{i}", queue, todo) for i in range(1, P["producers"] + 1)))
   aio::print("main: all items produced");
-  co_await queue.join();  // until every item got its task_done()
+  co_await queue.join();  // py: await queue.join()  # until every item got its task_done()
   aio::print("main: all items consumed");
   for (auto& c : consumers) c.cancel();  // the consumers loop forever: stop them
-  co_await aio::gather(consumers, aio::return_exceptions);
+  co_await aio::gather(consumers, aio::return_exceptions);  // py: await asyncio.gather(*consumers, return_exceptions=True)
   aio::print("main: consumers cancelled");
 }
 

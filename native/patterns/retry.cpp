@@ -15,33 +15,34 @@ class ConnectionError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-aio::Coro<std::string> flaky_call(long& attempts, long failures) {
+aio::Coro<std::string> flaky_call(long& attempts, long failures) {  // py: async def flaky_call():
   // Fails its first `failures` attempts, then succeeds.
   attempts += 1;
   if (attempts <= failures) throw ConnectionError("service unavailable");
   co_return "ok after " + std::to_string(attempts) + " attempt(s)";
 }
 
-aio::Coro<std::string> retry_with_backoff(std::function<aio::Coro<std::string>()> call, long max_attempts,
-                                          Number base_delay, Number max_delay) {
+aio::Coro<std::string> retry_with_backoff(  // py: async def retry_with_backoff(call, max_attempts, base_delay, max_delay):
+    std::function<aio::Coro<std::string>()> call, long max_attempts, Number base_delay, Number max_delay) {
   // Exponential backoff: wait base_delay, then twice as long each time, at most max_delay.
   for (long attempt = 1; attempt < max_attempts; ++attempt) {
     Number delay;
     try {
-      co_return co_await call();
+      co_return co_await call();  // py: return await call()
     } catch (const ConnectionError& e) {
       delay = std::min(base_delay.times(1L << (attempt - 1)), max_delay);  // no jitter: reproducible
       aio::print("attempt " + std::to_string(attempt) + " failed: " + e.what() + "; retrying in " + delay.str() + "s");
     }
-    co_await aio::sleep(delay);  // after the catch block: C++ cannot co_await inside one
+    // After the catch block: C++ cannot suspend inside a handler.
+    co_await aio::sleep(delay);  // py: await asyncio.sleep(delay)
   }
-  co_return co_await call();  // the last attempt: its error propagates
+  co_return co_await call();  // py: return await call()  # the last attempt: its error propagates
 }
 
-aio::Coro<> main_coro(long failures, long max_attempts, Number base_delay, Number max_delay) {
+aio::Coro<> main_coro(long failures, long max_attempts, Number base_delay, Number max_delay) {  // py: async def main():
   long attempts = 0;
   try {
-    aio::print(co_await retry_with_backoff(
+    aio::print(co_await retry_with_backoff(  // py: print(await retry_with_backoff(
         [&] { return flaky_call(attempts, failures); }, max_attempts, base_delay, max_delay));
   } catch (const ConnectionError& e) {
     aio::print("gave up after " + std::to_string(attempts) + " attempt(s): " + e.what());

@@ -7,25 +7,25 @@ namespace {
 
 long in_flight = 0;  // requests holding the semaphore right now
 
-aio::Coro<> request(long n, aio::Semaphore& sem, Number delay) {
+aio::Coro<> request(long n, aio::Semaphore& sem, Number delay) {  // py: async def request(n: int, sem: asyncio.Semaphore):
   // One request: at most `limit` of them run at a time.
   if (sem.locked()) aio::print("Request " + std::to_string(n) + ": waiting");
   {
-    auto held = co_await sem.hold();  // async with sem
+    auto held = co_await sem.hold();  // py: async with sem:
     in_flight += 1;
     aio::print("Request " + std::to_string(n) + ": started (" + std::to_string(in_flight) + " in flight)");
-    co_await aio::sleep(delay);
+    co_await aio::sleep(delay);  // py: await asyncio.sleep(P["delay"])
     in_flight -= 1;
     aio::print("Request " + std::to_string(n) + ": done");
   }
 }
 
-aio::Coro<> main_coro(long requests, long limit, Number delay) {
+aio::Coro<> main_coro(long requests, long limit, Number delay) {  // py: async def main():
   in_flight = 0;  // a new run (Python starts a new process)
   aio::Semaphore sem(limit);
   std::vector<aio::Coro<>> all;
   for (long n = 1; n <= requests; ++n) all.push_back(request(n, sem, delay));
-  co_await aio::gather(std::move(all));
+  co_await aio::gather(std::move(all));  // py: await asyncio.gather(*(request(n, sem) for n in range(1, P["requests"] + 1)))
   aio::print("All " + std::to_string(requests) + " requests done");
 }
 

@@ -9,9 +9,9 @@
 namespace patterns {
 namespace {
 
-aio::Coro<> work(long n, Number delay, long fail) {
+aio::Coro<> work(long n, Number delay, long fail) {  // py: async def work(n: int, delay: float):
   try {
-    co_await aio::sleep(delay);
+    co_await aio::sleep(delay);  // py: await asyncio.sleep(delay)
   } catch (const aio::CancelledError&) {
     aio::print("task " + std::to_string(n) + " cancelled");
     throw;
@@ -20,10 +20,10 @@ aio::Coro<> work(long n, Number delay, long fail) {
   aio::print("task " + std::to_string(n) + " done");
 }
 
-aio::Coro<> main_coro(std::vector<Number> delays, long fail) {
+aio::Coro<> main_coro(std::vector<Number> delays, long fail) {  // py: async def main():
   // One task fails: the group cancels the others and raises an ExceptionGroup.
   try {
-    co_await aio::task_group([&](aio::TaskGroup& tg) -> aio::Coro<> {
+    co_await aio::task_group([&](aio::TaskGroup& tg) -> aio::Coro<> {  // py: async with asyncio.TaskGroup() as tg:
       long n = 1;
       for (const auto& delay : delays) tg.create_task(work(n++, delay, fail));
       co_return;

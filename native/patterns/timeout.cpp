@@ -13,19 +13,19 @@ struct Finally {
   ~Finally() { fn(); }
 };
 
-aio::Coro<std::string> slow_operation(std::string name, Number work) {
+aio::Coro<std::string> slow_operation(std::string name, Number work) {  // py: async def slow_operation(name: str) -> str:
   aio::print(name + ": started, needs " + work.str() + "s");
   // Runs whether the work finished or was cancelled by the timeout
   Finally cleanup{[&] { aio::print(name + ": cleanup"); }};
-  co_await aio::sleep(work);
+  co_await aio::sleep(work);  // py: await asyncio.sleep(P["work"])
   aio::print(name + ": finished");
   co_return name + " result";
 }
 
-aio::Coro<> main_coro(Number work, Number timeout) {
+aio::Coro<> main_coro(Number work, Number timeout) {  // py: async def main():
   // asyncio.timeout(): a deadline for a block of code
   try {
-    auto result = co_await aio::timeout(timeout, slow_operation("A", work));
+    auto result = co_await aio::timeout(timeout, slow_operation("A", work));  // py: result = await slow_operation("A")
     aio::print("Got " + result);
   } catch (const aio::TimeoutError&) {
     aio::print("A: timed out after " + timeout.str() + "s");
@@ -33,7 +33,7 @@ aio::Coro<> main_coro(Number work, Number timeout) {
 
   // asyncio.wait_for(): a deadline for one awaitable
   try {
-    auto result = co_await aio::wait_for(slow_operation("B", work), timeout);
+    auto result = co_await aio::wait_for(slow_operation("B", work), timeout);  // py: result = await asyncio.wait_for(slow_operation("B"), timeout=P["timeout"])
     aio::print("Got " + result);
   } catch (const aio::TimeoutError&) {
     aio::print("B: timed out after " + timeout.str() + "s");
