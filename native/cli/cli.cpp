@@ -1,5 +1,7 @@
 #include "cli.hpp"
 
+#include "../patterns/steps.hpp"
+
 #include <fstream>
 
 namespace patterns {
@@ -9,13 +11,15 @@ namespace {
 const char* kUsage =
     "usage: aio-patterns list [--json]\n"
     "       aio-patterns run <id> [--time-scale F] [--clock real|virtual] [--param key=value]...\n"
-    "                             [--trace FILE] [--json]\n";
+    "                             [--trace FILE] [--json]\n"
+    "       aio-patterns run <id> --steps [--param key=value]...\n";
 
 }  // namespace
 
 CliRun parse_run_args(const std::vector<std::string>& args) {
   CliRun r;
   bool have_id = false;
+  bool real_clock = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string& {
@@ -24,11 +28,13 @@ CliRun parse_run_args(const std::vector<std::string>& args) {
     };
     if (a == "--json") {
       r.json = true;
+    } else if (a == "--steps") {
+      r.steps = true;
     } else if (a == "--time-scale") {
       r.time_scale = parse_time_scale(value(), "--time-scale");
     } else if (a == "--clock") {
       const std::string& v = value();
-      if (v == "real") r.clock = aio::ClockKind::real;
+      if (v == "real") r.clock = aio::ClockKind::real, real_clock = true;
       else if (v == "virtual") r.clock = aio::ClockKind::virtual_time;
       else throw ParamError("--clock: " + quoted(v) + " is not real or virtual");
     } else if (a == "--param") {
@@ -48,6 +54,9 @@ CliRun parse_run_args(const std::vector<std::string>& args) {
     }
   }
   if (!have_id) throw ParamError("run needs a pattern id (see: aio-patterns list)");
+  // The record is taken on the virtual clock, and is the whole output.
+  if (r.steps && (r.json || !r.trace_file.empty() || real_clock || r.time_scale != 1.0))
+    throw ParamError("--steps runs on the virtual clock and prints only the records: it takes no --json, --trace, --clock real or --time-scale");
   return r;
 }
 
@@ -73,6 +82,15 @@ int cli_main(const std::vector<std::string>& args, std::ostream& out, std::ostre
     CliRun run = parse_run_args(std::vector<std::string>(args.begin() + 1, args.end()));
     const Pattern& p = pattern_or_throw(run.id);
     Params params = parse_params(p, run.params);
+
+    if (run.steps) {
+      RunResult result = run_steps(p, params, [&](const std::string& record) { out << record << "\n" << std::flush; });
+      if (!result.error.empty()) {
+        err << "aio-patterns: " << p.id << " raised: " << result.error << "\n";
+        return 1;
+      }
+      return 0;
+    }
 
     aio::Trace trace;
     RunConfig config;

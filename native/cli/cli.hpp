@@ -17,6 +17,7 @@ struct CliRun {
   double time_scale = 1.0;
   std::string trace_file;
   bool json = false;
+  bool steps = false;  // one step record per loop iteration (steps.hpp), on the virtual clock
 };
 
 // Throws ParamError (with a message for the user) on anything malformed.

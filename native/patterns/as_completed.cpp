@@ -5,20 +5,20 @@
 namespace patterns {
 namespace {
 
-aio::Coro<std::string> task_with_varying_delays(long n, long tasks) {
+aio::Coro<std::string> task_with_varying_delays(long n, long tasks) {  // py: async def task_with_varying_delays(n: int):
   // Task 1 sleeps longest, the last task not at all.
   long delay = tasks - n;
-  co_await aio::sleep(static_cast<double>(delay));
+  co_await aio::sleep(static_cast<double>(delay));  // py: await asyncio.sleep(delay)
   co_return "Task " + std::to_string(n) + " completed (delay: " + std::to_string(delay) + "s)";
 }
 
-aio::Coro<> process_as_completed(long count) {
+aio::Coro<> process_as_completed(long count) {  // py: async def process_as_completed():
   // Process tasks as they complete.
   std::vector<aio::Coro<std::string>> tasks;
   for (long i = 1; i <= count; ++i) tasks.push_back(task_with_varying_delays(i, count));
 
   for (auto coro : aio::as_completed(std::move(tasks))) {
-    auto result = co_await coro;
+    auto result = co_await coro;  // py: result = await coro
     aio::print(result);  // Prints in completion order (n, ..., 2, 1)
   }
 }

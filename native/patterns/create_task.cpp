@@ -5,26 +5,26 @@
 namespace patterns {
 namespace {
 
-aio::Coro<std::string> background_task(std::string name, Number delay) {
+aio::Coro<std::string> background_task(std::string name, Number delay) {  // py: async def background_task(name: str, delay: int):
   // Long-running background task.
   aio::print(name + " started");
-  co_await aio::sleep(delay);
+  co_await aio::sleep(delay);  // py: await asyncio.sleep(delay)
   aio::print(name + " completed");
   co_return "Result from " + name;
 }
 
-aio::Coro<> main_coro(Number delay1, Number delay2, Number work) {
+aio::Coro<> main_coro(Number delay1, Number delay2, Number work) {  // py: async def main():
   // Create tasks
   auto task1 = aio::create_task(background_task("Task 1", delay1));
   auto task2 = aio::create_task(background_task("Task 2", delay2));
 
   // Do other work
   aio::print("Main: doing other work");
-  co_await aio::sleep(work);
+  co_await aio::sleep(work);  // py: await asyncio.sleep(P["work"])
 
   // Wait for tasks
-  auto result1 = co_await task1;
-  auto result2 = co_await task2;
+  auto result1 = co_await task1;  // py: result1 = await task1
+  auto result2 = co_await task2;  // py: result2 = await task2
 
   aio::print("Results: " + result1 + ", " + result2);
 }

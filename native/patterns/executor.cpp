@@ -13,22 +13,22 @@ std::string blocking_io(double delay) {
 
 [[maybe_unused]] const bool named = (aio::register_job_name(reinterpret_cast<const void*>(&blocking_io), "blocking_io"), true);
 
-aio::Coro<std::string> run_blocking_in_executor(double delay) {
+aio::Coro<std::string> run_blocking_in_executor(double delay) {  // py: async def run_blocking_in_executor():
   // Run in default executor (ThreadPoolExecutor)
-  auto result = co_await aio::run_in_executor(nullptr, &blocking_io, delay);
+  auto result = co_await aio::run_in_executor(nullptr, &blocking_io, delay);  // py: result = await loop.run_in_executor(None, blocking_io)
   co_return result;
 }
 
-aio::Coro<std::string> run_with_custom_executor(double delay, int workers) {
+aio::Coro<std::string> run_with_custom_executor(double delay, int workers) {  // py: async def run_with_custom_executor():
   // Use custom executor
   aio::ThreadPoolExecutor executor(workers);
-  auto result = co_await aio::run_in_executor(&executor, &blocking_io, delay);
+  auto result = co_await aio::run_in_executor(&executor, &blocking_io, delay);  // py: result = await loop.run_in_executor(executor, blocking_io)
   co_return result;
 }
 
-aio::Coro<> main_coro(Number delay, int workers) {
-  aio::print(co_await run_blocking_in_executor(delay));
-  aio::print(co_await run_with_custom_executor(delay, workers));
+aio::Coro<> main_coro(Number delay, int workers) {  // py: -
+  aio::print(co_await run_blocking_in_executor(delay));  // py: print(asyncio.run(run_blocking_in_executor()))
+  aio::print(co_await run_with_custom_executor(delay, workers));  // py: print(asyncio.run(run_with_custom_executor()))
 }
 
 }  // namespace

@@ -10,24 +10,24 @@ struct User {
   std::string name;
 };
 
-aio::Coro<User> fetch_user(long user_id, Number delay) {
+aio::Coro<User> fetch_user(long user_id, Number delay) {  // py: async def fetch_user(user_id: int) -> dict:
   // Fetch user data.
-  co_await aio::sleep(delay);
+  co_await aio::sleep(delay);  // py: await asyncio.sleep(P["delay"])
   co_return User{user_id, "User " + std::to_string(user_id)};
 }
 
-aio::Coro<std::vector<User>> fetch_all_users(std::vector<long> user_ids, Number delay) {
+aio::Coro<std::vector<User>> fetch_all_users(std::vector<long> user_ids, Number delay) {  // py: async def fetch_all_users(user_ids: List[int]) -> List[dict]:
   // Fetch multiple users concurrently.
   std::vector<aio::Coro<User>> tasks;
   for (long uid : user_ids) tasks.push_back(fetch_user(uid, delay));
-  auto results = co_await aio::gather(std::move(tasks));
+  auto results = co_await aio::gather(std::move(tasks));  // py: results = await asyncio.gather(*tasks)
   co_return results;
 }
 
-aio::Coro<> main_coro(long users, Number delay) {
+aio::Coro<> main_coro(long users, Number delay) {  // py: async def main():
   std::vector<long> user_ids;
   for (long i = 1; i <= users; ++i) user_ids.push_back(i);
-  auto fetched = co_await fetch_all_users(user_ids, delay);
+  auto fetched = co_await fetch_all_users(user_ids, delay);  // py: users = await fetch_all_users(user_ids)
   aio::print("Fetched " + std::to_string(fetched.size()) + " users");
 }
 

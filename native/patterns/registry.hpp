@@ -4,6 +4,11 @@
 // defaults and ranges, its ideal time (the critical path of its sleeps) and its main coroutine. The CLI
 // and the browser bindings list them, validate parameters against them and run them through run_pattern,
 // which returns the one result shape of the project (also what `aio-patterns run --json` prints).
+//
+// A new pattern: <id with '_'>.cpp here, python/<id>.py beside it, and `// py: ...` line markers on
+// every co_await and coroutine definition of the C++ file, naming the Python line (the convention is
+// at the top of steps.hpp; the tests check that every marker resolves and that the step record's
+// Python lines are CPython's).
 #pragma once
 
 #include <functional>

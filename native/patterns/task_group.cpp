@@ -5,15 +5,15 @@
 namespace patterns {
 namespace {
 
-aio::Coro<Number> task(Number n, Number delay) {
-  co_await aio::sleep(delay);
+aio::Coro<Number> task(Number n, Number delay) {  // py: async def task(n: int):
+  co_await aio::sleep(delay);  // py: await asyncio.sleep(P["delay"])
   co_return n.times(2);
 }
 
-aio::Coro<> task_group_example(std::vector<Number> values, Number delay) {
+aio::Coro<> task_group_example(std::vector<Number> values, Number delay) {  // py: async def task_group_example():
   // Use task groups for automatic cleanup.
   std::vector<aio::Task<Number>> tasks;
-  co_await aio::task_group([&](aio::TaskGroup& tg) -> aio::Coro<> {
+  co_await aio::task_group([&](aio::TaskGroup& tg) -> aio::Coro<> {  // py: async with asyncio.TaskGroup() as tg:
     for (const auto& n : values) tasks.push_back(tg.create_task(task(n, delay)));
     co_return;
   });

@@ -7,8 +7,8 @@
 namespace patterns {
 namespace {
 
-aio::Coro<long> task(long n, Number delay) {
-  co_await aio::sleep(delay);
+aio::Coro<long> task(long n, Number delay) {  // py: async def task(n: int):
+  co_await aio::sleep(delay);  // py: await asyncio.sleep(P["delay"])
   co_return n;
 }
 
@@ -18,18 +18,18 @@ std::string seconds(double s) {
   return buf;
 }
 
-aio::Coro<> compare_timing(long tasks, Number delay) {
+aio::Coro<> compare_timing(long tasks, Number delay) {  // py: async def compare_timing():
   auto& loop = aio::EventLoop::current();
   // Sequential: ~tasks * delay seconds
   double start = loop.time();
-  for (long i = 1; i <= tasks; ++i) co_await task(i, delay);
+  for (long i = 1; i <= tasks; ++i) co_await task(i, delay);  // py: await task(n)
   aio::print("Sequential: " + seconds(loop.time() - start));
 
   // Concurrent: ~delay seconds
   start = loop.time();
   std::vector<aio::Coro<long>> all;
   for (long i = 1; i <= tasks; ++i) all.push_back(task(i, delay));
-  co_await aio::gather(std::move(all));
+  co_await aio::gather(std::move(all));  // py: results = await asyncio.gather(*(task(n) for n in range(1, P["tasks"] + 1)))
   aio::print("Concurrent: " + seconds(loop.time() - start));
 }
 

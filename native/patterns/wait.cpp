@@ -4,8 +4,8 @@
 namespace patterns {
 namespace {
 
-aio::Coro<std::string> task(Number n) {
-  co_await aio::sleep(n);
+aio::Coro<std::string> task(Number n) {  // py: async def task(n: int):
+  co_await aio::sleep(n);  // py: await asyncio.sleep(n)
   co_return "Task " + n.str();
 }
 
@@ -15,14 +15,14 @@ aio::ReturnWhen return_when_of(const std::string& s) {
   return aio::ALL_COMPLETED;
 }
 
-aio::Coro<> wait_example(std::vector<Number> delays, aio::ReturnWhen return_when, std::optional<Number> timeout) {
+aio::Coro<> wait_example(std::vector<Number> delays, aio::ReturnWhen return_when, std::optional<Number> timeout) {  // py: async def wait_example():
   // Wait for tasks with different strategies.
   std::vector<aio::Task<std::string>> tasks;
   for (const auto& i : delays) tasks.push_back(aio::create_task(task(i)));
 
   std::optional<double> seconds;
   if (timeout) seconds = timeout->value;
-  auto [done, pending] = co_await aio::wait(tasks, return_when, seconds);
+  auto [done, pending] = co_await aio::wait(tasks, return_when, seconds);  // py: done, pending = await asyncio.wait(
 
   for (auto& t : done) aio::print("First completed: " + t.result());
 

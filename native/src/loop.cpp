@@ -7,6 +7,7 @@
 #include "aio/detail/task_base.hpp"
 #include "aio/executor.hpp"
 #include "aio/sleep.hpp"
+#include "aio/steps.hpp"
 #include "aio/trace.hpp"
 
 namespace aio {
@@ -141,6 +142,15 @@ void EventLoop::sweep_stale_timers() {
 }
 
 void EventLoop::run_once() {
+  if (detail::t_steps) [[unlikely]]
+    run_once_impl<true>();
+  else
+    run_once_impl<false>();
+}
+
+template <bool Record>
+void EventLoop::run_once_impl() {
+  if constexpr (Record) detail::t_steps->begin_iteration();
   restore_set_aside();  // left over only if a timer callback threw out of the last iteration
   drain_inbox();
   if (stale_timers_ > 100 && stale_timers_ * 2 > timers_.size()) sweep_stale_timers();
@@ -182,6 +192,7 @@ void EventLoop::run_once() {
       head_ = r->next_ready;
       if (!head_) tail_ = nullptr;
       const bool was_last = (r == last);
+      if constexpr (Record) detail::t_steps->before_run(*r);
       r->run();  // may free r
       if (was_last) break;
     }
@@ -194,6 +205,7 @@ void EventLoop::run_once() {
       continue;
     }
     if (e.target->timer_live(e.seq)) {
+      if constexpr (Record) detail::t_steps->before_fire(*e.target);
       e.target->timer_fire(e.seq);  // a call_later callback may throw: the rest stay queued
     } else if (stale_timers_) {
       --stale_timers_;
@@ -201,6 +213,7 @@ void EventLoop::run_once() {
     e.target->timer_release();
   }
   restore_set_aside();
+  if constexpr (Record) detail::t_steps->end_iteration();
 }
 
 void EventLoop::restore_set_aside() {

@@ -53,6 +53,7 @@ void TaskBase::record_state(int state, const char* detail) noexcept {
   if (state == static_cast<int>(TaskState::created)) {
     e.text = name();
     if (t_current_task) e.parent = t_current_task->id_;
+    if (StepRecorder* r = t_steps) step_task_created(*r, *this);  // a recorder needs a trace
   } else if (detail) {
     e.text = detail;
   }
@@ -139,6 +140,7 @@ void TaskBase::complete() noexcept {
     TaskState ts = s == State::done ? TaskState::done : s == State::cancelled ? TaskState::cancelled : TaskState::failed;
     std::string why = s == State::failed ? describe(error_) : std::string();
     trace_state(static_cast<int>(ts), why.empty() ? nullptr : why.c_str());
+    if (StepRecorder* r = t_steps) step_task_finished(*r, *this);  // while the value is still here
   }
   finish(s);
 }

@@ -16,6 +16,7 @@
 #include "run.hpp"
 #include "shield.hpp"
 #include "sleep.hpp"
+#include "steps.hpp"
 #include "task.hpp"
 #include "task_group.hpp"
 #include "timeouts.hpp"

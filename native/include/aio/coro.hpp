@@ -8,11 +8,14 @@
 
 #include <exception>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
 #include "detail/coroutine.hpp"
 #include "detail/frame_allocator.hpp"
+#include "detail/step_hooks.hpp"
 #include "detail/task_base.hpp"
 
 namespace aio {
@@ -37,6 +40,12 @@ struct ReturnValue<void> {
   void return_void() noexcept {}
 };
 
+// Python's repr of a finished task's value, for the step record: None, str, int, float, bool; other
+// types have none (empty).
+std::string step_repr_double(double v);
+template <class T>
+std::string step_repr(TaskBase& t);
+
 template <class T>
 class Promise final : public TaskBase, public ReturnValue<T> {
  public:
@@ -46,7 +55,24 @@ class Promise final : public TaskBase, public ReturnValue<T> {
   static void operator delete(void* p, std::size_t size) noexcept { free_frame(p, size); }
 
   Coro<T> get_return_object() noexcept;
-  coro_ns::suspend_always initial_suspend() noexcept { return {}; }
+  // The step recorder (steps.hpp) learns which function made the frame and where each co_await is:
+  // the locations are default arguments, filled in at the coroutine's source, and cost one
+  // thread-local test when nobody records.
+  coro_ns::suspend_always initial_suspend(const char* file = __builtin_FILE(),
+                                          const char* function = __builtin_FUNCTION()) noexcept {
+    if (StepRecorder* r = t_steps) [[unlikely]]
+      step_note_frame(*r, *this, file, function, &step_repr<T>);
+    return {};
+  }
+  template <class A>
+  A&& await_transform(A&& awaited, unsigned line = __builtin_LINE(), const char* file = __builtin_FILE()) noexcept {
+    if (StepRecorder* r = t_steps) [[unlikely]] {
+      FutureBase* f = nullptr;
+      if constexpr (requires { awaited.base(); }) f = &awaited.base();
+      step_note_await(*r, file, line, f);
+    }
+    return std::forward<A>(awaited);
+  }
 
   struct FinalAwaiter {
     bool await_ready() const noexcept { return false; }
@@ -140,6 +166,21 @@ class [[nodiscard]] Coro {
   }
   Handle h_;
 };
+
+template <class T>
+std::string detail::step_repr(TaskBase& t) {
+  if constexpr (std::is_void_v<T>) {
+    return "None";
+  } else {
+    auto& v = static_cast<Promise<T>&>(t).value;
+    if (!v) return {};
+    if constexpr (std::is_same_v<T, bool>) return *v ? "True" : "False";
+    else if constexpr (std::is_integral_v<T>) return std::to_string(*v);
+    else if constexpr (std::is_floating_point_v<T>) return step_repr_double(static_cast<double>(*v));
+    else if constexpr (std::is_convertible_v<const T&, std::string_view>) return "'" + std::string(std::string_view(*v)) + "'";
+    else return {};
+  }
+}
 
 template <class T>
 Coro<T> detail::Promise<T>::get_return_object() noexcept {

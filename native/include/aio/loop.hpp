@@ -28,6 +28,7 @@
 namespace aio {
 
 class Trace;
+class StepRecorder;
 class ThreadPoolExecutor;
 class EventLoop;
 
@@ -140,6 +141,11 @@ class EventLoop {
 
  private:
   using Entry = detail::TimerEntry;
+  // run_once, and its copy that tells a step recorder (steps.hpp) what runs: chosen once per
+  // iteration, so that nothing in the loop over ready callbacks tests for a recorder.
+  template <bool Record>
+  void run_once_impl();
+  friend class StepRecorder;  // reads the ready queue and the timers when an iteration ends
   void sweep_stale_timers();
   void restore_set_aside();
   void drain_inbox();

@@ -129,6 +129,13 @@ class TimerQueue {
     return out;
   }
 
+  // Visits every entry, in no particular order.
+  template <class Fn>
+  void for_each(Fn fn) const {
+    run_.for_each(fn);
+    for (const auto& e : heap_) fn(e);
+  }
+
   // Removes every entry for which drop(entry) is true (drop may release what the entry holds).
   template <class Drop>
   void remove_if(Drop drop) {

@@ -1,0 +1,58 @@
+// A pattern's run, one loop iteration at a time: the step record of aio/steps.hpp with every task's
+// Python line filled in. What `aio-patterns run <id> --steps` prints and the browser's Step mode shows.
+//
+// Line markers. A pattern's C++ file names, for each line where a task can be suspended, the line of
+// the Python original that CPython's task is suspended at then, by its text:
+//
+//   aio::Coro<User> fetch_user(long user_id, Number delay) {  // py: async def fetch_user(user_id: int) -> dict:
+//     co_await aio::sleep(delay);  // py: await asyncio.sleep(P["delay"])
+//
+//  - every line with a co_await carries `// py: <the Python line, stripped>`, the line CPython reports
+//    for a task suspended there (for `async with` and multi-line calls, the line CPython's frame is at);
+//    keep `co_await` and the start of its operand on one line;
+//  - every coroutine function defined at namespace level carries `// py: async def ...`, its Python
+//    def line: a task that has not started yet is at that line in CPython;
+//  - `// py: -` says that a line has no Python counterpart (a C++ main that Python writes as two
+//    asyncio.run calls);
+//  - markers resolve in file order: each one is the first Python line with that text after the line
+//    the previous marker resolved to, so repeated lines (three identical sleeps) map one by one.
+// The map is built from the sources compiled into the library (sources.hpp), so it never drifts from
+// the files; a marker that matches nothing throws from line_map(), and the tests check every pattern's
+// map, that every co_await has a marker, and the Python lines against CPython's (_steps.py).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "registry.hpp"
+
+namespace patterns {
+
+struct LineMap {
+  std::string cpp_file;  // "gather.cpp"
+  std::string py_file;   // "gather.py"
+  std::map<int, int> await_lines;  // C++ line -> Python line
+  struct Def {
+    int cpp_line = 0;
+    int py_line = 0;
+  };
+  std::map<std::string, Def> defs;  // C++ coroutine function -> its definition's lines
+};
+
+// The C++ file of a pattern: its id with '-' as '_' ("create-task" -> "create_task.cpp").
+std::string cpp_file_of(const Pattern& p);
+// Throws std::runtime_error naming the file, line and marker that does not resolve, or a missing source.
+LineMap line_map(const Pattern& p);
+// The map of a C++ source and its Python original, given as text.
+LineMap line_map(const std::string& cpp_file, std::string_view cpp, const std::string& py_file, std::string_view py);
+
+// Runs the pattern on the virtual clock and calls on_record with each iteration's record, one JSON
+// object (aio::StepRecord::to_json with py_line set). Returns the run's result (lines, error).
+RunResult run_steps(const Pattern& p, const Params& params, const std::function<void(const std::string&)>& on_record);
+// The same, collected: one JSON line per iteration in which anything ran.
+std::vector<std::string> run_steps(const Pattern& p, const Params& params);
+
+}  // namespace patterns
