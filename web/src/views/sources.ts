@@ -1,8 +1,13 @@
 // C++ source and Python original side by side (tabs on a phone). The HTML comes from Shiki at
-// build time (virtual:pattern-sources) — the only innerHTML in the app.
+// build time (virtual:pattern-sources) — the only innerHTML in the app. In Step mode both panes mark
+// the lines the live tasks are suspended at (mark()): a gutter label with the task names, the lines of
+// the tasks that just ran emphasised, and each pane scrolled to show them.
 import { sources } from 'virtual:pattern-sources';
 import 'virtual:pattern-sources.css';
 import { h } from './dom';
+
+/** Line (from 1) -> the tasks suspended there, and whether one of them ran in the step shown. */
+export type LineMarks = Map<number, { names: string[]; label: string; ran: boolean }>;
 
 type Lang = 'cpp' | 'python';
 const LANGS: Array<{ lang: Lang; label: string }> = [{ lang: 'cpp', label: 'C++20' }, { lang: 'python', label: 'Python asyncio' }];
@@ -11,6 +16,9 @@ export class SourceView {
   readonly el: HTMLElement;
   private tabs: HTMLButtonElement[];
   private panels: HTMLElement[];
+  /** Each pane's Shiki line elements, in order (found once per pattern). */
+  private lines: HTMLElement[][] = [[], []];
+  private marked: HTMLElement[] = [];
 
   constructor(host: HTMLElement) {
     this.tabs = LANGS.map(({ lang, label }, i) => h('button', {
@@ -38,6 +46,7 @@ export class SourceView {
   }
 
   show(id: string): void {
+    this.marked = [];
     const src = sources[id] ?? {};
     LANGS.forEach(({ lang, label }, i) => {
       const panel = this.panels[i];
@@ -49,9 +58,48 @@ export class SourceView {
         const code = h('div', { class: 'src-code' });
         code.innerHTML = html; // build-time Shiki output of a file in this repository
         panel.replaceChildren(heading, code);
+        this.lines[i] = [...code.querySelectorAll<HTMLElement>('.line')];
       } else {
         panel.replaceChildren(heading, h('p', { class: 'src-missing', text: 'Source not available in this build.' }));
+        this.lines[i] = [];
       }
+      panel.classList.remove('stepping');
     });
+  }
+
+  /** Marks the lines tasks are suspended at, in C++ and in Python at once; null leaves Step mode. */
+  mark(marks: { cpp: LineMarks; python: LineMarks } | null): void {
+    for (const el of this.marked) {
+      el.classList.remove('step-at', 'step-ran');
+      el.removeAttribute('data-tasks');
+      el.removeAttribute('title');
+    }
+    this.marked = [];
+    LANGS.forEach(({ lang }, i) => {
+      this.panels[i].classList.toggle('stepping', marks !== null);
+      if (!marks) return;
+      const lines = this.lines[i];
+      let focus: HTMLElement | null = null;
+      for (const [line, m] of marks[lang]) {
+        const el = lines[line - 1];
+        if (!el) continue;
+        el.classList.add('step-at');
+        if (m.ran) el.classList.add('step-ran');
+        el.dataset.tasks = m.label;
+        el.title = `${m.names.join(', ')} suspended here`;
+        this.marked.push(el);
+        if (!focus || (m.ran && !focus.classList.contains('step-ran'))) focus = el;
+      }
+      if (focus) this.reveal(focus);
+    });
+  }
+
+  /** Scrolls the line's pane (never the page) so that the line is in view. */
+  private reveal(line: HTMLElement): void {
+    const pre = line.closest('pre');
+    if (!pre) return;
+    const top = line.offsetTop; // the pre is the lines' offset parent while stepping (styles.css)
+    if (top < pre.scrollTop + 8 || top + line.offsetHeight > pre.scrollTop + pre.clientHeight - 8)
+      pre.scrollTop = Math.max(0, top - pre.clientHeight / 3);
   }
 }

@@ -1,0 +1,233 @@
+// Step mode's panel: the controls (first, back, forward, last, to the next printed line, a scrubber
+// over every iteration, Play at a chosen speed; ← → Home End), the narration of the iteration shown,
+// and the event loop as the record has it: loop time, the ready queue in order, the timers in firing
+// order and every task with its state. The page loads this module only when Step mode starts.
+//
+// The records are the pattern's run on the virtual clock, collected once (engine.steps): moving is
+// indexing, so stepping back shows exactly what the loop held then. What else the page shows for a
+// step (the source marks, the timeline cursor, the output so far, the URL) it does in `onStep`.
+import type { StepRecord, StepTask } from '../engine/types';
+import { fmtSeconds, narrate, nextPrinted, resolveStep } from '../state/steps.js';
+import { h } from './dom';
+
+export { lineMarks } from '../state/steps.js';
+
+export interface StepHooks {
+  /** After every move: the index shown (from 0) and its record. */
+  onStep(index: number, rec: StepRecord): void;
+  /** The Close button: the page leaves Step mode. */
+  onClose?(): void;
+}
+
+export type StepTo = number | 'next' | 'prev' | 'start' | 'end';
+
+/** Steps a second. */
+const SPEEDS = [0.5, 1, 2, 4, 8];
+/** Longer queues are cut here, with a count of the rest (the task table lists everything). */
+const MAX_CHIPS = 24;
+const MAX_TIMERS = 12;
+
+interface TaskRow { tr: HTMLTableRowElement; state: HTMLElement; awaits: HTMLElement; result: HTMLElement; key: string }
+
+export class Stepper {
+  readonly el: HTMLElement;
+  private records: StepRecord[] = [];
+  private at = 0;
+  private playing: ReturnType<typeof setTimeout> | null = null;
+  private readonly note: HTMLElement;
+  private readonly scrub: HTMLInputElement;
+  private readonly position: HTMLElement;
+  private readonly narration: HTMLElement;
+  private readonly ready: HTMLOListElement;
+  private readonly timers: HTMLOListElement;
+  private readonly tbody: HTMLTableSectionElement;
+  private readonly rows: TaskRow[] = [];
+  private readonly buttons: Record<'start' | 'prev' | 'next' | 'end' | 'print' | 'play', HTMLButtonElement>;
+  private readonly speed: HTMLSelectElement;
+  private readonly onKey = (e: KeyboardEvent) => this.key(e);
+
+  constructor(host: HTMLElement, private readonly hooks: StepHooks) {
+    const button = (text: string, attrs: Record<string, string> = {}) => h('button', { type: 'button', text, ...attrs });
+    this.buttons = {
+      start: button('⏮', { 'aria-label': 'First step', 'aria-keyshortcuts': 'Home', class: 'step-start' }),
+      prev: button('◀ Back', { 'aria-keyshortcuts': 'ArrowLeft', class: 'step-prev' }),
+      next: button('Forward ▶', { 'aria-keyshortcuts': 'ArrowRight', class: 'step-next primary' }),
+      end: button('⏭', { 'aria-label': 'Last step', 'aria-keyshortcuts': 'End', class: 'step-end' }),
+      print: button('Next print', { class: 'step-print', title: 'Run to the next iteration that prints a line' }),
+      play: button('Play', { 'aria-pressed': 'false', class: 'step-play' }),
+    };
+    this.speed = h('select', { id: 'step-speed', class: 'step-speed' },
+      ...SPEEDS.map((s) => h('option', { value: String(s), text: `${s} / s`, selected: s === 2 })));
+    this.scrub = h('input', { type: 'range', id: 'step-scrub', min: 1, max: 1, value: 1, step: 1 });
+    this.position = h('p', { class: 'step-pos' });
+    this.narration = h('p', { class: 'step-narration', 'aria-live': 'polite' });
+    this.note = h('p', { class: 'step-note' });
+    this.ready = h('ol', { class: 'step-chips', 'aria-label': 'Ready queue, in order' });
+    this.timers = h('ol', { class: 'step-timers', 'aria-label': 'Timers, in firing order' });
+    this.tbody = h('tbody');
+    const close = button('Close', { class: 'ghost step-close', title: 'Leave Step mode' });
+
+    this.el = h('section', { class: 'panel step-panel', 'aria-labelledby': 'h-step' },
+      h('div', { class: 'panel-head' }, h('h3', { id: 'h-step', text: 'Step through the event loop' }), close),
+      this.note,
+      h('div', { class: 'step-controls', role: 'group', 'aria-label': 'Step controls' },
+        this.buttons.start, this.buttons.prev, this.buttons.next, this.buttons.end, this.buttons.print, this.buttons.play,
+        h('label', { class: 'step-speed-label', for: 'step-speed', text: 'Speed' }), this.speed),
+      h('div', { class: 'step-scrub' }, h('label', { for: 'step-scrub', text: 'Iteration' }), this.scrub, this.position),
+      this.narration,
+      h('p', { class: 'kbd-hint step-keys', text: '← → step back / forward · Home End first / last' }),
+      h('div', { class: 'loop-panel' },
+        h('section', { class: 'loop-queue', 'aria-labelledby': 'h-ready' }, h('h4', { id: 'h-ready', text: 'Ready queue' }), this.ready),
+        h('section', { class: 'loop-timers', 'aria-labelledby': 'h-timers' }, h('h4', { id: 'h-timers', text: 'Timers' }), this.timers),
+        h('section', { class: 'loop-tasks', 'aria-labelledby': 'h-tasks' }, h('h4', { id: 'h-tasks', text: 'Tasks' }),
+          h('div', { class: 'table-wrap step-table-wrap', tabindex: 0, role: 'region', 'aria-labelledby': 'h-tasks' },
+            h('table', { class: 'step-tasks' },
+              h('thead', {}, h('tr', {}, ...['Task', 'State', 'Awaits', 'Result'].map((c) => h('th', { scope: 'col', text: c })))),
+              this.tbody)))));
+    host.append(this.el);
+
+    this.buttons.start.addEventListener('click', () => this.go('start'));
+    this.buttons.prev.addEventListener('click', () => this.go('prev'));
+    this.buttons.next.addEventListener('click', () => this.go('next'));
+    this.buttons.end.addEventListener('click', () => this.go('end'));
+    this.buttons.print.addEventListener('click', () => this.go(nextPrinted(this.records, this.at) + 1));
+    this.buttons.play.addEventListener('click', () => (this.playing ? this.pause() : this.play()));
+    this.speed.addEventListener('change', () => { if (this.playing) { this.pause(); this.play(); } });
+    this.scrub.addEventListener('input', () => this.go(Number(this.scrub.value)));
+    close.addEventListener('click', () => hooks.onClose?.());
+    document.addEventListener('keydown', this.onKey);
+  }
+
+  get index(): number {
+    return this.at;
+  }
+
+  get count(): number {
+    return this.records.length;
+  }
+
+  get record(): StepRecord | undefined {
+    return this.records[this.at];
+  }
+
+  /** A new stepped run; shows step `to` (from 1, or a word; the first by default). Returns the
+   *  message when `to` was out of range (the last step is shown then). */
+  load(records: StepRecord[], truncated: boolean, to: StepTo = 'start'): string | null {
+    this.pause();
+    this.records = records;
+    this.rows.length = 0;
+    this.tbody.replaceChildren();
+    this.scrub.max = String(records.length);
+    this.note.textContent = 'The pattern ran once on the virtual clock and every loop iteration was recorded: ' +
+      'each step shows one record, so stepping back is exact.' +
+      (truncated ? ` The records grew too large: the run was stopped after ${records.length} iterations.` : '');
+    this.note.classList.toggle('msg-notice', truncated);
+    this.at = 0;
+    const r = resolveStep(to, 0, records.length);
+    this.show(r.ok ? r.index : records.length - 1);
+    return r.ok ? null : r.message;
+  }
+
+  /** Moves to a step (from 1, or next / prev / start / end); returns the message when refused. */
+  go(to: StepTo, fromPlay = false): string | null {
+    if (!fromPlay) this.pause();
+    const r = resolveStep(to, this.at, this.records.length);
+    if (!r.ok) return r.message;
+    if (r.index !== this.at || !this.tbody.childElementCount) this.show(r.index);
+    return null;
+  }
+
+  destroy(): void {
+    this.pause();
+    document.removeEventListener('keydown', this.onKey);
+    this.el.remove();
+  }
+
+  private play(): void {
+    if (this.at >= this.records.length - 1) this.show(0);
+    this.buttons.play.textContent = 'Pause';
+    this.buttons.play.setAttribute('aria-pressed', 'true');
+    const tick = () => {
+      if (this.at >= this.records.length - 1) { this.pause(); return; }
+      this.go('next', true);
+      this.playing = setTimeout(tick, 1000 / Number(this.speed.value));
+    };
+    this.playing = setTimeout(tick, 1000 / Number(this.speed.value));
+  }
+
+  private pause(): void {
+    if (this.playing) clearTimeout(this.playing);
+    this.playing = null;
+    this.buttons.play.textContent = 'Play';
+    this.buttons.play.setAttribute('aria-pressed', 'false');
+  }
+
+  private key(e: KeyboardEvent): void {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || !this.el.isConnected || this.el.hidden) return;
+    const t = e.target as HTMLElement | null;
+    if (t && (t.closest('input, select, textarea, [contenteditable="true"], [role="tab"]'))) return;
+    const to = ({ ArrowRight: 'next', ArrowLeft: 'prev', Home: 'start', End: 'end' } as const)[e.key as 'Home'];
+    if (!to) return;
+    e.preventDefault();
+    this.go(to);
+  }
+
+  private show(i: number): void {
+    this.at = i;
+    const rec = this.records[i];
+    const n = this.records.length;
+    this.scrub.value = String(i + 1);
+    this.scrub.setAttribute('aria-valuetext', `step ${i + 1} of ${n}, iteration ${rec.iteration}, ${fmtSeconds(rec.time)} s`);
+    this.position.textContent = `Step ${i + 1} of ${n} · iteration ${rec.iteration} · loop time ${fmtSeconds(rec.time)} s`;
+    this.narration.textContent = narrate(rec, i > 0 ? this.records[i - 1] : null);
+    this.buttons.start.disabled = this.buttons.prev.disabled = i === 0;
+    this.buttons.next.disabled = this.buttons.end.disabled = this.buttons.print.disabled = i === n - 1;
+
+    this.ready.replaceChildren(...rec.ready.slice(0, MAX_CHIPS).map((name) => h('li', { class: 'chip', text: name })));
+    if (rec.ready.length > MAX_CHIPS) this.ready.append(h('li', { class: 'chip chip-more', text: `+${rec.ready.length - MAX_CHIPS} more` }));
+    if (!rec.ready.length) this.ready.append(h('li', { class: 'empty', text: 'empty' }));
+
+    const timers = [...rec.timers].sort((a, b) => a.at - b.at);
+    this.timers.replaceChildren(...timers.slice(0, MAX_TIMERS).map((tm) =>
+      h('li', {}, h('span', { class: 'timer-at', text: `${fmtSeconds(tm.at)} s` }), ' ', tm.task ?? 'a callback')));
+    if (timers.length > MAX_TIMERS) this.timers.append(h('li', { class: 'more', text: `and ${timers.length - MAX_TIMERS} more` }));
+    if (!timers.length) this.timers.append(h('li', { class: 'empty', text: 'none' }));
+
+    this.showTasks(rec);
+    this.hooks.onStep(i, rec);
+  }
+
+  /** The task table: one row per task, kept across steps (tasks only ever join, in creation order),
+   *  and a row touched only when its task changed, so a step of a hundred tasks stays cheap. */
+  private showTasks(rec: StepRecord): void {
+    const ran = new Set(rec.ran);
+    rec.tasks.forEach((t, k) => {
+      let row = this.rows[k];
+      if (!row) {
+        const state = h('span', { class: 'st' });
+        const awaits = h('td');
+        const result = h('td', { class: 'result' });
+        const tr = h('tr', {}, h('th', { scope: 'row', text: t.name }), h('td', {}, state), awaits, result);
+        row = { tr, state, awaits, result, key: '' };
+        this.rows[k] = row;
+        this.tbody.append(row.tr);
+      }
+      const key = `${t.state}|${t.awaiting}|${t.until}|${t.result}|${ran.has(t.name)}`;
+      if (key === row.key) return;
+      row.key = key;
+      row.state.className = `st st-${t.state}`;
+      row.state.textContent = t.state;
+      row.awaits.textContent = awaits(t);
+      row.result.textContent = t.result ?? '';
+      row.tr.classList.toggle('ran', ran.has(t.name));
+    });
+    for (let k = rec.tasks.length; k < this.rows.length; k++) this.rows[k].tr.remove();
+    this.rows.length = Math.min(this.rows.length, rec.tasks.length);
+  }
+}
+
+function awaits(t: StepTask): string {
+  if (t.state === 'sleeping' && t.until !== null) return `sleep until ${fmtSeconds(t.until)} s`;
+  if (t.state === 'waiting') return t.awaiting ?? 'a future';
+  return '';
+}
