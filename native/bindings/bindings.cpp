@@ -107,7 +107,10 @@ const patterns::Pattern& find(const std::string& id) {
 std::string check_value(const std::string& what, const std::string& type, double min, double max, const std::string& value) {
   patterns::ParamSpec spec;
   spec.key = "value";
-  spec.type = type;
+  if (type == "integer") spec.type = patterns::ParamType::integer;
+  else if (type == "number") spec.type = patterns::ParamType::number;
+  else if (type == "list") spec.type = patterns::ParamType::list;
+  else throw patterns::ParamError(what + ": no such kind of value '" + type.substr(0, 40) + "'");
   spec.min = min;
   spec.max = max;
   patterns::Pattern one;
