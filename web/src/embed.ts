@@ -77,7 +77,7 @@ class Embed {
     this.runBtn.addEventListener('click', () => void this.run(this.current, this.params, this.scale, this.clock, null));
     this.stopBtn.addEventListener('click', () => this.runner.stop());
     this.steps = new StepMode(runner, {
-      host: $('#steps'), out: this.out, timeline: this.timeline,
+      host: $('#steps'), out: this.out, timeline: this.timeline, level: 2,
       onStep: (i, rec, count) => this.reportState(i, rec, count),
       onClose: () => { this.steps.stop(); this.out.clear(); },
     });

@@ -45,6 +45,7 @@ class Playground {
   private readonly stopBtn: HTMLButtonElement;
   private readonly stepBtn: HTMLButtonElement;
   private readonly steps: StepMode;
+  private urlTimer: ReturnType<typeof setTimeout> | 0 = 0;
   private readonly idealBox: HTMLElement;
   private readonly runMessages: HTMLElement;
   private readonly out: OutputConsole;
@@ -130,7 +131,7 @@ class Playground {
     const stepHost = h('div', { class: 'step-host', hidden: true });
     this.steps = new StepMode(runner, {
       host: stepHost, out: this.out, timeline: this.timeline, sources: this.sourcesView,
-      onStep: () => this.updateUrl(),
+      onStep: () => this.stepUrl(),
       onClose: () => this.leaveSteps(),
     });
     const runsPanel = h('section', { class: 'panel runs-panel', 'aria-labelledby': 'h-runs' }, h('h3', { id: 'h-runs', text: 'Earlier runs' }));
@@ -186,6 +187,13 @@ class Playground {
   private changed(): void {
     if (this.steps.active) this.leaveSteps();
     this.updateUrl();
+  }
+
+  /** A step changes the URL at most every 200 ms: holding → or playing fast would otherwise replace the
+   *  history entry (and check the form) on every step, and browsers throttle that. */
+  private stepUrl(): void {
+    if (this.urlTimer) return;
+    this.urlTimer = setTimeout(() => { this.urlTimer = 0; if (this.steps.active) this.updateUrl(); }, 200);
   }
 
   private updateUrl(): void {

@@ -24,6 +24,8 @@ export interface StepModeViews {
   onStep?(index: number, rec: StepRecord, count: number): void;
   /** The panel's Close button. */
   onClose?(): void;
+  /** The Step panel's heading level (see StepHooks). */
+  level?: 2 | 3;
 }
 
 export type StepStart = { ok: true; notice: string | null } | { ok: false; message: string };
@@ -55,6 +57,7 @@ export class StepMode {
     this.stepper ??= new mod.Stepper(this.views.host, {
       onStep: (i, rec) => this.show(i, rec),
       onClose: () => this.views.onClose?.(),
+      level: this.views.level,
     });
     this.views.host.hidden = false;
     const notice = this.stepper.load(this.records, !!end.steps.truncated, to);

@@ -18,7 +18,13 @@ export class SourceView {
   private panels: HTMLElement[];
   /** Each pane's Shiki line elements, in order (found once per pattern). */
   private lines: HTMLElement[][] = [[], []];
-  private marked: HTMLElement[] = [];
+  /** The lines marked now, with what they show ("label|ran"), so that a step touches only the lines
+   *  whose marks changed. */
+  private marked = new Map<HTMLElement, string>();
+  /** Whether each pane is on screen: an off-screen pane is not laid out (content-visibility), and
+   *  scrolling it would force that layout on every step, so it is scrolled when it comes into view. */
+  private visible = [false, false];
+  private pending: Array<HTMLElement | null> = [null, null];
 
   constructor(host: HTMLElement) {
     this.tabs = LANGS.map(({ lang, label }, i) => h('button', {
@@ -38,6 +44,15 @@ export class SourceView {
     });
     this.el = h('div', { class: 'sources' }, list, h('div', { class: 'src-panels' }, ...this.panels));
     host.append(this.el);
+    const seen = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        const i = this.panels.indexOf(e.target as HTMLElement);
+        this.visible[i] = e.isIntersecting;
+        const line = this.pending[i];
+        if (e.isIntersecting && line) { this.pending[i] = null; this.reveal(line); }
+      }
+    });
+    for (const p of this.panels) seen.observe(p);
   }
 
   private select(i: number): void {
@@ -46,7 +61,8 @@ export class SourceView {
   }
 
   show(id: string): void {
-    this.marked = [];
+    this.marked.clear();
+    this.pending = [null, null];
     const src = sources[id] ?? {};
     LANGS.forEach(({ lang, label }, i) => {
       const panel = this.panels[i];
@@ -69,12 +85,7 @@ export class SourceView {
 
   /** Marks the lines tasks are suspended at, in C++ and in Python at once; null leaves Step mode. */
   mark(marks: { cpp: LineMarks; python: LineMarks } | null): void {
-    for (const el of this.marked) {
-      el.classList.remove('step-at', 'step-ran');
-      el.removeAttribute('data-tasks');
-      el.removeAttribute('title');
-    }
-    this.marked = [];
+    const next = new Map<HTMLElement, string>();
     LANGS.forEach(({ lang }, i) => {
       this.panels[i].classList.toggle('stepping', marks !== null);
       if (!marks) return;
@@ -83,15 +94,28 @@ export class SourceView {
       for (const [line, m] of marks[lang]) {
         const el = lines[line - 1];
         if (!el) continue;
-        el.classList.add('step-at');
-        if (m.ran) el.classList.add('step-ran');
-        el.dataset.tasks = m.label;
-        el.title = `${m.names.join(', ')} suspended here`;
-        this.marked.push(el);
+        const key = `${m.label}|${m.ran}|${m.names.length}`;
+        next.set(el, key);
+        if (this.marked.get(el) !== key) {
+          el.classList.add('step-at');
+          el.classList.toggle('step-ran', m.ran);
+          el.dataset.tasks = m.label;
+          el.title = `${m.names.join(', ')} suspended here`;
+        }
         if (!focus || (m.ran && !focus.classList.contains('step-ran'))) focus = el;
       }
-      if (focus) this.reveal(focus);
+      if (!focus) return;
+      if (this.visible[i]) this.reveal(focus);
+      else this.pending[i] = focus;
     });
+    for (const el of this.marked.keys()) {
+      if (next.has(el)) continue;
+      el.classList.remove('step-at', 'step-ran');
+      el.removeAttribute('data-tasks');
+      el.removeAttribute('title');
+    }
+    this.marked = next;
+    if (!marks) this.pending = [null, null];
   }
 
   /** Scrolls the line's pane (never the page) so that the line is in view. */

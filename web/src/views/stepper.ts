@@ -17,6 +17,8 @@ export interface StepHooks {
   onStep(index: number, rec: StepRecord): void;
   /** The Close button: the page leaves Step mode. */
   onClose?(): void;
+  /** The panel heading's level (the parts' are one below): 3 in the playground, 2 in the embed. */
+  level?: 2 | 3;
 }
 
 export type StepTo = number | 'next' | 'prev' | 'start' | 'end';
@@ -26,8 +28,11 @@ const SPEEDS = [0.5, 1, 2, 4, 8];
 /** Longer queues are cut here, with a count of the rest (the task table lists everything). */
 const MAX_CHIPS = 24;
 const MAX_TIMERS = 12;
+/** A task row's height (styles.css), and rows drawn beyond the visible ones on each side. */
+const ROW_REM = 1.65;
+const OVERSCAN = 3;
 
-interface TaskRow { tr: HTMLTableRowElement; state: HTMLElement; awaits: HTMLElement; result: HTMLElement; key: string }
+interface TaskRow { tr: HTMLElement; state: HTMLElement; awaits: HTMLElement; result: HTMLElement; key: string }
 
 export class Stepper {
   readonly el: HTMLElement;
@@ -40,8 +45,15 @@ export class Stepper {
   private readonly narration: HTMLElement;
   private readonly ready: HTMLOListElement;
   private readonly timers: HTMLOListElement;
-  private readonly tbody: HTMLTableSectionElement;
+  private readonly tbody: HTMLElement;
+  /** The task rows in the document: those of tasks first .. first + rows.length - 1. */
   private readonly rows: TaskRow[] = [];
+  private readonly table: HTMLElement;
+  private readonly tableWrap: HTMLElement;
+  private rowPx = 0;
+  private viewTop = 0;
+  private viewHeight = 0;
+  private redraw = 0;
   private readonly buttons: Record<'start' | 'prev' | 'next' | 'end' | 'print' | 'play', HTMLButtonElement>;
   private readonly speed: HTMLSelectElement;
   private readonly onKey = (e: KeyboardEvent) => this.key(e);
@@ -64,11 +76,14 @@ export class Stepper {
     this.note = h('p', { class: 'step-note' });
     this.ready = h('ol', { class: 'step-chips', 'aria-label': 'Ready queue, in order' });
     this.timers = h('ol', { class: 'step-timers', 'aria-label': 'Timers, in firing order' });
-    this.tbody = h('tbody');
+    this.tbody = h('div', { role: 'rowgroup', class: 'step-rows' });
     const close = button('Close', { class: 'ghost step-close', title: 'Leave Step mode' });
+    const level = hooks.level ?? 3;
+    const top = `h${level}` as 'h3';
+    const sub = `h${level + 1}` as 'h4';
 
     this.el = h('section', { class: 'panel step-panel', 'aria-labelledby': 'h-step' },
-      h('div', { class: 'panel-head' }, h('h3', { id: 'h-step', text: 'Step through the event loop' }), close),
+      h('div', { class: 'panel-head' }, h(top, { id: 'h-step', text: 'Step through the event loop' }), close),
       this.note,
       h('div', { class: 'step-controls', role: 'group', 'aria-label': 'Step controls' },
         this.buttons.start, this.buttons.prev, this.buttons.next, this.buttons.end, this.buttons.print, this.buttons.play,
@@ -77,13 +92,22 @@ export class Stepper {
       this.narration,
       h('p', { class: 'kbd-hint step-keys', text: '← → step back / forward · Home End first / last' }),
       h('div', { class: 'loop-panel' },
-        h('section', { class: 'loop-queue', 'aria-labelledby': 'h-ready' }, h('h4', { id: 'h-ready', text: 'Ready queue' }), this.ready),
-        h('section', { class: 'loop-timers', 'aria-labelledby': 'h-timers' }, h('h4', { id: 'h-timers', text: 'Timers' }), this.timers),
-        h('section', { class: 'loop-tasks', 'aria-labelledby': 'h-tasks' }, h('h4', { id: 'h-tasks', text: 'Tasks' }),
-          h('div', { class: 'table-wrap step-table-wrap', tabindex: 0, role: 'region', 'aria-labelledby': 'h-tasks' },
-            h('table', { class: 'step-tasks' },
-              h('thead', {}, h('tr', {}, ...['Task', 'State', 'Awaits', 'Result'].map((c) => h('th', { scope: 'col', text: c })))),
+        h('div', { class: 'loop-queue' }, h(sub, { id: 'h-ready', text: 'Ready queue' }), this.ready),
+        h('div', { class: 'loop-timers' }, h(sub, { id: 'h-timers', text: 'Timers' }), this.timers),
+        h('div', { class: 'loop-tasks' }, h(sub, { id: 'h-tasks', text: 'Tasks' }),
+          // focusable, so that the table scrolls from the keyboard too
+          // A table by its roles (aria-rowcount, aria-rowindex) of which only the rows in view are in the
+          // document: a step that changes a hundred tasks then costs the dozen rows on screen.
+          this.tableWrap = h('div', { class: 'table-wrap step-table-wrap', tabindex: 0, role: 'region', 'aria-labelledby': 'h-tasks' },
+            this.table = h('div', { class: 'step-tasks', role: 'table', 'aria-labelledby': 'h-tasks' },
+              h('div', { role: 'rowgroup', class: 'step-head' },
+                h('div', { role: 'row', class: 'tr', 'aria-rowindex': 1 }, ...['Task', 'State', 'Awaits', 'Result'].map((c) => h('span', { role: 'columnheader', text: c })))),
               this.tbody)))));
+    this.tableWrap.addEventListener('scroll', () => {
+      this.viewTop = this.tableWrap.scrollTop;
+      this.viewHeight = this.tableWrap.clientHeight;
+      if (!this.redraw) this.redraw = requestAnimationFrame(() => { this.redraw = 0; const rec = this.record; if (rec) this.showTasks(rec); });
+    }, { passive: true });
     host.append(this.el);
 
     this.buttons.start.addEventListener('click', () => this.go('start'));
@@ -117,6 +141,7 @@ export class Stepper {
     this.records = records;
     this.rows.length = 0;
     this.tbody.replaceChildren();
+    this.tableWrap.scrollTop = this.viewTop = 0;
     this.scrub.max = String(records.length);
     this.note.textContent = 'The pattern ran once on the virtual clock and every loop iteration was recorded: ' +
       'each step shows one record, so stepping back is exact.' +
@@ -164,8 +189,8 @@ export class Stepper {
 
   private key(e: KeyboardEvent): void {
     if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || !this.el.isConnected || this.el.hidden) return;
-    const t = e.target as HTMLElement | null;
-    if (t && (t.closest('input, select, textarea, [contenteditable="true"], [role="tab"]'))) return;
+    // Keys typed into a field, or the source tabs' own arrows, are theirs.
+    if (e.target instanceof Element && e.target.closest('input, select, textarea, [contenteditable="true"], [role="tab"]')) return;
     const to = ({ ArrowRight: 'next', ArrowLeft: 'prev', Home: 'start', End: 'end' } as const)[e.key as 'Home'];
     if (!to) return;
     e.preventDefault();
@@ -197,32 +222,42 @@ export class Stepper {
     this.hooks.onStep(i, rec);
   }
 
-  /** The task table: one row per task, kept across steps (tasks only ever join, in creation order),
-   *  and a row touched only when its task changed, so a step of a hundred tasks stays cheap. */
+  /** The task table: the rows in view (and a few beyond), the others' height as padding. A row is
+   *  touched only when what it shows changed, so a step costs the rows on screen whatever the count. */
   private showTasks(rec: StepRecord): void {
+    const n = rec.tasks.length;
+    if (!this.rowPx) this.rowPx = ROW_REM * parseFloat(getComputedStyle(document.documentElement).fontSize);
+    const visible = Math.ceil((this.viewHeight || 16 * this.rowPx / ROW_REM) / this.rowPx) + 1;
+    const first = Math.max(0, Math.min(Math.floor(this.viewTop / this.rowPx) - OVERSCAN, n - visible - 2 * OVERSCAN));
+    const last = Math.min(n, first + visible + 2 * OVERSCAN);
+    this.table.setAttribute('aria-rowcount', String(n + 1));
+    this.tbody.style.paddingTop = `${first * this.rowPx}px`;
+    this.tbody.style.paddingBottom = `${(n - last) * this.rowPx}px`;
+    while (this.rows.length > last - first) this.rows.pop()?.tr.remove();
+    while (this.rows.length < last - first) {
+      const state = h('span', { role: 'cell', class: 'st' });
+      const awaits = h('span', { role: 'cell' });
+      const result = h('span', { role: 'cell', class: 'result' });
+      const name = h('span', { role: 'rowheader', class: 'name' });
+      const tr = h('div', { role: 'row', class: 'tr' }, name, state, awaits, result);
+      this.rows.push({ tr, state, awaits, result, key: '' });
+      this.tbody.append(tr);
+    }
     const ran = new Set(rec.ran);
-    rec.tasks.forEach((t, k) => {
-      let row = this.rows[k];
-      if (!row) {
-        const state = h('span', { class: 'st' });
-        const awaits = h('td');
-        const result = h('td', { class: 'result' });
-        const tr = h('tr', {}, h('th', { scope: 'row', text: t.name }), h('td', {}, state), awaits, result);
-        row = { tr, state, awaits, result, key: '' };
-        this.rows[k] = row;
-        this.tbody.append(row.tr);
-      }
-      const key = `${t.state}|${t.awaiting}|${t.until}|${t.result}|${ran.has(t.name)}`;
-      if (key === row.key) return;
+    for (let k = first; k < last; k++) {
+      const t = rec.tasks[k];
+      const row = this.rows[k - first];
+      const key = `${k}|${t.name}|${t.state}|${t.awaiting}|${t.until}|${t.result}|${ran.has(t.name)}`;
+      if (key === row.key) continue;
       row.key = key;
+      row.tr.setAttribute('aria-rowindex', String(k + 2));
+      (row.tr.firstChild as HTMLElement).textContent = t.name;
       row.state.className = `st st-${t.state}`;
       row.state.textContent = t.state;
       row.awaits.textContent = awaits(t);
       row.result.textContent = t.result ?? '';
       row.tr.classList.toggle('ran', ran.has(t.name));
-    });
-    for (let k = rec.tasks.length; k < this.rows.length; k++) this.rows[k].tr.remove();
-    this.rows.length = Math.min(this.rows.length, rec.tasks.length);
+    }
   }
 }
 
