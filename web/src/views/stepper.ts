@@ -61,10 +61,10 @@ export class Stepper {
   constructor(host: HTMLElement, private readonly hooks: StepHooks) {
     const button = (text: string, attrs: Record<string, string> = {}) => h('button', { type: 'button', text, ...attrs });
     this.buttons = {
-      start: button('⏮', { 'aria-label': 'First step', 'aria-keyshortcuts': 'Home', class: 'step-start' }),
+      start: button('«', { 'aria-label': 'First step', 'aria-keyshortcuts': 'Home', class: 'step-start' }),
       prev: button('◀ Back', { 'aria-keyshortcuts': 'ArrowLeft', class: 'step-prev' }),
       next: button('Forward ▶', { 'aria-keyshortcuts': 'ArrowRight', class: 'step-next primary' }),
-      end: button('⏭', { 'aria-label': 'Last step', 'aria-keyshortcuts': 'End', class: 'step-end' }),
+      end: button('»', { 'aria-label': 'Last step', 'aria-keyshortcuts': 'End', class: 'step-end' }),
       print: button('Next print', { class: 'step-print', title: 'Run to the next iteration that prints a line' }),
       play: button('Play', { 'aria-pressed': 'false', class: 'step-play' }),
     };
