@@ -6,9 +6,10 @@
 //   aio_limits_json()                        the registry's limits (patterns::limits_json)
 //   aio_check(id, params, len)               parse_params: the values with defaults filled in, as a JSON
 //                                            object, or the ParamError message
+//   aio_check_time_scale(text)               parse_time_scale: the scale as a number, or the message
 //   aio_check_value(what, type, min, max, value)
-//                                            one value outside any pattern (the time scale, the benchmark
-//                                            page's settings) by the same rules; messages start `what: `
+//                                            one number outside any pattern (the benchmark page's
+//                                            settings) by the same rules; messages start `what: `
 //   aio_ideal(id, params, len)               ideal time for the parameters, or the ParamError message
 //   aio_run(id, params, len, clock, scale)   runs a pattern (clock: "real" or "virtual"); SUSPENDS
 //                                            (Asyncify): call it with ccall(..., {async: true}). Trace
@@ -32,7 +33,6 @@
 #include <emscripten.h>
 #include <malloc.h>
 
-#include <cmath>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -101,21 +101,13 @@ const patterns::Pattern& find(const std::string& id) {
   return patterns::pattern_or_throw(id);  // throws, naming the registry's ids
 }
 
-// One number (or list of numbers) outside any pattern, e.g. the time scale or the benchmark page's
-// settings, by the registry's own rules: a pattern of one parameter goes through parse_params, and
-// its message is told about `what` instead.
+// One number outside any pattern (the benchmark page's settings) by the registry's own rules: a pattern
+// of one parameter goes through parse_params, and its message is told about `what` instead.
 std::string check_value(const std::string& what, const std::string& type, double min, double max, const std::string& value) {
-  patterns::ParamSpec spec;
-  spec.key = "value";
-  if (type == "integer") spec.type = patterns::ParamType::integer;
-  else if (type == "number") spec.type = patterns::ParamType::number;
-  else if (type == "list") spec.type = patterns::ParamType::list;
-  else throw patterns::ParamError(what + ": no such kind of value '" + type.substr(0, 40) + "'");
-  spec.min = min;
-  spec.max = max;
-  patterns::Pattern one;
-  one.id = "page";
-  one.params = {spec};
+  patterns::ParamSpec spec{.key = "value", .type = patterns::ParamType::number, .min = min, .max = max};
+  if (type == to_string(patterns::ParamType::integer)) spec.type = patterns::ParamType::integer;
+  else if (type != to_string(patterns::ParamType::number)) throw patterns::ParamError(what + ": not a number setting");
+  const patterns::Pattern one{.id = "page", .params = {spec}};
   const std::string prefix = "page parameter 'value': ";
   try {
     return patterns::parse_params(one, {{"value", value}}).values().at("value");
@@ -129,14 +121,7 @@ std::string check_value(const std::string& what, const std::string& type, double
 aio::ClockKind clock_named(const std::string& name) {
   if (name == "real") return aio::ClockKind::real;
   if (name == "virtual") return aio::ClockKind::virtual_time;
-  throw patterns::ParamError("clock: '" + name.substr(0, 40) + "' is not real or virtual");
-}
-
-double check_scale(double s) {
-  if (!std::isfinite(s) || s < patterns::kMinTimeScale || s > patterns::kMaxTimeScale)
-    throw patterns::ParamError("timeScale: " + aio::py_str(s) + " is out of range [" +
-                               aio::py_str(patterns::kMinTimeScale) + ", " + aio::py_str(patterns::kMaxTimeScale) + "]");
-  return s;
+  throw patterns::ParamError("clock: " + patterns::quoted(name) + " is not real or virtual");
 }
 
 struct Prepared {
@@ -152,7 +137,7 @@ bool prepare(const char* id, const char* params, int len, const char* clock, dou
     out.pattern = &find(id ? id : "");
     out.params = patterns::parse_params(*out.pattern, decode_params(params, len));
     out.clock = clock_named(clock ? clock : "");
-    if (out.clock == aio::ClockKind::real) check_scale(scale);
+    if (out.clock == aio::ClockKind::real) patterns::check_time_scale(scale, "timeScale");
     return true;
   } catch (const std::exception& e) {
     reply(kRun, false, e.what());
@@ -196,6 +181,14 @@ EMSCRIPTEN_KEEPALIVE void aio_check(const char* id, const char* params, int len)
     std::string o = "{";
     for (const auto& [k, v] : p.values()) o += (o.size() > 1 ? "," : "") + aio::json_quote(k) + ":" + aio::json_quote(v);
     reply(kCall, true, o + "}");
+  } catch (const std::exception& e) {
+    reply(kCall, false, e.what());
+  }
+}
+
+EMSCRIPTEN_KEEPALIVE void aio_check_time_scale(const char* value) {
+  try {
+    reply(kCall, true, {}, patterns::parse_time_scale(value ? value : "", "Time scale"));
   } catch (const std::exception& e) {
     reply(kCall, false, e.what());
   }

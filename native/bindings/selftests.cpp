@@ -57,15 +57,19 @@ aio::Coro<> busy(double seconds) {
   aio::print("turns: " + std::to_string(turns));
 }
 
+using patterns::ParamType;
+
 const std::vector<patterns::Pattern> kSelfTests = {
-    {"jobs", "", "", {{"block", "", "number", "3", 0, 60, 0, {}, false, ""}},
-     [](const patterns::Params&) { return 0.0; },
-     [](const patterns::Params& p) { return jobs(p.number("block")); }},
-    {"busy", "", "", {{"seconds", "", "number", "0.5", 0, 60, 0, {}, false, ""}},
-     [](const patterns::Params& p) { return p.number("seconds").value; },
-     [](const patterns::Params& p) { return busy(p.number("seconds")); }},
+    {.id = "jobs",
+     .params = {{.key = "block", .type = ParamType::number, .default_value = "3", .min = 0, .max = 60}},
+     .ideal = [](const patterns::Params&) { return 0.0; },
+     .main = [](const patterns::Params& p) { return jobs(p.number("block")); }},
+    {.id = "busy",
+     .params = {{.key = "seconds", .type = ParamType::number, .default_value = "0.5", .min = 0, .max = 60}},
+     .ideal = [](const patterns::Params& p) { return p.number("seconds").value; },
+     .main = [](const patterns::Params& p) { return busy(p.number("seconds")); }},
 };
 
-const bool kRegistered = (aio_bindings::add_runnable(&kSelfTests), true);
+[[maybe_unused]] const bool kRegistered = (aio_bindings::add_runnable(&kSelfTests), true);
 
 }  // namespace

@@ -70,7 +70,7 @@ test('unknown and old keys are ignored with a notice', async () => {
 
 const HOSTILE = [
   ['huge', '?p=gather&users=1e308&delay=99999999999999999999999', ["gather parameter 'users': '1e308' is not a whole number", "gather parameter 'delay': 1e+23 is out of range [0.0, 30.0]"]],
-  ['negative', '?p=gather&users=-5&delay=-0.5&scale=-1', ["gather parameter 'users': -5 is out of range", 'Time scale: -1 is out of range [0.001, 100.0]']],
+  ['negative', '?p=gather&users=-5&delay=-0.5&scale=-1', ["gather parameter 'users': -5 is out of range", 'Time scale: -1.0 is out of range [0.001, 100.0]']],
   ['NaN', '?p=gather&users=NaN&delay=NaN&scale=NaN&clock=NaN', ["gather parameter 'users': 'NaN' is not a number", "Time scale: 'NaN' is not a number", "Clock: 'NaN'"]],
   ['script', '?p=gather&users=%3Cscript%3Ewindow.__pwned%3D1%3C%2Fscript%3E&clock=%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D1%22%3E', ['is not a number', 'Clock']],
   ['unknown id', '?p=%3Csvg%20onload%3D%22window.__pwned%3D1%22%3E&users=3', ['Unknown pattern']],

@@ -34,10 +34,10 @@ const RULES = {
     }
     return values;
   },
-  checkValue(what, spec, v) {
-    if (!/^[0-9.]+$/.test(v)) throw new Error(`${what}: '${v}' is not a number`);
-    if (Number(v) < spec.min || Number(v) > spec.max) throw new Error(`${what}: ${v} is out of range [${spec.min}, ${spec.max}]`);
-    return v;
+  checkScale(v) {
+    if (!/^[0-9.]+$/.test(v)) throw new Error(`Time scale: '${v}' is not a number`);
+    if (Number(v) < 0.001 || Number(v) > 100) throw new Error(`Time scale: ${v} is out of range [0.001, 100]`);
+    return Number(v);
   },
 };
 

@@ -161,6 +161,15 @@ class Playground {
     for (const a of this.nav.querySelectorAll('a')) {
       if (a.dataset.id === p.id) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
     }
+    // On a phone each group is a row scrolling sideways: bring the current pattern into it (sideways
+    // only: the page itself does not move).
+    const here = this.nav.querySelector<HTMLElement>('a[aria-current="page"]');
+    const row = here?.closest<HTMLElement>('.nav-group');
+    if (here && row && row.scrollWidth > row.clientWidth) {
+      const a = here.getBoundingClientRect();
+      const r = row.getBoundingClientRect();
+      row.scrollLeft += a.left - r.left - (r.width - a.width) / 2;
+    }
     this.form.setPattern(p, params);
     this.form.setRun(scale, clock);
     this.sourcesView.show(p.id);

@@ -1,7 +1,8 @@
 // The scheduler in the browser: the C++ aio loop compiled to WebAssembly, implementing `Engine`.
 //
-// - patterns() / limits() / check() / checkValue() / ideal(): the C++ registry (patterns_json,
-//   limits_json, parse_params, Pattern::ideal): the page validates nothing by rules of its own.
+// - patterns() / limits() / check() / checkScale() / checkValue() / ideal(): the C++ registry
+//   (patterns_json, limits_json, parse_params, parse_time_scale, Pattern::ideal): the page validates
+//   nothing by rules of its own.
 // - run(): patterns::run_pattern on the main thread. The loop's idle wait suspends through Asyncify on
 //   a Promise (setTimeout at the next deadline, or earlier when a worker reports or stop() is called),
 //   and a busy loop yields to the page every 10 ms, so the page stays responsive during a run. Lines
@@ -61,6 +62,16 @@ export class WasmEngine implements Engine {
 
   check(id: string, params: Record<string, string>): Record<string, string> {
     return JSON.parse(this.withParams(id, params, (idp, pp, n) => this.callText(() => this.M._aio_check(idp, pp, n)))) as Record<string, string>;
+  }
+
+  checkScale(text: string): number {
+    this.usable();
+    const p = cString(this.M, String(text));
+    try {
+      return this.call(() => this.M._aio_check_time_scale(p)).num;
+    } finally {
+      this.M._free(p);
+    }
   }
 
   checkValue(what: string, spec: { type: 'number' | 'integer'; min: number; max: number }, value: string): string {

@@ -21,6 +21,7 @@ export interface AioModule {
   _aio_patterns_json(): void;
   _aio_limits_json(): void;
   _aio_check(id: number, params: number, len: number): void;
+  _aio_check_time_scale(value: number): void;
   _aio_check_value(what: number, type: number, min: number, max: number, value: number): void;
   _aio_ideal(id: number, params: number, len: number): void;
   _aio_run(id: number, params: number, len: number, clock: number, scale: number): void;

@@ -101,8 +101,11 @@ export interface Engine {
   /** The registry's parse_params: every parameter of the pattern (defaults filled in, lists without
    *  spaces); throws an Error with the C++ message naming the first bad one. */
   check(id: string, params: Record<string, string>): Record<string, string>;
-  /** One value outside any pattern (the time scale, a page's own setting) by the same rules: the value
-   *  as accepted, or an Error whose message starts with `what: `. */
+  /** The time scale in text, as the CLI's --time-scale is read (parse_time_scale); throws an Error with
+   *  the C++ message. */
+  checkScale(text: string): number;
+  /** One number outside any pattern (a page's own setting) by the same rules: the value as accepted, or
+   *  an Error whose message starts with `what: `. */
   checkValue(what: string, spec: { type: 'number' | 'integer'; min: number; max: number }, value: string): string;
   /** Ideal time for the given parameters; throws an Error with the C++ message on bad parameters. */
   ideal(id: string, params: Record<string, string>): number;

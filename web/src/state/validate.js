@@ -1,6 +1,6 @@
 // Validation of everything that comes from outside the page: URL query values, form fields and
 // postMessage payloads. The rules are the C++ registry's, asked of the engine (`Rules`: parse_params,
-// limits_json and the same grammar for the time scale): the page has no grammar, range or length of
+// limits_json, parse_time_scale): the page has no grammar, range or length of
 // its own, so what it accepts is exactly what the CLI and the engine accept, with the same messages.
 // Pure functions over a `Rules`, plain JS with JSDoc types so that `node --test` imports it directly
 // and `tsc --checkJs` checks it. Every refusal carries a specific message; the caller shows it (as
@@ -9,7 +9,7 @@
 /** @typedef {import('../engine/types').PatternInfo} PatternInfo */
 /** @typedef {import('../engine/types').Clock} Clock */
 /** @typedef {import('../engine/types').Limits} Limits */
-/** @typedef {Pick<import('../engine/types').Engine, 'check' | 'checkValue' | 'limits'>} Rules */
+/** @typedef {Pick<import('../engine/types').Engine, 'check' | 'checkScale' | 'limits'>} Rules */
 /** @typedef {{ ok: true, value: string } | { ok: false, message: string }} Checked */
 
 export const SCALE_DEFAULT = 1;
@@ -71,7 +71,7 @@ export function validateParams(rules, pattern, params) {
 }
 
 /**
- * The time scale: the registry's number grammar and its limits.
+ * The time scale, read as the CLI reads --time-scale (the registry's grammar and limits).
  * @param {Rules} rules
  * @param {unknown} raw
  * @returns {{ ok: true, value: number } | { ok: false, message: string }}
@@ -80,7 +80,7 @@ export function validateScale(rules, raw) {
   if (typeof raw === 'number') raw = String(raw);
   if (typeof raw !== 'string') return { ok: false, message: 'Time scale: the value must be text' };
   try {
-    return { ok: true, value: Number(rules.checkValue('Time scale', { type: 'number', ...rules.limits().timeScale }, raw)) };
+    return { ok: true, value: rules.checkScale(raw) };
   } catch (e) {
     return { ok: false, message: messageOf(e) };
   }
