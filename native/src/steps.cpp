@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "aio/coro.hpp"
+#include "aio/detail/json_writer.hpp"
 #include "aio/gather.hpp"
 #include "aio/loop.hpp"
 #include "aio/print.hpp"
@@ -109,11 +110,15 @@ void StepRecorder::on_event(const TraceEvent& e) {
       break;
     case TraceEvent::Kind::job: {
       auto st = static_cast<JobState>(e.state);
+      // Each executor numbers its own jobs: an event is for the latest job of that number.
       if (st == JobState::queued) {
         m.jobs.push_back({e.id, e.text, st});
       } else {
-        for (auto& j : m.jobs)
-          if (j.id == e.id) j.state = st;
+        for (auto j = m.jobs.rbegin(); j != m.jobs.rend(); ++j)
+          if (j->id == e.id) {
+            j->state = st;
+            break;
+          }
       }
       break;
     }
@@ -208,9 +213,10 @@ void StepRecorder::end_iteration() {
     }
     rec.tasks.push_back(std::move(s));
   }
-  for (const JobInfo& j : m.jobs) {
+  for (std::size_t i = 0; i < m.jobs.size(); ++i) {
+    const JobInfo& j = m.jobs[i];
     StepTask s;
-    s.name = j.name + " (job " + std::to_string(j.id) + ")";
+    s.name = j.name + " (job " + std::to_string(i + 1) + ")";
     s.state = j.state == JobState::queued ? "pending" : to_string(j.state);
     rec.tasks.push_back(std::move(s));
   }
@@ -282,31 +288,42 @@ std::string step_repr_double(double v) { return py_str(v); }
 }  // namespace detail
 
 std::string StepRecord::to_json() const {
-  auto strings = [](const std::vector<std::string>& v) {
-    std::string o = "[";
-    for (std::size_t i = 0; i < v.size(); ++i) o += (i ? "," : "") + json_quote(v[i]);
-    return o + "]";
+  detail::JsonWriter w;
+  auto strings = [&](std::string_view key, const std::vector<std::string>& v) {
+    w.key(key).begin_array();
+    for (const auto& x : v) w.string(x);
+    w.end_array();
   };
-  auto opt_int = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("null"); };
-  std::string o = "{\"iteration\":" + std::to_string(iteration) + ",\"time\":" + json_number(time) +
-                  ",\"ran\":" + strings(ran) + ",\"callbacks\":" + strings(callbacks) +
-                  ",\"printed\":" + strings(printed) + ",\"ready\":" + strings(ready) + ",\"timers\":[";
-  for (std::size_t i = 0; i < timers.size(); ++i) {
-    o += i ? ",{\"task\":" : "{\"task\":";
-    o += timers[i].task.empty() ? std::string("null") : json_quote(timers[i].task);
-    o += ",\"at\":" + json_number(timers[i].at) + "}";
+  w.begin_object();
+  w.key("iteration").integer(static_cast<std::int64_t>(iteration));
+  w.field("time", time);
+  strings("ran", ran);
+  strings("callbacks", callbacks);
+  strings("printed", printed);
+  strings("ready", ready);
+  w.key("timers").begin_array();
+  for (const auto& t : timers) {
+    w.begin_object().key("task");
+    if (t.task.empty()) w.null(); else w.string(t.task);
+    w.field("at", t.at).end_object();
   }
-  o += "],\"tasks\":[";
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    const StepTask& t = tasks[i];
-    o += i ? ",{\"name\":" : "{\"name\":";
-    o += json_quote(t.name) + ",\"state\":" + json_quote(t.state) + ",\"cpp_line\":" + opt_int(t.cpp_line) +
-         ",\"py_line\":" + opt_int(t.py_line) + ",\"awaiting\":" +
-         (t.awaiting.empty() ? std::string("null") : json_quote(t.awaiting)) +
-         ",\"until\":" + (t.until ? json_number(*t.until) : std::string("null")) +
-         ",\"result\":" + (t.result ? json_quote(*t.result) : std::string("null")) + "}";
+  w.end_array().key("tasks").begin_array();
+  for (const auto& t : tasks) {
+    w.begin_object().field("name", t.name).field("state", t.state);
+    w.key("cpp_line");
+    if (t.cpp_line) w.integer(*t.cpp_line); else w.null();
+    w.key("py_line");
+    if (t.py_line) w.integer(*t.py_line); else w.null();
+    w.key("awaiting");
+    if (t.awaiting.empty()) w.null(); else w.string(t.awaiting);
+    w.key("until");
+    if (t.until) w.number(*t.until); else w.null();
+    w.key("result");
+    if (t.result) w.string(*t.result); else w.null();
+    w.end_object();
   }
-  return o + "]}";
+  w.end_array().end_object();
+  return w.str();
 }
 
 }  // namespace aio

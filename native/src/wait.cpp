@@ -7,7 +7,7 @@
 namespace aio::detail {
 
 namespace {
-struct WaitState {
+struct WaitState : std::enable_shared_from_this<WaitState> {
   struct Link : Waiter {
     WaitState* owner;
   };
@@ -18,28 +18,24 @@ struct WaitState {
   ReturnWhen when = ALL_COMPLETED;
   EventLoop::TimerHandle timer;
 
-  // CPython's _on_completion, which it runs a loop turn after the future finishes: the hop is the
-  // done callback scheduled here.
+  // CPython's _on_completion, a done callback: it runs a loop turn after each future finishes, the
+  // ones that decide nothing included (each takes its place in that iteration, as in asyncio).
   static void on_done(Waiter* w, FutureBase& f) {
-    WaitState* s = static_cast<Link*>(w)->owner;
-    --s->counter;
-    bool release = s->counter == 0 || s->when == FIRST_COMPLETED ||
-                   (s->when == FIRST_EXCEPTION && f.state() == State::failed);
-    if (!release) return;
-    s->timer.cancel();
-    Future<> waiter = s->waiter;
-    add_done_callback_now(waiter);
-  }
-  static void add_done_callback_now(Future<> waiter) {
-    EventLoop::current().call_soon([waiter]() mutable {
-      if (!waiter.done()) waiter.set_result();
+    auto s = static_cast<Link*>(w)->owner->shared_from_this();
+    const bool failed = f.state() == State::failed;
+    EventLoop::current().call_soon([s, failed] {
+      --s->counter;
+      bool release = s->counter == 0 || s->when == FIRST_COMPLETED || (s->when == FIRST_EXCEPTION && failed);
+      if (!release || s->waiter.done()) return;
+      s->timer.cancel();
+      s->waiter.set_result();
     });
   }
 };
 }  // namespace
 
 Coro<> wait_for_condition(std::vector<FutureBase*> futures, ReturnWhen return_when, std::optional<double> timeout) {
-  auto s = std::make_unique<WaitState>();
+  auto s = std::make_shared<WaitState>();
   s->futures = std::move(futures);
   s->counter = s->futures.size();
   s->when = return_when;

@@ -12,7 +12,8 @@
 //   printed    the lines aio::print printed in the iteration
 //   ready      what the next iteration runs first, in order (task names and callback names)
 //   timers     the live timers in firing order: {task (null: not a task's sleep), at}
-//   tasks      every task created so far, in creation order, and the executor's jobs after them:
+//   tasks      every task created so far, in creation order, then the executors' jobs, in submission
+//              order ("blocking_io (job 2)", state pending, running, done or failed):
 //              {name, state, cpp_line, py_line, awaiting, until, result}
 // state is one of pending ready running sleeping waiting done cancelled failed; awaiting names the
 // future a waiting task awaits (a task's name, "gather" or "future"); until is a sleeping task's wake

@@ -47,7 +47,8 @@ class _VirtualSelector:
                 raise RuntimeError("the event loop stalled: nothing is ready and no timer is set")
             self.wake.wait()
         elif timeout > 0:
-            self.loop._steps_now += timeout
+            # To the next deadline exactly (now + timeout would round).
+            self.loop._steps_now = self.loop._scheduled[0]._when
         self.wake.clear()
         return []
 
