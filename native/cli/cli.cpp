@@ -36,21 +36,21 @@ CliRun parse_run_args(const std::vector<std::string>& args) {
       const std::string& v = value();
       if (v == "real") r.clock = aio::ClockKind::real, real_clock = true;
       else if (v == "virtual") r.clock = aio::ClockKind::virtual_time;
-      else throw ParamError("--clock: " + quoted(v) + " is not real or virtual");
+      else throw ParamError("--clock: " + patterns::quoted(v) + " is not real or virtual");
     } else if (a == "--param") {
       const std::string& v = value();
       auto eq = v.find('=');
-      if (eq == std::string::npos || eq == 0) throw ParamError("--param: " + quoted(v) + " is not key=value");
+      if (eq == std::string::npos || eq == 0) throw ParamError("--param: " + patterns::quoted(v) + " is not key=value");
       r.params.emplace_back(v.substr(0, eq), v.substr(eq + 1));
     } else if (a == "--trace") {
       r.trace_file = value();
     } else if (!a.empty() && a[0] == '-') {
-      throw ParamError("unknown option " + quoted(a));
+      throw ParamError("unknown option " + patterns::quoted(a));
     } else if (!have_id) {
       r.id = a;
       have_id = true;
     } else {
-      throw ParamError("unexpected argument " + quoted(a));
+      throw ParamError("unexpected argument " + patterns::quoted(a));
     }
   }
   if (!have_id) throw ParamError("run needs a pattern id (see: aio-patterns list)");
@@ -78,7 +78,7 @@ int cli_main(const std::vector<std::string>& args, std::ostream& out, std::ostre
       }
       return 0;
     }
-    if (args[0] != "run") throw ParamError("unknown command " + quoted(args[0]));
+    if (args[0] != "run") throw ParamError("unknown command " + patterns::quoted(args[0]));
     CliRun run = parse_run_args(std::vector<std::string>(args.begin() + 1, args.end()));
     const Pattern& p = pattern_or_throw(run.id);
     Params params = parse_params(p, run.params);
