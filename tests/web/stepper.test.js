@@ -271,6 +271,8 @@ test('the embed steps on aio:step from another origin and answers aio:state', as
   const end = await byId(page, 4, 'aio:state');
   assert.equal(end.step, count);
   assert.equal(end.tasks[0].state, 'done');
+  await page.evaluate(() => window.send({ type: 'aio:step', to: 'next', id: 41 })); // at the end: stays, still answers
+  assert.equal((await byId(page, 41, 'aio:state')).step, count);
   await page.evaluate(() => window.send({ type: 'aio:step', to: 'prev', id: 5 }));
   assert.equal((await byId(page, 5, 'aio:state')).step, count - 1);
   await page.evaluate(() => window.send({ type: 'aio:step', to: 2, id: 6 }));
@@ -291,6 +293,14 @@ test('the embed steps on aio:step from another origin and answers aio:state', as
   assert.equal(s13.step, 2);
   assert.equal(s13.tasks.length, 3);
   assert.equal(await page.evaluate(() => window.msgs.filter((m) => [11, 12].includes(m.data.id)).length), 0);
+  // while a run goes, stepping is refused; a run leaves Step mode
+  await page.evaluate(() => window.send({ type: 'aio:run', pattern: 'gather', params: { delay: '30', clock: 'real' }, id: 14 }));
+  await frame.locator('#stop:enabled').waitFor();
+  assert.equal(await frame.locator('.step-panel').count(), 0);
+  await page.evaluate(() => window.send({ type: 'aio:step', to: 'next', id: 15 }));
+  assert.match((await byId(page, 15, 'aio:error')).message, /a run is already in progress/);
+  await page.evaluate(() => window.send({ type: 'aio:stop', id: 16 }));
+  assert.equal((await byId(page, 14, 'aio:done')).cancelled, true);
   assert.ok(await page.evaluate((o) => window.msgs.every((m) => m.origin === o), new URL(env.site.url).origin));
   assert.deepEqual(problems, []);
   await ctx.close();

@@ -130,6 +130,7 @@ class Embed {
    *  (default: the next step) moves the one shown. The answer is aio:state, or aio:error. */
   private onStep(msg: { pattern?: string; params?: Record<string, string>; to?: StepTo }, origin: { to: Target; idPart: Record<string, unknown> },
     fail: (message: string) => void): void {
+    if (this.runner.running) return fail('a run is already in progress');
     if (msg.pattern === undefined && msg.params === undefined) {
       if (!this.steps.active) return void this.step(this.current, this.params, msg.to ?? 'start', origin);
       this.stateTo = origin;
@@ -143,7 +144,6 @@ class Embed {
     if (raw.scale !== undefined || raw.clock !== undefined) return fail('a stepped run is on the virtual clock: it takes no scale or clock');
     const checked = validateParams(this.runner.engine, p, raw);
     if (checked.errors.length) return fail(checked.errors.map((e) => e.message).join('; '));
-    if (this.runner.running) return fail('a run is already in progress');
     void this.step(p, checked.values, msg.to ?? 'start', origin);
   }
 

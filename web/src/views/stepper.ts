@@ -95,9 +95,9 @@ export class Stepper {
         h('div', { class: 'loop-queue' }, h(sub, { id: 'h-ready', text: 'Ready queue' }), this.ready),
         h('div', { class: 'loop-timers' }, h(sub, { id: 'h-timers', text: 'Timers' }), this.timers),
         h('div', { class: 'loop-tasks' }, h(sub, { id: 'h-tasks', text: 'Tasks' }),
-          // focusable, so that the table scrolls from the keyboard too
           // A table by its roles (aria-rowcount, aria-rowindex) of which only the rows in view are in the
-          // document: a step that changes a hundred tasks then costs the dozen rows on screen.
+          // document: a step that changes a hundred tasks then costs the dozen rows on screen. Its box is
+          // focusable, so that it scrolls from the keyboard too.
           this.tableWrap = h('div', { class: 'table-wrap step-table-wrap', tabindex: 0, role: 'region', 'aria-labelledby': 'h-tasks' },
             this.table = h('div', { class: 'step-tasks', role: 'table', 'aria-labelledby': 'h-tasks' },
               h('div', { role: 'rowgroup', class: 'step-head' },
@@ -153,12 +153,13 @@ export class Stepper {
     return r.ok ? null : r.message;
   }
 
-  /** Moves to a step (from 1, or next / prev / start / end); returns the message when refused. */
+  /** Moves to a step (from 1, or next / prev / start / end) and shows it, the same one included (its
+   *  hooks run: an embed answers every request); returns the message when refused. */
   go(to: StepTo, fromPlay = false): string | null {
     if (!fromPlay) this.pause();
     const r = resolveStep(to, this.at, this.records.length);
     if (!r.ok) return r.message;
-    if (r.index !== this.at || !this.tbody.childElementCount) this.show(r.index);
+    this.show(r.index);
     return null;
   }
 
