@@ -56,8 +56,12 @@ test('narrate: results, failures, cancellations, waits and yields', () => {
   assert.equal(one(task('Task-4', 'cancelled')), 'Task-4 ran and was cancelled');
   assert.equal(one(task('Task-1', 'waiting', { awaiting: 'Task-2' })), 'Task-1 ran and waits for Task-2');
   assert.equal(one(task('Task-1', 'waiting', { awaiting: 'future' })), 'Task-1 ran and waits on a future');
-  assert.equal(one(task('Task-1', 'ready')), 'Task-1 ran and yielded and runs again next iteration');
+  assert.equal(one(task('Task-1', 'ready')), 'Task-1 ran and yielded, to run again next iteration');
   assert.equal(narrate(rec({ callbacks: ['callback'] })), 'a callback ran');
+  // a done callback that woke the task waiting on a future
+  const waiting = rec({ tasks: [task('Task-1', 'waiting', { awaiting: 'future' })] });
+  assert.equal(narrate(rec({ callbacks: ['callback', 'callback'], ready: ['Task-1'], tasks: [task('Task-1', 'ready')] }), waiting),
+    '2 callbacks ran; Task-1 resumes');
   assert.equal(narrate(rec({ printed: ['done'] })), "printed 'done'");
   assert.equal(narrate(rec({})), 'nothing ran');
 });

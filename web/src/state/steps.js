@@ -64,7 +64,7 @@ function outcome(t) {
       if (t.awaiting === 'gather') return 'waits for gather';
       if (t.awaiting && t.awaiting !== 'future') return `waits for ${t.awaiting}`;
       return 'waits on a future';
-    case 'ready': return 'yielded and runs again next iteration';
+    case 'ready': return 'yielded, to run again next iteration';
     case 'pending': return 'has not started';
     default: return 'is still running';
   }
@@ -108,12 +108,17 @@ export function narrate(rec, prev = null) {
     if (printed.length) clauses.push(`${groups.size ? 'between them they ' : ''}${printedPhrase(printed)}`);
   }
 
+  // Callbacks that are not timers wake the tasks waiting on what they completed: a task that waited
+  // before this iteration and is ready after it resumes next iteration.
+  const resumed = (/** @type {(t: StepTask) => boolean} */ on) => (prev?.tasks ?? [])
+    .filter((t) => t.state === 'waiting' && on(t) && !ran.includes(t.name) && byName.get(t.name)?.state === 'ready')
+    .map((t) => t.name);
+  const resumes = (/** @type {string[]} */ names) => `${nameList(names)} ${names.length === 1 ? 'resumes' : 'resume'}`;
   // gather's callbacks: a child's result arrived; when it was the last, the awaiting task is ready.
   const gathered = rec.callbacks.filter((c) => c === GATHER_CHILD).length;
   if (gathered) {
-    const waited = (prev?.tasks ?? []).filter((t) => t.state === 'waiting' && t.awaiting === 'gather').map((t) => t.name);
-    const resumes = waited.filter((n) => rec.ready.includes(n) || byName.get(n)?.state === 'ready');
-    if (resumes.length) clauses.push(`gather has all results; ${nameList(resumes)} ${resumes.length === 1 ? 'resumes' : 'resume'}`);
+    const woken = resumed((t) => t.awaiting === 'gather');
+    if (woken.length) clauses.push(`gather has all results; ${resumes(woken)}`);
     else clauses.push(`gather took ${gathered === 1 ? 'a child’s result' : `${gathered} children’s results`}`);
   }
 
@@ -126,7 +131,10 @@ export function narrate(rec, prev = null) {
     else clauses.push(head);
   }
   const others = rec.callbacks.length - gathered - fired.length;
-  if (others) clauses.push(others === 1 ? 'a callback ran' : `${others} callbacks ran`);
+  if (others) {
+    const woken = resumed((t) => t.awaiting !== 'gather');
+    clauses.push(`${others === 1 ? 'a callback ran' : `${others} callbacks ran`}${woken.length ? `; ${resumes(woken)}` : ''}`);
+  }
   if (!clauses.length) clauses.push('nothing ran');
   return clauses.join('; ');
 }
