@@ -25,12 +25,10 @@ import io
 import itertools
 import json
 import os
-import threading
 import sys
+import threading
 import time
-from asyncio import base_events, futures, tasks as tasks_mod
-
-STATES_DONE = {"done", "cancelled", "failed"}
+from asyncio import base_events, tasks as tasks_mod
 
 
 class _VirtualSelector:
@@ -348,26 +346,21 @@ def run_steps(source, filename, argv, emit):
         recorder.handle_ran(self)
         return original["run"](self)
 
-    class Policy(asyncio.DefaultEventLoopPolicy):
-        def new_event_loop(self):
-            return StepLoop(recorder)
-
     loops = []
 
-    def clock():
+    class Policy(asyncio.DefaultEventLoopPolicy):
+        def new_event_loop(self):
+            loops.append(StepLoop(recorder))
+            return loops[-1]
+
+    def clock():  # time.time() of the pattern: the loop's virtual clock
         return loops[-1].time() if loops else 0.0
 
-    class Policy2(Policy):
-        def new_event_loop(self):
-            loop = super().new_event_loop()
-            loops.append(loop)
-            return loop
-
     asyncio.events.Handle._run = handle_run
-    asyncio.set_event_loop_policy(Policy2())
+    asyncio.set_event_loop_policy(Policy())
     time.time = clock
     sys.argv = [filename] + list(argv)
-    sys.stdout = recorder.out_proxy = _Tee(recorder)
+    sys.stdout = _Tee(recorder)
     tasks_mod._task_name_counter = itertools.count(1).__next__  # Task-1 is main, run after run
     try:
         code = compile(source, filename, "exec")
