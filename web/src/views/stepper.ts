@@ -213,7 +213,7 @@ export class Stepper {
     if (rec.ready.length > MAX_CHIPS) this.ready.append(h('li', { class: 'chip chip-more', text: `+${rec.ready.length - MAX_CHIPS} more` }));
     if (!rec.ready.length) this.ready.append(h('li', { class: 'empty', text: 'empty' }));
 
-    const timers = [...rec.timers].sort((a, b) => a.at - b.at);
+    const timers = rec.timers; // the record lists them in firing order
     this.timers.replaceChildren(...timers.slice(0, MAX_TIMERS).map((tm) =>
       h('li', {}, h('span', { class: 'timer-at', text: `${fmtSeconds(tm.at)} s` }), ' ', tm.task ?? 'a callback')));
     if (timers.length > MAX_TIMERS) this.timers.append(h('li', { class: 'more', text: `and ${timers.length - MAX_TIMERS} more` }));
