@@ -16,10 +16,20 @@ extern const Pattern wait;
 extern const Pattern task_group;
 extern const Pattern chaining;
 extern const Pattern executor;
+extern const Pattern producer_consumer;
+extern const Pattern semaphore;
+extern const Pattern timeout;
+extern const Pattern cancel;
+extern const Pattern task_group_error;
+extern const Pattern event;
+extern const Pattern lock;
+extern const Pattern retry;
 
 const std::vector<const Pattern*>& all_patterns() {
-  static const std::vector<const Pattern*> list{&create_task, &gather,     &timing,   &as_completed,
-                                                &wait,        &task_group, &chaining, &executor};
+  static const std::vector<const Pattern*> list{
+      &create_task, &gather, &timing, &as_completed, &wait, &task_group, &chaining, &executor,
+      &producer_consumer, &semaphore, &timeout, &cancel, &task_group_error, &event, &lock, &retry,
+  };
   return list;
 }
 

@@ -113,6 +113,29 @@ TEST_CASE("a negative or NaN delay is treated as 0: one loop turn, no time passe
   }
 }
 
+TEST_CASE("a positive delay below a nanosecond is a timer, not a yield: a sleep(0) overtakes it", "[sleep]") {
+  // CPython: asyncio.sleep(1e-10) sets a timer (only delay <= 0 yields), so B prints before A.
+  auto sleep_then_print = [](std::string name, double d) -> aio::Coro<> {
+    co_await aio::sleep(d);
+    aio::print(name);
+  };
+  std::vector<test::Printed> out;
+  test::run_virtual([](auto sleep_then_print) -> aio::Coro<> {
+    auto a = aio::create_task(sleep_then_print("A", 1e-10));
+    auto b = aio::create_task(sleep_then_print("B", 0));
+    co_await a;
+    co_await b;
+  }(sleep_then_print), &out);
+  REQUIRE(test::texts(out) == std::vector<std::string>{"B", "A"});
+  CHECK(out[1].t == 1e-9);
+  CHECK(aio::to_loop_ns(1e-10) == 1);
+  CHECK(aio::to_loop_ns(4e-10) == 1);
+  CHECK(aio::to_loop_ns(1.4e-9) == 1);
+  CHECK(aio::to_loop_ns(1.6e-9) == 2);
+  CHECK(aio::to_loop_ns(0) == 0);
+  CHECK(aio::to_loop_ns(-1e-10) == 0);
+}
+
 TEST_CASE("sleep takes std::chrono durations", "[sleep]") {
   std::vector<double> times = test::run_virtual([]() -> aio::Coro<std::vector<double>> {
     using namespace std::chrono_literals;

@@ -4,7 +4,8 @@
 // virtual clock apply). sleep(0) yields exactly one loop turn: the task goes to the back of the ready
 // queue, as asyncio's bare `yield`. A sleep that times out wakes its task one iteration after the
 // deadline's callbacks, exactly as asyncio's does (see loop.hpp). Cancelling the task ends the sleep at
-// once with CancelledError. A negative or NaN delay is treated as 0, like asyncio; an infinite one
+// once with CancelledError. A negative or NaN delay is treated as 0, like asyncio; a positive one below
+// a nanosecond sets a 1 ns timer (asyncio's sleep(1e-10) is a timer, not a yield); an infinite one
 // waits until cancelled.
 #pragma once
 
@@ -33,11 +34,13 @@ class [[nodiscard]] SleepAwaiter : private detail::Suspension {
   static bool on_cancel(detail::Suspension* s, detail::TaskBase& task, std::string_view msg);
 };
 
-// Seconds to loop nanoseconds, saturating: NaN and negatives are 0, huge values are "forever".
+// Seconds to loop nanoseconds, saturating: NaN and negatives are 0, huge values are "forever", and a
+// positive delay is at least 1 ns (asyncio sets a timer for any delay > 0, never a bare yield).
 constexpr std::int64_t to_loop_ns(double seconds) noexcept {
   if (!(seconds > 0)) return 0;
   if (seconds >= 9.2e9) return std::numeric_limits<std::int64_t>::max() / 2;
-  return static_cast<std::int64_t>(seconds * 1e9 + 0.5);
+  const auto ns = static_cast<std::int64_t>(seconds * 1e9 + 0.5);
+  return ns > 0 ? ns : 1;
 }
 
 inline SleepAwaiter sleep(double seconds) noexcept { return SleepAwaiter(to_loop_ns(seconds)); }
