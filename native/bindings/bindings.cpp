@@ -247,6 +247,12 @@ EMSCRIPTEN_KEEPALIVE void aio_steps(const char* id, const char* params, int len)
   }
   Prepared prep;
   if (!prepare(id, params, len, "virtual", 1.0, prep)) return;
+  try {
+    patterns::line_map(*prep.pattern);  // what run_steps would throw (sources not built in, a bad marker), here
+  } catch (const std::exception& e) {
+    reply(kRun, false, e.what());
+    return;
+  }
   g_running = true;
   std::string out = "{\"records\":[";
   bool first = true;
