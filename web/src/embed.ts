@@ -1,9 +1,12 @@
 // embed.html: one pattern with minimal chrome, for <iframe>s on other sites.
 // ?p=ID&param=value...&scale=..&clock=..&view=output (output only). The page never rewrites
 // its own URL and works when storage is blocked. postMessage protocol: see state/messages.js.
+// &step=N opens in Step mode at step N (stepmode.ts); aio:step drives it from the parent, and each step
+// shown in answer is reported as aio:state (the record, its step and the run's count).
 import './styles.css';
-import type { Clock, PatternInfo } from './engine/types';
+import type { Clock, PatternInfo, StepRecord } from './engine/types';
 import { PageRunner } from './runner';
+import { StepMode, type StepTo } from './stepmode';
 import { buildQuery, parseQuery } from './state/url.js';
 import { parseParentMessage } from './state/messages.js';
 import { validateClock, validateParams, validateScale } from './state/validate.js';
@@ -51,6 +54,10 @@ class Embed {
   private readonly openLink = $('#open') as HTMLAnchorElement;
   private readonly runBtn = $('#run') as HTMLButtonElement;
   private readonly stopBtn = $('#stop') as HTMLButtonElement;
+  private readonly stepBtn = $('#step') as HTMLButtonElement;
+  private readonly steps: StepMode;
+  /** Where the next aio:state goes (the parent that asked), with the id of its request. */
+  private stateTo: { to: Target; idPart: Record<string, unknown> } | null = null;
   private readonly messages = $('#messages');
   private readonly summary = $('#summary');
   private readonly out: OutputConsole;
@@ -72,12 +79,19 @@ class Embed {
     else this.timeline = new Timeline(chart);
     this.runBtn.addEventListener('click', () => void this.run(this.current, this.params, this.scale, this.clock, null));
     this.stopBtn.addEventListener('click', () => { this.runner.stop(); this.python?.stop(); });
+    this.steps = new StepMode(runner, {
+      host: $('#steps'), out: this.out, timeline: this.timeline, level: 2,
+      onStep: (i, rec, count) => this.reportState(i, rec, count),
+      onClose: () => { this.steps.stop(); this.out.clear(); },
+    });
+    this.stepBtn.addEventListener('click', () => void this.step(this.current, this.params, 'start', null));
     runner.bindKeys(() => this.runBtn.click());
     window.addEventListener('message', (ev) => this.onMessage(ev));
     this.showPattern(this.current, this.params);
     $('#app').hidden = false;
     this.watchSize();
     announce({ type: 'aio:ready', patterns: patterns.map((p) => p.id) });
+    if (url.step !== null) void this.step(this.current, this.params, url.step, null);
   }
 
   private showPattern(p: PatternInfo, params: Record<string, string>): void {
@@ -101,6 +115,7 @@ class Embed {
       return;
     }
     const fail = (message: string) => post({ type: 'aio:error', message, ...idPart }, to);
+    if (msg.type === 'aio:step') return this.onStep(msg, { to, idPart }, fail);
     const p = this.runner.find(msg.pattern);
     if (!p) return fail(`unknown pattern "${msg.pattern}"`);
     const { scale: rawScale, clock: rawClock, ...rest } = msg.params;
@@ -116,13 +131,64 @@ class Embed {
     else void this.run(p, checked.values, scale, clock, { to, idPart: { ...idPart, engine: 'cpp' } });
   }
 
+  /** aio:step: a pattern or params start a stepped run (the first step, or `to`); otherwise `to`
+   *  (default: the next step) moves the one shown. The answer is aio:state, or aio:error. */
+  private onStep(msg: { pattern?: string; params?: Record<string, string>; to?: StepTo }, origin: { to: Target; idPart: Record<string, unknown> },
+    fail: (message: string) => void): void {
+    if (this.runner.running || this.python?.running) return fail('a run is already in progress');
+    if (msg.pattern === undefined && msg.params === undefined) {
+      if (!this.steps.active) return void this.step(this.current, this.params, msg.to ?? 'start', origin);
+      this.stateTo = origin;
+      const refused = this.steps.go(msg.to ?? 'next');
+      if (refused) { this.stateTo = null; fail(refused); }
+      return;
+    }
+    const p = msg.pattern === undefined ? this.current : this.runner.find(msg.pattern);
+    if (!p) return fail(`unknown pattern "${msg.pattern}"`);
+    const raw = msg.params ?? {};
+    if (raw.scale !== undefined || raw.clock !== undefined) return fail('a stepped run is on the virtual clock: it takes no scale or clock');
+    const checked = validateParams(this.runner.engine, p, raw);
+    if (checked.errors.length) return fail(checked.errors.map((e) => e.message).join('; '));
+    void this.step(p, checked.values, msg.to ?? 'start', origin);
+  }
+
+  private async step(p: PatternInfo, params: Record<string, string>, to: StepTo,
+    origin: { to: Target; idPart: Record<string, unknown> } | null): Promise<void> {
+    if (this.runner.running) return;
+    const reply = origin ?? { to: replyTo, idPart: {} };
+    this.showPattern(p, params);
+    this.params = params;
+    this.runBtn.disabled = this.stepBtn.disabled = true;
+    showMessages(this.messages, []);
+    this.summary.textContent = '';
+    this.stateTo = reply.to ? { to: reply.to, idPart: reply.idPart } : null;
+    const started = await this.steps.start(p, params, to);
+    this.runBtn.disabled = this.stepBtn.disabled = false;
+    if (!started.ok) {
+      this.stateTo = null;
+      showMessages(this.messages, [started.message]);
+      post({ type: 'aio:error', message: started.message, ...reply.idPart }, reply.to);
+      return;
+    }
+    if (started.notice) showMessages(this.messages, [], [`${started.notice}; showing the last step`]);
+  }
+
+  /** aio:state: exactly the record shown, its step (from 1) and the run's count of steps, to the parent
+   *  that asked (with its id), or to the parent that last spoke when the visitor stepped. */
+  private reportState(i: number, rec: StepRecord, count: number): void {
+    const target = this.stateTo ?? (replyTo ? { to: replyTo, idPart: {} } : null);
+    this.stateTo = null;
+    if (target) post({ type: 'aio:state', ...rec, step: i + 1, count, ...target.idPart }, target.to);
+  }
+
   private async run(p: PatternInfo, params: Record<string, string>, scale: number, clock: Clock,
     origin: { to: Target; idPart: Record<string, unknown> } | null): Promise<void> {
     if (this.runner.running) return;
     const to = origin?.to ?? replyTo;
     const idPart = origin?.idPart ?? {};
+    this.steps.stop();
     this.showPattern(p, params);
-    this.runBtn.disabled = true;
+    this.runBtn.disabled = this.stepBtn.disabled = true;
     this.stopBtn.disabled = false;
     showMessages(this.messages, []);
     this.summary.textContent = '';
@@ -130,7 +196,7 @@ class Embed {
       out: this.out, timeline: this.timeline,
       onLine: (line) => post({ type: 'aio:line', text: line.text, t: line.t, ...idPart }, to),
     });
-    this.runBtn.disabled = false;
+    this.runBtn.disabled = this.stepBtn.disabled = false;
     this.stopBtn.disabled = true;
     if (!end.ok) {
       showMessages(this.messages, [end.message]);

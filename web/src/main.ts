@@ -1,9 +1,10 @@
 // The playground page: pattern list (grouped as the registry groups them), sources, parameter form,
-// run/stop, console, timeline, summary, earlier runs, share link and embed code. Everything is driven
+// run/stop, Step mode (stepmode.ts), console, timeline, summary, earlier runs, share link and embed code. Everything is driven
 // by the engine's registry; the runs go through the page runner.
 import './styles.css';
 import type { PatternInfo, RunResult } from './engine/types';
 import { PageRunner, errorText } from './runner';
+import { StepMode, type StepTo } from './stepmode';
 import { buildQuery, embedSnippet, parseQuery } from './state/url.js';
 import { MAX_LINK_CHARS, decodeProgram, encodeProgram } from './state/pycode.js';
 import { toChromeTrace } from './state/trace.js';
@@ -44,6 +45,9 @@ class Playground {
   private readonly form: ParamForm;
   private readonly runBtn: HTMLButtonElement;
   private readonly stopBtn: HTMLButtonElement;
+  private readonly stepBtn: HTMLButtonElement;
+  private readonly steps: StepMode;
+  private urlTimer: ReturnType<typeof setTimeout> | 0 = 0;
   private readonly idealBox: HTMLElement;
   private readonly runMessages: HTMLElement;
   private readonly out: OutputConsole;
@@ -90,11 +94,13 @@ class Playground {
     this.form = new ParamForm(formEl, runner.engine, () => this.changed());
     this.runBtn = h('button', { type: 'submit', class: 'primary', 'aria-keyshortcuts': 'Control+Enter', text: 'Run' });
     this.stopBtn = h('button', { type: 'button', disabled: true, 'aria-keyshortcuts': 'Escape', text: 'Stop' });
+    this.stepBtn = h('button', { type: 'button', class: 'step-btn', text: 'Step', title: 'Step through the event loop one iteration at a time (virtual clock)' });
     this.idealBox = h('p', { class: 'ideal', 'aria-live': 'polite' });
     this.runMessages = h('div', { class: 'messages', role: 'alert', hidden: true });
-    formEl.append(h('div', { class: 'actions' }, this.runBtn, this.stopBtn, h('span', { class: 'kbd-hint', text: 'Ctrl+Enter runs · Esc stops' })), this.idealBox, this.runMessages);
+    formEl.append(h('div', { class: 'actions' }, this.runBtn, this.stopBtn, this.stepBtn, h('span', { class: 'kbd-hint', text: 'Ctrl+Enter runs · Esc stops' })), this.idealBox, this.runMessages);
     formEl.addEventListener('submit', (e) => { e.preventDefault(); void this.run(); });
     this.stopBtn.addEventListener('click', () => this.stop());
+    this.stepBtn.addEventListener('click', () => void this.step());
 
     const outPanel = h('section', { class: 'panel output-panel', 'aria-labelledby': 'h-output' }, h('h3', { id: 'h-output', text: 'Output' }));
     this.out = new OutputConsole(outPanel);
@@ -149,6 +155,12 @@ class Playground {
 
     const codePanel = h('section', { class: 'panel code-panel', 'aria-label': 'Source code' });
     this.sourcesView = new SourceView(codePanel, () => void this.python.openEditor());
+    const stepHost = h('div', { class: 'step-host', hidden: true });
+    this.steps = new StepMode(runner, {
+      host: stepHost, out: this.out, timeline: this.timeline, sources: this.sourcesView,
+      onStep: () => this.stepUrl(),
+      onClose: () => this.leaveSteps(),
+    });
     const runsPanel = h('section', { class: 'panel runs-panel', 'aria-labelledby': 'h-runs' }, h('h3', { id: 'h-runs', text: 'Earlier runs' }));
     this.history = new RunHistory(runsPanel);
 
@@ -156,6 +168,7 @@ class Playground {
       h('header', { class: 'pattern-head' }, this.title, this.summary),
       h('div', { class: 'workbench' }, formEl, outPanel, chartPanel),
       pythonHost,
+      stepHost,
       codePanel,
       h('div', { class: 'lower' }, runsPanel, sharePanel),
     );
@@ -165,6 +178,7 @@ class Playground {
 
     const py = new URLSearchParams(location.search).get('py'); // before show() rewrites the URL
     this.show(this.current, url.params, url.scale, url.clock);
+    if (url.step !== null) void this.step(url.step);
     if (py !== null) void this.openShared(py);
   }
 
@@ -196,6 +210,7 @@ class Playground {
   }
 
   private show(p: PatternInfo, params: Record<string, string>, scale: number, clock: 'real' | 'virtual'): void {
+    this.steps.stop();
     this.current = p;
     this.runner.title(p);
     this.title.textContent = p.title;
@@ -234,8 +249,21 @@ class Playground {
     this.show(p, {}, v.scale, v.clock);
   }
 
-  /** Form changed: validate, preview the ideal time, update the URL. */
+  /** Form changed: validate, preview the ideal time, update the URL. Stepped records belong to the
+   *  parameters they ran with, so a change leaves Step mode. */
   private changed(): void {
+    if (this.steps.active) this.leaveSteps();
+    this.updateUrl();
+  }
+
+  /** A step changes the URL at most every 200 ms: holding → or playing fast would otherwise replace the
+   *  history entry (and check the form) on every step, and browsers throttle that. */
+  private stepUrl(): void {
+    if (this.urlTimer) return;
+    this.urlTimer = setTimeout(() => { this.urlTimer = 0; if (this.steps.active) this.updateUrl(); }, 200);
+  }
+
+  private updateUrl(): void {
     const v = this.form.values();
     if (v.errors.length) {
       this.idealBox.textContent = 'Fix the highlighted values to run.';
@@ -245,7 +273,8 @@ class Playground {
       } catch (e) {
         this.idealBox.textContent = `Invalid parameters: ${errorText(e)}`;
       }
-      const query = buildQuery({ id: this.current.id, params: v.params, scale: v.scale, clock: v.clock }, this.current) + (this.pyLink ? `&py=${this.pyLink}` : '');
+      const step = this.steps.active ? this.steps.index + 1 : null;
+      const query = buildQuery({ id: this.current.id, params: v.params, scale: v.scale, clock: v.clock, step }, this.current) + (this.pyLink ? `&py=${this.pyLink}` : '');
       history.replaceState(null, '', location.pathname + query + location.hash);
     }
     this.shareUrl.value = location.href;
@@ -271,6 +300,7 @@ class Playground {
 
   private setRunning(on: boolean): void {
     this.runBtn.disabled = on;
+    this.stepBtn.disabled = on;
     this.stopBtn.disabled = !on;
     this.form.setDisabled(on);
     document.body.dataset.running = String(on);
@@ -281,9 +311,51 @@ class Playground {
     this.runner.stop();
   }
 
+  private leaveSteps(): void {
+    this.steps.stop();
+    this.out.clear();
+    this.updateUrl();
+  }
+
+  /** Step mode: the pattern run once on the virtual clock, every iteration recorded, step `to` shown. */
+  private async step(to: StepTo = 'start'): Promise<void> {
+    if (this.running) return;
+    const v = this.form.values();
+    if (v.errors.length) {
+      showMessages(this.runMessages, v.errors);
+      this.form.focusError();
+      return;
+    }
+    showMessages(this.runMessages, []);
+    this.summaryBox.replaceChildren();
+    this.lastResult = null;
+    this.downloadBtn.disabled = true;
+    const body = async () => {
+      this.setRunning(true);
+      document.body.dataset.stepping = 'loading';
+      try {
+        const started = await this.steps.start(this.current, v.params, to);
+        if (!started.ok) {
+          showMessages(this.runMessages, [`The stepped run could not start: ${started.message}`]);
+          this.leaveSteps();
+          return;
+        }
+        if (started.notice) showMessages(this.runMessages, [], [`${started.notice[0].toUpperCase()}${started.notice.slice(1)}; showing the last step`]);
+        this.updateUrl();
+      } finally {
+        this.setRunning(false);
+        this.running = null;
+        document.body.dataset.stepping = String(this.steps.active);
+      }
+    };
+    this.running = body();
+    await this.running;
+  }
+
   /** Runs the form's pattern; resolves with its result, or null when it did not run. */
   private async run(): Promise<RunResult | null> {
     if (this.running) return null;
+    if (this.steps.active) this.leaveSteps();
     const v = this.form.values();
     if (v.errors.length) {
       showMessages(this.runMessages, v.errors);
