@@ -2,6 +2,7 @@ import { defineConfig, type Plugin } from 'vite';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { patternSources } from './build/pattern-sources.ts';
+import { pythonFiles } from './build/python-files.ts';
 
 const webDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(webDir, '..');
@@ -42,7 +43,7 @@ export default defineConfig({
   root: webDir,
   base: './',
   publicDir: false,
-  plugins: [patternSources(process.env.AIO_PATTERNS_ROOT || repoRoot), devDropCsp(), preloadWasm()],
+  plugins: [patternSources(process.env.AIO_PATTERNS_ROOT || repoRoot), pythonFiles(process.env.AIO_PATTERNS_ROOT || repoRoot), devDropCsp(), preloadWasm()],
   worker: { format: 'es' },
   server: { fs: { allow: [repoRoot] } },
   build: {

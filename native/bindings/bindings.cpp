@@ -16,6 +16,11 @@
 //                                            events (lines included) stream to Module.aioOnEvents in
 //                                            batches, each time the loop gives the page a turn; the
 //                                            reply is RunResult::to_json().
+//   aio_steps(id, params, len)               the pattern on the virtual clock, one step record per loop
+//                                            iteration (patterns::run_steps), replied as
+//                                            {"records": [...], "error"?, "truncated"?}; SUSPENDS like
+//                                            aio_run (a virtual-clock run still waits for its executor
+//                                            jobs and yields to the page) and shares its one-run-at-a-time
 //   aio_stop()                               cancels the running pattern's main task (request_stop)
 //   aio_worker_run_job(invoke, fn, args, len, clock, scale, worker)
 //                                            a Web Worker runs one executor job: aio::run_job
@@ -35,6 +40,7 @@
 #include <vector>
 
 #include "bindings.hpp"
+#include "patterns/steps.hpp"
 #include "platform/browser/browser.hpp"
 #include "spawn_gather.hpp"
 
@@ -228,6 +234,45 @@ EMSCRIPTEN_KEEPALIVE void aio_run(const char* id, const char* params, int len, c
   g_loop = nullptr;
   g_running = false;
   reply(kRun, true, r.to_json());
+}
+
+// A record holds every task, so a run of many tasks makes large records: past this many bytes the run is
+// stopped and what was recorded is returned, marked truncated (the page says so).
+constexpr std::size_t kMaxStepBytes = 48u << 20;
+
+EMSCRIPTEN_KEEPALIVE void aio_steps(const char* id, const char* params, int len) {
+  if (g_running) {
+    reply(kRun, false, "a run is already in progress: stop it or wait for its result");
+    return;
+  }
+  Prepared prep;
+  if (!prepare(id, params, len, "virtual", 1.0, prep)) return;
+  try {
+    patterns::line_map(*prep.pattern);  // what run_steps would throw (sources not built in, a bad marker), here
+  } catch (const std::exception& e) {
+    reply(kRun, false, e.what());
+    return;
+  }
+  g_running = true;
+  std::string out = "{\"records\":[";
+  bool first = true;
+  bool truncated = false;
+  patterns::RunResult r = patterns::run_steps(*prep.pattern, prep.params, [&](const std::string& record) {
+    if (truncated) return;
+    if (out.size() + record.size() > kMaxStepBytes) {
+      truncated = true;
+      if (aio::EventLoop* loop = aio::EventLoop::current_or_null()) loop->request_stop();
+      return;
+    }
+    if (!first) out += ',';
+    first = false;
+    out += record;
+  });
+  g_running = false;
+  out += ']';
+  if (truncated) out += ",\"truncated\":true";
+  if (!truncated && !r.error.empty()) out += ",\"error\":" + aio::json_quote(r.error);
+  reply(kRun, true, out + "}");
 }
 
 EMSCRIPTEN_KEEPALIVE void aio_stop() {

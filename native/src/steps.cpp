@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "aio/coro.hpp"
 #include "aio/detail/json_writer.hpp"
@@ -157,10 +158,10 @@ void StepRecorder::end_iteration() {
   rec.time = loop.time();
 
   rec.ready.clear();
-  std::vector<const detail::TaskBase*> ready_tasks;
+  std::unordered_set<const detail::TaskBase*> ready_tasks;  // a set: a loop of many tasks has them all ready at once
   for (auto* r = loop.head_; r; r = r->next_ready) {
     rec.ready.push_back(m.label(*r));
-    if (m.is_task(*r)) ready_tasks.push_back(static_cast<detail::TaskBase*>(r));
+    if (m.is_task(*r)) ready_tasks.insert(static_cast<detail::TaskBase*>(r));
   }
 
   std::vector<detail::TimerEntry> live;
@@ -191,7 +192,7 @@ void StepRecorder::end_iteration() {
       s.state = to_string(t.state);
       s.result = t.result;
     } else {
-      const bool queued = std::find(ready_tasks.begin(), ready_tasks.end(), t.task) != ready_tasks.end();
+      const bool queued = ready_tasks.count(t.task) != 0;
       if (queued) s.state = "ready";
       else if (t.state == TaskState::created) s.state = "pending";
       else s.state = to_string(t.state);

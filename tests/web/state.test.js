@@ -1,10 +1,12 @@
-// Unit tests of the pure state modules (validation, URL, postMessage shapes, trace conversion).
+// Unit tests of the pure state modules (validation, URL, postMessage shapes, trace conversion, the
+// edited program in a link).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateParam, validateParams, validateScale, validateClock, quote } from '../../web/src/state/validate.js';
 import { parseQuery, buildQuery, embedSnippet } from '../../web/src/state/url.js';
 import { parseParentMessage } from '../../web/src/state/messages.js';
 import { buildTimeline, toChromeTrace, overhead, concurrencyComparison, fmtT } from '../../web/src/state/trace.js';
+import { encodeProgram, decodeProgram, MAX_LINK_CHARS, MAX_PROGRAM_BYTES } from '../../web/src/state/pycode.js';
 
 const num = { key: 'delay', label: 'Delay', type: 'number', default: '0.5', min: 0, max: 60, help: '' };
 const int = { key: 'users', label: 'Users', type: 'integer', default: '5', min: 1, max: 100, help: '' };
@@ -117,7 +119,11 @@ test('postMessage: only the exact shapes', () => {
   assert.deepEqual(parseParentMessage({ type: 'aio:stop' }, LIMITS), { type: 'aio:stop' });
   assert.deepEqual(parseParentMessage({ type: 'aio:stop', id: 3 }, LIMITS), { type: 'aio:stop', id: 3 });
   assert.deepEqual(parseParentMessage({ type: 'aio:run', pattern: 'gather', params: { users: 8, delay: '0.5' }, id: 'a' }, LIMITS),
-    { type: 'aio:run', pattern: 'gather', params: { users: '8', delay: '0.5' }, id: 'a' });
+    { type: 'aio:run', pattern: 'gather', params: { users: '8', delay: '0.5' }, engine: 'cpp', id: 'a' });
+  assert.deepEqual(parseParentMessage({ type: 'aio:run', pattern: 'gather', engine: 'python' }, LIMITS),
+    { type: 'aio:run', pattern: 'gather', params: {}, engine: 'python' });
+  assert.equal(parseParentMessage({ type: 'aio:run', pattern: 'gather', engine: 'pypy' }, LIMITS), null, 'unknown engine');
+  assert.equal(parseParentMessage({ type: 'aio:run', pattern: 'gather', engine: 1 }, LIMITS), null, 'engine not a string');
   const bad = [
     null, 'aio:run', [], { type: 'aio:run' }, { type: 'aio:run', pattern: '<script>' }, { type: 'aio:run', pattern: 'gather', extra: 1 },
     { type: 'aio:run', pattern: 'gather', params: [] }, { type: 'aio:run', pattern: 'gather', params: { users: {} } },
@@ -188,4 +194,26 @@ test('summaries', () => {
   assert.equal(concurrencyComparison(run.filter((e) => e.kind !== 'task' || e.id !== 3 || e.state !== 'done').slice(0, 4)), null, 'fewer than two ended children');
   assert.equal(concurrencyComparison(TRACE), null, 'one child');
   assert.equal(fmtT(0.5), '0.500s');
+});
+
+test('an edited program in a link: deflate-raw and base64url both ways; too long, or not such a value, is refused', async () => {
+  const program = 'import asyncio\n\nasync def main():\n    print("héllo ✓")\n\nasyncio.run(main())\n';
+  const e = await encodeProgram(program);
+  assert.ok(e.ok && /^[A-Za-z0-9_-]+$/.test(e.value) && e.value.length < program.length * 2);
+  assert.deepEqual(await decodeProgram(e.ok ? e.value : ''), { ok: true, text: program });
+  let noise = '';
+  for (let i = 0; noise.length < 4 * MAX_LINK_CHARS; i++) noise += ((i * 2654435761) >>> 0).toString(36);
+  const long = await encodeProgram(noise);
+  assert.ok(!long.ok && long.chars > MAX_LINK_CHARS);
+  const refused = async (value, why) => {
+    const d = await decodeProgram(value);
+    assert.equal(d.ok, false, value.slice(0, 40));
+    assert.match(d.ok ? '' : d.message, why);
+  };
+  await refused('a'.repeat(MAX_LINK_CHARS + 1), /longer than 2048 characters/);
+  await refused('abc+/=', /not base64url/);
+  await refused('AAAAAAAA', /not deflate-raw/);
+  const bomb = await encodeProgram('x'.repeat(MAX_PROGRAM_BYTES + 1));
+  assert.ok(bomb.ok);
+  await refused(bomb.ok ? bomb.value : '', /more than 64 KB/);
 });

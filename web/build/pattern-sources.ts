@@ -36,7 +36,7 @@ export function contrast(a: string, b: string): number {
 }
 
 /** Infrastructure files beside the patterns that are not patterns themselves. */
-const NOT_PATTERNS = new Set(['registry', 'main', 'common', 'util', 'utils']);
+const NOT_PATTERNS = new Set(['registry', 'steps', 'main', 'common', 'util', 'utils']);
 
 function listFiles(dir: string, ext: string): string[] {
   if (!existsSync(dir)) return [];

@@ -1,9 +1,12 @@
 // embed.html: one pattern with minimal chrome, for <iframe>s on other sites.
 // ?p=ID&param=value...&scale=..&clock=..&view=output (output only). The page never rewrites
 // its own URL and works when storage is blocked. postMessage protocol: see state/messages.js.
+// &step=N opens in Step mode at step N (stepmode.ts); aio:step drives it from the parent, and each step
+// shown in answer is reported as aio:state (the record, its step and the run's count).
 import './styles.css';
-import type { Clock, PatternInfo } from './engine/types';
+import type { Clock, PatternInfo, StepRecord } from './engine/types';
 import { PageRunner } from './runner';
+import { StepMode, type StepTo } from './stepmode';
 import { buildQuery, parseQuery } from './state/url.js';
 import { parseParentMessage } from './state/messages.js';
 import { validateClock, validateParams, validateScale } from './state/validate.js';
@@ -12,6 +15,7 @@ import { $, showMessages } from './views/dom';
 import { initTheme } from './views/theme';
 import { OutputConsole } from './views/console';
 import { Timeline } from './views/timeline';
+import type { PythonEngine } from './python/engine';
 
 const themeParam = new URLSearchParams(location.search).get('theme');
 initTheme(themeParam === 'light' || themeParam === 'dark' ? themeParam : null);
@@ -50,10 +54,16 @@ class Embed {
   private readonly openLink = $('#open') as HTMLAnchorElement;
   private readonly runBtn = $('#run') as HTMLButtonElement;
   private readonly stopBtn = $('#stop') as HTMLButtonElement;
+  private readonly stepBtn = $('#step') as HTMLButtonElement;
+  private readonly steps: StepMode;
+  /** Where the next aio:state goes (the parent that asked), with the id of its request. */
+  private stateTo: { to: Target; idPart: Record<string, unknown> } | null = null;
   private readonly messages = $('#messages');
   private readonly summary = $('#summary');
   private readonly out: OutputConsole;
   private readonly timeline: Timeline | null;
+  /** The CPython engine, once a parent asked for a Python run. */
+  private python: PythonEngine | null = null;
 
   constructor(private readonly runner: PageRunner) {
     const patterns = runner.patterns;
@@ -68,13 +78,20 @@ class Embed {
     if (url.view === 'output') { chart.remove(); this.timeline = null; document.body.classList.add('view-output'); }
     else this.timeline = new Timeline(chart);
     this.runBtn.addEventListener('click', () => void this.run(this.current, this.params, this.scale, this.clock, null));
-    this.stopBtn.addEventListener('click', () => this.runner.stop());
+    this.stopBtn.addEventListener('click', () => { this.runner.stop(); this.python?.stop(); });
+    this.steps = new StepMode(runner, {
+      host: $('#steps'), out: this.out, timeline: this.timeline, level: 2,
+      onStep: (i, rec, count) => this.reportState(i, rec, count),
+      onClose: () => { this.steps.stop(); this.out.clear(); },
+    });
+    this.stepBtn.addEventListener('click', () => void this.step(this.current, this.params, 'start', null));
     runner.bindKeys(() => this.runBtn.click());
     window.addEventListener('message', (ev) => this.onMessage(ev));
     this.showPattern(this.current, this.params);
     $('#app').hidden = false;
     this.watchSize();
     announce({ type: 'aio:ready', patterns: patterns.map((p) => p.id) });
+    if (url.step !== null) void this.step(this.current, this.params, url.step, null);
   }
 
   private showPattern(p: PatternInfo, params: Record<string, string>): void {
@@ -94,9 +111,11 @@ class Embed {
     const idPart = msg.id !== undefined ? { id: msg.id } : {};
     if (msg.type === 'aio:stop') {
       this.runner.stop();
+      this.python?.stop();
       return;
     }
     const fail = (message: string) => post({ type: 'aio:error', message, ...idPart }, to);
+    if (msg.type === 'aio:step') return this.onStep(msg, { to, idPart }, fail);
     const p = this.runner.find(msg.pattern);
     if (!p) return fail(`unknown pattern "${msg.pattern}"`);
     const { scale: rawScale, clock: rawClock, ...rest } = msg.params;
@@ -107,8 +126,59 @@ class Embed {
     if (rawClock !== undefined) { const c = validateClock(rawClock, this.runner.limits); if (!c.ok) return fail(c.message); clock = c.value; }
     const checked = validateParams(rules, p, rest);
     if (checked.errors.length) return fail(checked.errors.map((e) => e.message).join('; '));
-    if (this.runner.running) return fail('a run is already in progress');
-    void this.run(p, checked.values, scale, clock, { to, idPart });
+    if (this.runner.running || this.python?.running) return fail('a run is already in progress');
+    if (msg.engine === 'python') void this.runPython(p, checked.values, scale, clock, to, idPart);
+    else void this.run(p, checked.values, scale, clock, { to, idPart: { ...idPart, engine: 'cpp' } });
+  }
+
+  /** aio:step: a pattern or params start a stepped run (the first step, or `to`); otherwise `to`
+   *  (default: the next step) moves the one shown. The answer is aio:state, or aio:error. */
+  private onStep(msg: { pattern?: string; params?: Record<string, string>; to?: StepTo }, origin: { to: Target; idPart: Record<string, unknown> },
+    fail: (message: string) => void): void {
+    if (this.runner.running || this.python?.running) return fail('a run is already in progress');
+    if (msg.pattern === undefined && msg.params === undefined) {
+      if (!this.steps.active) return void this.step(this.current, this.params, msg.to ?? 'start', origin);
+      this.stateTo = origin;
+      const refused = this.steps.go(msg.to ?? 'next');
+      if (refused) { this.stateTo = null; fail(refused); }
+      return;
+    }
+    const p = msg.pattern === undefined ? this.current : this.runner.find(msg.pattern);
+    if (!p) return fail(`unknown pattern "${msg.pattern}"`);
+    const raw = msg.params ?? {};
+    if (raw.scale !== undefined || raw.clock !== undefined) return fail('a stepped run is on the virtual clock: it takes no scale or clock');
+    const checked = validateParams(this.runner.engine, p, raw);
+    if (checked.errors.length) return fail(checked.errors.map((e) => e.message).join('; '));
+    void this.step(p, checked.values, msg.to ?? 'start', origin);
+  }
+
+  private async step(p: PatternInfo, params: Record<string, string>, to: StepTo,
+    origin: { to: Target; idPart: Record<string, unknown> } | null): Promise<void> {
+    if (this.runner.running) return;
+    const reply = origin ?? { to: replyTo, idPart: {} };
+    this.showPattern(p, params);
+    this.params = params;
+    this.runBtn.disabled = this.stepBtn.disabled = true;
+    showMessages(this.messages, []);
+    this.summary.textContent = '';
+    this.stateTo = reply.to ? { to: reply.to, idPart: reply.idPart } : null;
+    const started = await this.steps.start(p, params, to);
+    this.runBtn.disabled = this.stepBtn.disabled = false;
+    if (!started.ok) {
+      this.stateTo = null;
+      showMessages(this.messages, [started.message]);
+      post({ type: 'aio:error', message: started.message, ...reply.idPart }, reply.to);
+      return;
+    }
+    if (started.notice) showMessages(this.messages, [], [`${started.notice}; showing the last step`]);
+  }
+
+  /** aio:state: exactly the record shown, its step (from 1) and the run's count of steps, to the parent
+   *  that asked (with its id), or to the parent that last spoke when the visitor stepped. */
+  private reportState(i: number, rec: StepRecord, count: number): void {
+    const target = this.stateTo ?? (replyTo ? { to: replyTo, idPart: {} } : null);
+    this.stateTo = null;
+    if (target) post({ type: 'aio:state', ...rec, step: i + 1, count, ...target.idPart }, target.to);
   }
 
   private async run(p: PatternInfo, params: Record<string, string>, scale: number, clock: Clock,
@@ -116,8 +186,9 @@ class Embed {
     if (this.runner.running) return;
     const to = origin?.to ?? replyTo;
     const idPart = origin?.idPart ?? {};
+    this.steps.stop();
     this.showPattern(p, params);
-    this.runBtn.disabled = true;
+    this.runBtn.disabled = this.stepBtn.disabled = true;
     this.stopBtn.disabled = false;
     showMessages(this.messages, []);
     this.summary.textContent = '';
@@ -125,7 +196,7 @@ class Embed {
       out: this.out, timeline: this.timeline,
       onLine: (line) => post({ type: 'aio:line', text: line.text, t: line.t, ...idPart }, to),
     });
-    this.runBtn.disabled = false;
+    this.runBtn.disabled = this.stepBtn.disabled = false;
     this.stopBtn.disabled = true;
     if (!end.ok) {
       showMessages(this.messages, [end.message]);
@@ -142,6 +213,48 @@ class Embed {
       type: 'aio:done', lines: r.lines.map((l) => ({ t: l.t, text: l.text })), timings: { elapsed: r.elapsed, ideal: r.ideal },
       cancelled: r.cancelled, ...idPart,
     }, to);
+  }
+
+  /** The pattern's Python original in CPython (loaded on the first such request), answered with the
+   *  same messages as a C++ run. */
+  private async runPython(p: PatternInfo, params: Record<string, string>, scale: number, clock: Clock,
+    to: Target, id: Record<string, unknown>): Promise<void> {
+    const idPart = { ...id, engine: 'python' };
+    this.showPattern(p, params);
+    this.runBtn.disabled = true;
+    showMessages(this.messages, []);
+    this.out.clear();
+    this.summary.textContent = 'Loading CPython…';
+    try {
+      const { python, pythonSource } = await import('./python/engine');
+      this.python = python;
+      const source = pythonSource(p.id);
+      if (source === undefined) throw new Error(`${p.id} has no Python original`);
+      const all = this.runner.engine.check(p.id, params);
+      await python.load();
+      this.summary.textContent = 'Running in CPython…';
+      this.stopBtn.disabled = false;
+      const r = await python.run({
+        source, filename: `${p.id}.py`, params: all, clock, scale,
+        onLine: (line) => { this.out.line(line); post({ type: 'aio:line', text: line.text, t: line.t, ...idPart }, to); },
+      });
+      const ideal = this.runner.engine.ideal(p.id, params);
+      this.summary.textContent = `CPython · ${r.cancelled ? 'Cancelled' : r.error ? 'Failed' : 'Finished'} · elapsed ${fmtT(r.elapsed)} · ideal ${fmtT(ideal)}`;
+      if (r.error) {
+        this.out.system(r.error, 'error');
+        post({ type: 'aio:error', message: r.error, ...idPart }, to);
+        return;
+      }
+      post({ type: 'aio:done', lines: r.lines, timings: { elapsed: r.elapsed, ideal }, cancelled: r.cancelled, ...idPart }, to);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      showMessages(this.messages, [message]);
+      this.summary.textContent = '';
+      post({ type: 'aio:error', message, ...idPart }, to);
+    } finally {
+      this.runBtn.disabled = false;
+      this.stopBtn.disabled = true;
+    }
   }
 
   private watchSize(): void {

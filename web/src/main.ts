@@ -1,10 +1,12 @@
 // The playground page: pattern list (grouped as the registry groups them), sources, parameter form,
-// run/stop, console, timeline, summary, earlier runs, share link and embed code. Everything is driven
+// run/stop, Step mode (stepmode.ts), console, timeline, summary, earlier runs, share link and embed code. Everything is driven
 // by the engine's registry; the runs go through the page runner.
 import './styles.css';
 import type { PatternInfo, RunResult } from './engine/types';
 import { PageRunner, errorText } from './runner';
+import { StepMode, type StepTo } from './stepmode';
 import { buildQuery, embedSnippet, parseQuery } from './state/url.js';
+import { MAX_LINK_CHARS, decodeProgram, encodeProgram } from './state/pycode.js';
 import { toChromeTrace } from './state/trace.js';
 import { $, h, showMessages } from './views/dom';
 import { initTheme, themeButton } from './views/theme';
@@ -13,6 +15,7 @@ import { Timeline } from './views/timeline';
 import { ParamForm } from './views/form';
 import { SourceView } from './views/sources';
 import { RunHistory, renderSummary } from './views/results';
+import { PythonPanel } from './python/panel';
 
 initTheme();
 themeButton($('#theme') as HTMLButtonElement);
@@ -42,6 +45,9 @@ class Playground {
   private readonly form: ParamForm;
   private readonly runBtn: HTMLButtonElement;
   private readonly stopBtn: HTMLButtonElement;
+  private readonly stepBtn: HTMLButtonElement;
+  private readonly steps: StepMode;
+  private urlTimer: ReturnType<typeof setTimeout> | 0 = 0;
   private readonly idealBox: HTMLElement;
   private readonly runMessages: HTMLElement;
   private readonly out: OutputConsole;
@@ -54,6 +60,11 @@ class Playground {
   private readonly embedCode: HTMLTextAreaElement;
   private readonly embedOutputOnly: HTMLInputElement;
   private readonly shareStatus: HTMLElement;
+  private readonly python: PythonPanel;
+  /** The edited Python program as the share link's `py` value (null: not edited, or too long). */
+  private pyLink: string | null = null;
+  private pyEncoding = 0;
+  private readonly pyLinkNote: HTMLElement;
 
   constructor(private readonly runner: PageRunner) {
     const patterns = runner.patterns;
@@ -83,11 +94,13 @@ class Playground {
     this.form = new ParamForm(formEl, runner.engine, () => this.changed());
     this.runBtn = h('button', { type: 'submit', class: 'primary', 'aria-keyshortcuts': 'Control+Enter', text: 'Run' });
     this.stopBtn = h('button', { type: 'button', disabled: true, 'aria-keyshortcuts': 'Escape', text: 'Stop' });
+    this.stepBtn = h('button', { type: 'button', class: 'step-btn', text: 'Step', title: 'Step through the event loop one iteration at a time (virtual clock)' });
     this.idealBox = h('p', { class: 'ideal', 'aria-live': 'polite' });
     this.runMessages = h('div', { class: 'messages', role: 'alert', hidden: true });
-    formEl.append(h('div', { class: 'actions' }, this.runBtn, this.stopBtn, h('span', { class: 'kbd-hint', text: 'Ctrl+Enter runs · Esc stops' })), this.idealBox, this.runMessages);
+    formEl.append(h('div', { class: 'actions' }, this.runBtn, this.stopBtn, this.stepBtn, h('span', { class: 'kbd-hint', text: 'Ctrl+Enter runs · Esc stops' })), this.idealBox, this.runMessages);
     formEl.addEventListener('submit', (e) => { e.preventDefault(); void this.run(); });
     this.stopBtn.addEventListener('click', () => this.stop());
+    this.stepBtn.addEventListener('click', () => void this.step());
 
     const outPanel = h('section', { class: 'panel output-panel', 'aria-labelledby': 'h-output' }, h('h3', { id: 'h-output', text: 'Output' }));
     this.out = new OutputConsole(outPanel);
@@ -112,6 +125,8 @@ class Playground {
       h('div', { class: 'share-row' }, this.shareUrl, copyLink),
       h('div', { class: 'share-row' }, copyEmbed, h('label', { class: 'check' }, this.embedOutputOnly, ' output only')),
       this.embedCode, this.shareStatus);
+    this.pyLinkNote = h('p', { class: 'share-py', id: 'share-python', role: 'status' });
+    sharePanel.append(this.pyLinkNote);
     copyLink.addEventListener('click', () => void this.copy(this.shareUrl.value, this.shareUrl, 'Link copied.'));
     copyEmbed.addEventListener('click', () => {
       this.embedCode.hidden = false;
@@ -120,14 +135,40 @@ class Playground {
     });
     this.embedOutputOnly.addEventListener('change', () => this.updateEmbed());
 
+    const pythonHost = h('div', { class: 'python-host' });
+    this.python = new PythonPanel(pythonHost, {
+      request: () => {
+        const v = this.form.values();
+        if (v.errors.length) return null;
+        try {
+          return { pattern: this.current, params: runner.engine.check(this.current.id, v.params), scale: v.scale, clock: v.clock };
+        } catch {
+          return null;
+        }
+      },
+      runCpp: () => this.run(),
+      stopCpp: () => this.stop(),
+      cppTimeline: this.timeline,
+      mountEditor: (box) => this.sourcesView.mountEditor(box),
+      edited: (text) => this.pythonEdited(text),
+    });
+
     const codePanel = h('section', { class: 'panel code-panel', 'aria-label': 'Source code' });
-    this.sourcesView = new SourceView(codePanel);
+    this.sourcesView = new SourceView(codePanel, () => void this.python.openEditor());
+    const stepHost = h('div', { class: 'step-host', hidden: true });
+    this.steps = new StepMode(runner, {
+      host: stepHost, out: this.out, timeline: this.timeline, sources: this.sourcesView,
+      onStep: () => this.stepUrl(),
+      onClose: () => this.leaveSteps(),
+    });
     const runsPanel = h('section', { class: 'panel runs-panel', 'aria-labelledby': 'h-runs' }, h('h3', { id: 'h-runs', text: 'Earlier runs' }));
     this.history = new RunHistory(runsPanel);
 
     host.replaceChildren(
       h('header', { class: 'pattern-head' }, this.title, this.summary),
       h('div', { class: 'workbench' }, formEl, outPanel, chartPanel),
+      pythonHost,
+      stepHost,
       codePanel,
       h('div', { class: 'lower' }, runsPanel, sharePanel),
     );
@@ -135,10 +176,41 @@ class Playground {
 
     runner.bindKeys(() => void this.run());
 
+    const py = new URLSearchParams(location.search).get('py'); // before show() rewrites the URL
     this.show(this.current, url.params, url.scale, url.clock);
+    if (url.step !== null) void this.step(url.step);
+    if (py !== null) void this.openShared(py);
+  }
+
+  /** A link's edited Python program: into the editor (which loads CPython), or a message saying why not. */
+  private async openShared(value: string): Promise<void> {
+    const r = await decodeProgram(value);
+    if (!r.ok) { showMessages($('#messages'), [r.message]); return; }
+    showMessages($('#messages'), [], ['This link holds an edited Python program: it is in the editor below. The C++ port is not edited.']);
+    await this.python.openEditor(r.text);
+  }
+
+  /** The Python program was edited (or reverted: null): short programs go in the share link. */
+  private pythonEdited(text: string | null): void {
+    const seq = ++this.pyEncoding;
+    if (text === null) {
+      this.pyLink = null;
+      this.pyLinkNote.textContent = '';
+      this.changed();
+      return;
+    }
+    void encodeProgram(text).then((r) => {
+      if (seq !== this.pyEncoding) return;
+      this.pyLink = r.ok ? r.value : null;
+      this.pyLinkNote.textContent = r.ok
+        ? 'The link holds your edited Python program.'
+        : `Your edited Python program is too long for a link (${(r.chars / 1024).toFixed(1)} KB compressed, the limit is ${MAX_LINK_CHARS / 1024} KB): the link gives the original.`;
+      this.changed();
+    });
   }
 
   private show(p: PatternInfo, params: Record<string, string>, scale: number, clock: 'real' | 'virtual'): void {
+    this.steps.stop();
     this.current = p;
     this.runner.title(p);
     this.title.textContent = p.title;
@@ -158,6 +230,7 @@ class Playground {
     this.form.setPattern(p, params);
     this.form.setRun(scale, clock);
     this.sourcesView.show(p.id);
+    this.python.reset();
     this.out.clear();
     this.summaryBox.replaceChildren();
     this.timeline.reset(p.ideal);
@@ -176,8 +249,21 @@ class Playground {
     this.show(p, {}, v.scale, v.clock);
   }
 
-  /** Form changed: validate, preview the ideal time, update the URL. */
+  /** Form changed: validate, preview the ideal time, update the URL. Stepped records belong to the
+   *  parameters they ran with, so a change leaves Step mode. */
   private changed(): void {
+    if (this.steps.active) this.leaveSteps();
+    this.updateUrl();
+  }
+
+  /** A step changes the URL at most every 200 ms: holding → or playing fast would otherwise replace the
+   *  history entry (and check the form) on every step, and browsers throttle that. */
+  private stepUrl(): void {
+    if (this.urlTimer) return;
+    this.urlTimer = setTimeout(() => { this.urlTimer = 0; if (this.steps.active) this.updateUrl(); }, 200);
+  }
+
+  private updateUrl(): void {
     const v = this.form.values();
     if (v.errors.length) {
       this.idealBox.textContent = 'Fix the highlighted values to run.';
@@ -187,7 +273,8 @@ class Playground {
       } catch (e) {
         this.idealBox.textContent = `Invalid parameters: ${errorText(e)}`;
       }
-      const query = buildQuery({ id: this.current.id, params: v.params, scale: v.scale, clock: v.clock }, this.current);
+      const step = this.steps.active ? this.steps.index + 1 : null;
+      const query = buildQuery({ id: this.current.id, params: v.params, scale: v.scale, clock: v.clock, step }, this.current) + (this.pyLink ? `&py=${this.pyLink}` : '');
       history.replaceState(null, '', location.pathname + query + location.hash);
     }
     this.shareUrl.value = location.href;
@@ -213,6 +300,7 @@ class Playground {
 
   private setRunning(on: boolean): void {
     this.runBtn.disabled = on;
+    this.stepBtn.disabled = on;
     this.stopBtn.disabled = !on;
     this.form.setDisabled(on);
     document.body.dataset.running = String(on);
@@ -223,7 +311,14 @@ class Playground {
     this.runner.stop();
   }
 
-  private async run(): Promise<void> {
+  private leaveSteps(): void {
+    this.steps.stop();
+    this.out.clear();
+    this.updateUrl();
+  }
+
+  /** Step mode: the pattern run once on the virtual clock, every iteration recorded, step `to` shown. */
+  private async step(to: StepTo = 'start'): Promise<void> {
     if (this.running) return;
     const v = this.form.values();
     if (v.errors.length) {
@@ -232,17 +327,53 @@ class Playground {
       return;
     }
     showMessages(this.runMessages, []);
-    const pattern = this.current;
     this.summaryBox.replaceChildren();
     this.lastResult = null;
     this.downloadBtn.disabled = true;
     const body = async () => {
       this.setRunning(true);
+      document.body.dataset.stepping = 'loading';
+      try {
+        const started = await this.steps.start(this.current, v.params, to);
+        if (!started.ok) {
+          showMessages(this.runMessages, [`The stepped run could not start: ${started.message}`]);
+          this.leaveSteps();
+          return;
+        }
+        if (started.notice) showMessages(this.runMessages, [], [`${started.notice[0].toUpperCase()}${started.notice.slice(1)}; showing the last step`]);
+        this.updateUrl();
+      } finally {
+        this.setRunning(false);
+        this.running = null;
+        document.body.dataset.stepping = String(this.steps.active);
+      }
+    };
+    this.running = body();
+    await this.running;
+  }
+
+  /** Runs the form's pattern; resolves with its result, or null when it did not run. */
+  private async run(): Promise<RunResult | null> {
+    if (this.running) return null;
+    if (this.steps.active) this.leaveSteps();
+    const v = this.form.values();
+    if (v.errors.length) {
+      showMessages(this.runMessages, v.errors);
+      this.form.focusError();
+      return null;
+    }
+    showMessages(this.runMessages, []);
+    const pattern = this.current;
+    this.summaryBox.replaceChildren();
+    this.lastResult = null;
+    this.downloadBtn.disabled = true;
+    const body = async (): Promise<RunResult | null> => {
+      this.setRunning(true);
       try {
         const end = await this.runner.run({ pattern, params: v.params, scale: v.scale, clock: v.clock }, { out: this.out, timeline: this.timeline });
         if (!end.ok) {
           showMessages(this.runMessages, [`The run could not start: ${end.message}`]);
-          return;
+          return null;
         }
         const r = end.result;
         this.lastResult = r;
@@ -250,13 +381,15 @@ class Playground {
         renderSummary(this.summaryBox, r);
         this.history.add(r, pattern);
         this.downloadBtn.disabled = false;
+        return r;
       } finally {
         this.setRunning(false);
         this.running = null;
       }
     };
-    this.running = body();
-    await this.running;
+    const result = body();
+    this.running = result.then(() => undefined);
+    return result;
   }
 
   private download(): void {

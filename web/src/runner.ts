@@ -1,9 +1,11 @@
 // The one page runner: what the playground, the embed and the benchmark page share. It loads the engine
 // (the status line says so, and says why when it cannot), runs one pattern at a time — the parameters
 // checked by the engine first, the lines and trace events streamed to the views, the timeline on its
-// live clock, the outcome said in the console — stops the run, and binds Ctrl+Enter / Esc.
+// live clock, the outcome said in the console — stops the run, and binds Ctrl+Enter / Esc. A stepped
+// run (Step mode) goes through it too: the pattern once on the virtual clock for the timeline, and its
+// records, one per loop iteration.
 import { createEngine } from './engine';
-import type { Clock, Engine, Limits, Line, PatternInfo, RunResult } from './engine/types';
+import type { Clock, Engine, Limits, Line, PatternInfo, RunResult, StepRun } from './engine/types';
 import { fmtT } from './state/trace.js';
 import type { OutputConsole } from './views/console';
 import type { Timeline } from './views/timeline';
@@ -27,6 +29,9 @@ export interface RunViews {
 
 /** A run that ended (finished, cancelled or failed inside the pattern), or one that could not start. */
 export type RunEnd = { ok: true; result: RunResult } | { ok: false; message: string };
+
+/** A stepped run: its records, and the same run's result (its trace draws the timeline). */
+export type StepEnd = { ok: true; steps: StepRun; result: RunResult } | { ok: false; message: string };
 
 export class PageRunner {
   private current: { out?: OutputConsole } | null = null;
@@ -75,6 +80,25 @@ export class PageRunner {
     if (!this.current) return;
     this.current.out?.system('Stopping…', 'cancel');
     this.engine.stop();
+  }
+
+  /** Step mode's run: the pattern on the virtual clock, drawn on `timeline`, then every iteration's
+   *  record. Both runs are deterministic, so the records and the timeline describe the same run. */
+  async steps(req: { pattern: PatternInfo; params: Record<string, string> }, timeline?: Timeline | null): Promise<StepEnd> {
+    if (this.current) return { ok: false, message: 'a run is already in progress' };
+    this.current = {};
+    try {
+      const result = await this.engine.run(req.pattern.id, { params: req.params, clock: 'virtual' });
+      timeline?.reset(result.ideal);
+      timeline?.set(result.trace, result.elapsed);
+      const steps = await this.engine.steps(req.pattern.id, req.params);
+      if (!steps.records.length) return { ok: false, message: steps.error ?? 'the run recorded no iteration' };
+      return { ok: true, steps, result };
+    } catch (e) {
+      return { ok: false, message: errorText(e) };
+    } finally {
+      this.current = null;
+    }
   }
 
   /** Runs one pattern; refuses while another runs. The console ends with what happened. */

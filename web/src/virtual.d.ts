@@ -12,3 +12,10 @@ declare module 'virtual:pattern-sources' {
   export default sources;
 }
 declare module 'virtual:pattern-sources.css';
+// Emitted by web/build/python-files.ts: loaded only with the Python engine.
+declare module 'virtual:pattern-python' {
+  /** Every file of native/patterns/python/, by name ("gather.py", "_params.py", ...). */
+  export const files: Record<string, string>;
+  /** Bytes of each of Pyodide's runtime files, by name. */
+  export const pyodideSizes: Record<string, number>;
+}

@@ -10,9 +10,12 @@
 //   the loop produced them); the result is the CLI's `--json` object plus `trace` and `throttled`.
 // - Executor jobs (loop.run_in_executor) run in module Web Workers (./worker.ts), each with its own
 //   instance of the same module.
+// - steps(): patterns::run_steps, the same run on the virtual clock with one record per loop iteration
+//   (the page's Step mode). It may suspend too (executor jobs, yields to the page), so it goes through
+//   Asyncify like run() and shares its one-run-at-a-time.
 // - stop(): EventLoop::request_stop, i.e. cancels the main task; the result says `cancelled: true`.
 // Bad ids, parameters and options reject with an Error carrying the C++ message (patterns::ParamError).
-import type { Clock, Engine, Limits, PatternInfo, RunOptions, RunResult, TraceEvent } from './types';
+import type { Clock, Engine, Limits, PatternInfo, RunOptions, RunResult, StepRun, TraceEvent } from './types';
 import {
   Channel,
   compileWasm,
@@ -25,7 +28,7 @@ import {
   type AioModule,
 } from './loader';
 
-export type { Engine, Limits, PatternInfo, RunOptions, RunResult, TraceEvent } from './types';
+export type { Engine, Limits, PatternInfo, RunOptions, RunResult, StepRun, TraceEvent } from './types';
 
 function spawnWorker(wasm: WebAssembly.Module): Worker {
   // This exact form lets Vite bundle worker.ts as a module worker.
@@ -88,6 +91,33 @@ export class WasmEngine implements Engine {
 
   run(id: string, options: RunOptions = {}): Promise<RunResult> {
     return this.start(id, options);
+  }
+
+  async steps(id: string, params: Record<string, string> = {}): Promise<StepRun> {
+    this.usable();
+    if (this.busy) throw new Error('a run is already in progress: stop it or wait for its result');
+    const M = this.M;
+    const bytes = encodeParams(params);
+    const idp = cString(M, String(id));
+    const pp = toHeap(M, bytes);
+    this.busy = true;
+    M.aioHost.runStarted();
+    try {
+      await M.ccall('aio_steps', null, ['number', 'number', 'number'], [idp, pp, bytes.length], { async: true });
+    } catch (e) {
+      this.broken = e instanceof Error ? e : new Error(String(e));
+      throw new Error(`the scheduler failed: ${this.broken.message}`);
+    } finally {
+      M.aioHost.runEnded();
+      this.busy = false;
+      if (!this.broken) {
+        M._free(idp);
+        M._free(pp);
+      }
+    }
+    const r = takeReply(M, Channel.Run);
+    if (!r.ok) throw new Error(replyText(r));
+    return JSON.parse(replyText(r)) as StepRun;
   }
 
   stop(): void {

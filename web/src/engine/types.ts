@@ -74,6 +74,19 @@ export interface RunResult {
   throttled?: boolean;
 }
 
+/** One loop iteration of a stepped run (native/include/aio/steps.hpp; the shape `aio-patterns run <id>
+ *  --steps` prints). Defined with the pure functions that read it, in state/steps.js. */
+export type { StepRecord, StepTask, StepTimer, StepState } from '../state/steps.js';
+
+/** A stepped run: the pattern on the virtual clock, every iteration's record. */
+export interface StepRun {
+  records: import('../state/steps.js').StepRecord[];
+  /** The message of the exception that ended the run, if any. */
+  error?: string;
+  /** True when the records grew too large and the run was stopped early: they are its beginning. */
+  truncated?: boolean;
+}
+
 export interface RunOptions {
   params?: Record<string, string>;
   timeScale?: number;
@@ -98,6 +111,9 @@ export interface Engine {
   ideal(id: string, params: Record<string, string>): number;
   /** Runs one pattern; rejects with an Error carrying the C++ message on bad input. One run at a time. */
   run(id: string, options?: RunOptions): Promise<RunResult>;
+  /** Runs one pattern on the virtual clock recording every loop iteration (patterns::run_steps); shares
+   *  run()'s one-run-at-a-time and rejects like it on bad input. */
+  steps(id: string, params?: Record<string, string>): Promise<StepRun>;
   /** Cancels the running pattern's main task; its result then says `cancelled: true`. */
   stop(): void;
 }

@@ -1,5 +1,6 @@
 // The URL holds the playground state as readable query values:
 //   ?p=gather&users=8&delay=0.25&scale=0.5&clock=virtual
+// and, in Step mode, the step shown (&step=7, from 1), so that a link opens at that iteration.
 // Defaults are left out. Parsing never throws: unknown keys produce notices, bad values produce
 // errors (and the default is used). Values are checked by the registry's rules (validate.js).
 import {
@@ -16,11 +17,14 @@ import {
  * @property {number} scale
  * @property {Clock} clock
  * @property {'full' | 'output'} view
+ * @property {number | null} step  Step mode's step (from 1), or null: not stepping
  * @property {string[]} notices   ignored keys and similar (informational)
  * @property {string[]} errors    refused values (the default was used)
  */
 
-const RESERVED = ['p', 'scale', 'clock', 'view', 'theme'];
+// `py` (an edited Python program) is read by the playground itself (pycode.js).
+const RESERVED = ['p', 'scale', 'clock', 'view', 'theme', 'py', 'step'];
+const MAX_STEP = 10_000_000;
 const MAX_QUERY = 4000;
 const MAX_KEYS = 50;
 
@@ -91,9 +95,16 @@ export function parseQuery(search, patterns, rules, opts = {}) {
     if (opts.allowView && (v === 'output' || v === 'full')) view = v;
     else if (opts.allowView) errors.push(`View: ${shown(v)} must be output or full`);
   }
+  /** @type {number | null} */
+  let step = null;
+  if (q.has('step')) {
+    const v = q.get('step') ?? '';
+    step = /^[0-9]{1,8}$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_STEP ? Number(v) : 1;
+    if (step !== Number(v)) errors.push(`Step: ${shown(v)} must be a whole number from 1; starting at step 1`);
+  }
   const known = new Set([...RESERVED, ...(pattern ? pattern.params.map((s) => s.key) : [])]);
   for (const k of q.keys()) if (!known.has(k)) notices.push(`Ignored unknown parameter ${shown(k)}`);
-  return { id: pattern ? pattern.id : '', params, scale, clock, view, notices, errors };
+  return { id: pattern ? pattern.id : '', params, scale, clock, view, step, notices, errors };
 }
 
 /** Readable encoding: commas and colons stay as they are. @param {string} s */
@@ -103,7 +114,7 @@ function enc(s) {
 
 /**
  * Builds "?p=...&key=value..." with defaults left out.
- * @param {{ id: string, params: Record<string, string>, scale: number, clock: Clock, view?: 'full' | 'output' }} state
+ * @param {{ id: string, params: Record<string, string>, scale: number, clock: Clock, view?: 'full' | 'output', step?: number | null }} state
  * @param {PatternInfo | undefined} pattern
  */
 export function buildQuery(state, pattern) {
@@ -115,6 +126,7 @@ export function buildQuery(state, pattern) {
   if (state.scale !== SCALE_DEFAULT) parts.push(`scale=${enc(String(state.scale))}`);
   if (state.clock !== CLOCK_DEFAULT) parts.push(`clock=${state.clock}`);
   if (state.view === 'output') parts.push('view=output');
+  if (state.step) parts.push(`step=${state.step}`);
   return '?' + parts.join('&');
 }
 

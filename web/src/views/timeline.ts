@@ -45,6 +45,7 @@ export class Timeline {
   private liveNow: (() => number) | null = null;
   private frame = 0;
   private width = 0;
+  private cursorT: number | null = null;
 
   constructor(host: HTMLElement) {
     this.plotHost = h('div', { class: 'timeline-plot' });
@@ -71,6 +72,7 @@ export class Timeline {
     this.end = 0;
     this.finalEnd = 0;
     this.liveNow = now ?? null;
+    this.cursorT = null;
     this.minEnd = ideal > 0 ? ideal : 1;
     this.schedule();
   }
@@ -87,6 +89,14 @@ export class Timeline {
     this.finalEnd = end;
     this.minEnd = end > 0 ? end : 0.001;
     this.schedule();
+  }
+
+  /** Step mode: a vertical cursor at loop time `t` (null removes it); redraws without rebuilding. */
+  cursor(t: number | null): void {
+    if (t === this.cursorT) return;
+    this.cursorT = t;
+    this.el.dataset.cursor = t === null ? '' : String(t);
+    this.plot?.redraw(false, false);
   }
 
   get rowLabels(): string[] {
@@ -213,6 +223,16 @@ export class Timeline {
         }
       }
     });
+    if (this.cursorT !== null) {
+      const x = Math.round(u.valToPos(this.cursorT, 'x', true));
+      ctx.strokeStyle = cssVar('--step-cursor');
+      ctx.lineWidth = 2 * devicePixelRatio;
+      ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+      ctx.beginPath();
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, top + height);
+      ctx.stroke();
+    }
     ctx.restore();
   }
 

@@ -1,0 +1,269 @@
+// Step mode's panel: the controls (first, back, forward, last, to the next printed line, a scrubber
+// over every iteration, Play at a chosen speed; ← → Home End), the narration of the iteration shown,
+// and the event loop as the record has it: loop time, the ready queue in order, the timers in firing
+// order and every task with its state. The page loads this module only when Step mode starts.
+//
+// The records are the pattern's run on the virtual clock, collected once (engine.steps): moving is
+// indexing, so stepping back shows exactly what the loop held then. What else the page shows for a
+// step (the source marks, the timeline cursor, the output so far, the URL) it does in `onStep`.
+import type { StepRecord, StepTask } from '../engine/types';
+import { fmtSeconds, narrate, nextPrinted, resolveStep } from '../state/steps.js';
+import { h } from './dom';
+
+export { lineMarks } from '../state/steps.js';
+
+export interface StepHooks {
+  /** After every move: the index shown (from 0) and its record. */
+  onStep(index: number, rec: StepRecord): void;
+  /** The Close button: the page leaves Step mode. */
+  onClose?(): void;
+  /** The panel heading's level (the parts' are one below): 3 in the playground, 2 in the embed. */
+  level?: 2 | 3;
+}
+
+export type StepTo = number | 'next' | 'prev' | 'start' | 'end';
+
+/** Steps a second. */
+const SPEEDS = [0.5, 1, 2, 4, 8];
+/** Longer queues are cut here, with a count of the rest (the task table lists everything). */
+const MAX_CHIPS = 24;
+const MAX_TIMERS = 12;
+/** A task row's height (styles.css), and rows drawn beyond the visible ones on each side. */
+const ROW_REM = 1.65;
+const OVERSCAN = 3;
+
+interface TaskRow { tr: HTMLElement; state: HTMLElement; awaits: HTMLElement; result: HTMLElement; key: string }
+
+export class Stepper {
+  readonly el: HTMLElement;
+  private records: StepRecord[] = [];
+  private at = 0;
+  private playing: ReturnType<typeof setTimeout> | null = null;
+  private readonly note: HTMLElement;
+  private readonly scrub: HTMLInputElement;
+  private readonly position: HTMLElement;
+  private readonly narration: HTMLElement;
+  private readonly ready: HTMLOListElement;
+  private readonly timers: HTMLOListElement;
+  private readonly tbody: HTMLElement;
+  /** The task rows in the document: those of tasks first .. first + rows.length - 1. */
+  private readonly rows: TaskRow[] = [];
+  private readonly table: HTMLElement;
+  private readonly tableWrap: HTMLElement;
+  private rowPx = 0;
+  private viewTop = 0;
+  private viewHeight = 0;
+  private redraw = 0;
+  private readonly buttons: Record<'start' | 'prev' | 'next' | 'end' | 'print' | 'play', HTMLButtonElement>;
+  private readonly speed: HTMLSelectElement;
+  private readonly onKey = (e: KeyboardEvent) => this.key(e);
+
+  constructor(host: HTMLElement, private readonly hooks: StepHooks) {
+    const button = (text: string, attrs: Record<string, string> = {}) => h('button', { type: 'button', text, ...attrs });
+    this.buttons = {
+      start: button('«', { 'aria-label': 'First step', 'aria-keyshortcuts': 'Home', class: 'step-start' }),
+      prev: button('◀ Back', { 'aria-keyshortcuts': 'ArrowLeft', class: 'step-prev' }),
+      next: button('Forward ▶', { 'aria-keyshortcuts': 'ArrowRight', class: 'step-next primary' }),
+      end: button('»', { 'aria-label': 'Last step', 'aria-keyshortcuts': 'End', class: 'step-end' }),
+      print: button('Next print', { class: 'step-print', title: 'Run to the next iteration that prints a line' }),
+      play: button('Play', { 'aria-pressed': 'false', class: 'step-play' }),
+    };
+    this.speed = h('select', { id: 'step-speed', class: 'step-speed' },
+      ...SPEEDS.map((s) => h('option', { value: String(s), text: `${s} / s`, selected: s === 2 })));
+    this.scrub = h('input', { type: 'range', id: 'step-scrub', min: 1, max: 1, value: 1, step: 1 });
+    this.position = h('p', { class: 'step-pos' });
+    this.narration = h('p', { class: 'step-narration', 'aria-live': 'polite' });
+    this.note = h('p', { class: 'step-note' });
+    this.ready = h('ol', { class: 'step-chips', 'aria-label': 'Ready queue, in order' });
+    this.timers = h('ol', { class: 'step-timers', 'aria-label': 'Timers, in firing order' });
+    this.tbody = h('div', { role: 'rowgroup', class: 'step-rows' });
+    const close = button('Close', { class: 'ghost step-close', title: 'Leave Step mode' });
+    const level = hooks.level ?? 3;
+    const top = `h${level}` as 'h3';
+    const sub = `h${level + 1}` as 'h4';
+
+    this.el = h('section', { class: 'panel step-panel', 'aria-labelledby': 'h-step' },
+      h('div', { class: 'panel-head' }, h(top, { id: 'h-step', text: 'Step through the event loop' }), close),
+      this.note,
+      h('div', { class: 'step-controls', role: 'group', 'aria-label': 'Step controls' },
+        this.buttons.start, this.buttons.prev, this.buttons.next, this.buttons.end, this.buttons.print, this.buttons.play,
+        h('label', { class: 'step-speed-label', for: 'step-speed', text: 'Speed' }), this.speed),
+      h('div', { class: 'step-scrub' }, h('label', { for: 'step-scrub', text: 'Iteration' }), this.scrub, this.position),
+      this.narration,
+      h('p', { class: 'kbd-hint step-keys', text: '← → step back / forward · Home End first / last' }),
+      h('div', { class: 'loop-panel' },
+        h('div', { class: 'loop-queue' }, h(sub, { id: 'h-ready', text: 'Ready queue' }), this.ready),
+        h('div', { class: 'loop-timers' }, h(sub, { id: 'h-timers', text: 'Timers' }), this.timers),
+        h('div', { class: 'loop-tasks' }, h(sub, { id: 'h-tasks', text: 'Tasks' }),
+          // A table by its roles (aria-rowcount, aria-rowindex) of which only the rows in view are in the
+          // document: a step that changes a hundred tasks then costs the dozen rows on screen. Its box is
+          // focusable, so that it scrolls from the keyboard too.
+          this.tableWrap = h('div', { class: 'table-wrap step-table-wrap', tabindex: 0, role: 'region', 'aria-labelledby': 'h-tasks' },
+            this.table = h('div', { class: 'step-tasks', role: 'table', 'aria-labelledby': 'h-tasks' },
+              h('div', { role: 'rowgroup', class: 'step-head' },
+                h('div', { role: 'row', class: 'tr', 'aria-rowindex': 1 }, ...['Task', 'State', 'Awaits', 'Result'].map((c) => h('span', { role: 'columnheader', text: c })))),
+              this.tbody)))));
+    this.tableWrap.addEventListener('scroll', () => {
+      this.viewTop = this.tableWrap.scrollTop;
+      this.viewHeight = this.tableWrap.clientHeight;
+      if (!this.redraw) this.redraw = requestAnimationFrame(() => { this.redraw = 0; const rec = this.record; if (rec) this.showTasks(rec); });
+    }, { passive: true });
+    host.append(this.el);
+
+    this.buttons.start.addEventListener('click', () => this.go('start'));
+    this.buttons.prev.addEventListener('click', () => this.go('prev'));
+    this.buttons.next.addEventListener('click', () => this.go('next'));
+    this.buttons.end.addEventListener('click', () => this.go('end'));
+    this.buttons.print.addEventListener('click', () => this.go(nextPrinted(this.records, this.at) + 1));
+    this.buttons.play.addEventListener('click', () => (this.playing ? this.pause() : this.play()));
+    this.speed.addEventListener('change', () => { if (this.playing) { this.pause(); this.play(); } });
+    this.scrub.addEventListener('input', () => this.go(Number(this.scrub.value)));
+    close.addEventListener('click', () => hooks.onClose?.());
+    document.addEventListener('keydown', this.onKey);
+  }
+
+  get index(): number {
+    return this.at;
+  }
+
+  get count(): number {
+    return this.records.length;
+  }
+
+  get record(): StepRecord | undefined {
+    return this.records[this.at];
+  }
+
+  /** A new stepped run; shows step `to` (from 1, or a word; the first by default). Returns the
+   *  message when `to` was out of range (the last step is shown then). */
+  load(records: StepRecord[], truncated: boolean, to: StepTo = 'start'): string | null {
+    this.pause();
+    this.records = records;
+    this.rows.length = 0;
+    this.tbody.replaceChildren();
+    this.tableWrap.scrollTop = this.viewTop = 0;
+    this.scrub.max = String(records.length);
+    this.note.textContent = 'The pattern ran once on the virtual clock and every loop iteration was recorded: ' +
+      'each step shows one record, so stepping back is exact.' +
+      (truncated ? ` The records grew too large: the run was stopped after ${records.length} iterations.` : '');
+    this.note.classList.toggle('msg-notice', truncated);
+    this.at = 0;
+    const r = resolveStep(to, 0, records.length);
+    this.show(r.ok ? r.index : records.length - 1);
+    return r.ok ? null : r.message;
+  }
+
+  /** Moves to a step (from 1, or next / prev / start / end) and shows it, the same one included (its
+   *  hooks run: an embed answers every request); returns the message when refused. */
+  go(to: StepTo, fromPlay = false): string | null {
+    if (!fromPlay) this.pause();
+    const r = resolveStep(to, this.at, this.records.length);
+    if (!r.ok) return r.message;
+    this.show(r.index);
+    return null;
+  }
+
+  destroy(): void {
+    this.pause();
+    document.removeEventListener('keydown', this.onKey);
+    this.el.remove();
+  }
+
+  private play(): void {
+    if (this.at >= this.records.length - 1) this.show(0);
+    this.buttons.play.textContent = 'Pause';
+    this.buttons.play.setAttribute('aria-pressed', 'true');
+    const tick = () => {
+      if (this.at >= this.records.length - 1) { this.pause(); return; }
+      this.go('next', true);
+      this.playing = setTimeout(tick, 1000 / Number(this.speed.value));
+    };
+    this.playing = setTimeout(tick, 1000 / Number(this.speed.value));
+  }
+
+  private pause(): void {
+    if (this.playing) clearTimeout(this.playing);
+    this.playing = null;
+    this.buttons.play.textContent = 'Play';
+    this.buttons.play.setAttribute('aria-pressed', 'false');
+  }
+
+  private key(e: KeyboardEvent): void {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || !this.el.isConnected || this.el.hidden) return;
+    // Keys typed into a field, or the source tabs' own arrows, are theirs.
+    if (e.target instanceof Element && e.target.closest('input, select, textarea, [contenteditable="true"], [role="tab"]')) return;
+    const to = ({ ArrowRight: 'next', ArrowLeft: 'prev', Home: 'start', End: 'end' } as const)[e.key as 'Home'];
+    if (!to) return;
+    e.preventDefault();
+    this.go(to);
+  }
+
+  private show(i: number): void {
+    this.at = i;
+    const rec = this.records[i];
+    const n = this.records.length;
+    this.scrub.value = String(i + 1);
+    this.scrub.setAttribute('aria-valuetext', `step ${i + 1} of ${n}, iteration ${rec.iteration}, ${fmtSeconds(rec.time)} s`);
+    this.position.textContent = `Step ${i + 1} of ${n} · iteration ${rec.iteration} · loop time ${fmtSeconds(rec.time)} s`;
+    this.narration.textContent = narrate(rec, i > 0 ? this.records[i - 1] : null);
+    this.buttons.start.disabled = this.buttons.prev.disabled = i === 0;
+    this.buttons.next.disabled = this.buttons.end.disabled = this.buttons.print.disabled = i === n - 1;
+
+    this.ready.replaceChildren(...rec.ready.slice(0, MAX_CHIPS).map((name) => h('li', { class: 'chip', text: name })));
+    if (rec.ready.length > MAX_CHIPS) this.ready.append(h('li', { class: 'chip chip-more', text: `+${rec.ready.length - MAX_CHIPS} more` }));
+    if (!rec.ready.length) this.ready.append(h('li', { class: 'empty', text: 'empty' }));
+
+    const timers = rec.timers; // the record lists them in firing order
+    this.timers.replaceChildren(...timers.slice(0, MAX_TIMERS).map((tm) =>
+      h('li', {}, h('span', { class: 'timer-at', text: `${fmtSeconds(tm.at)} s` }), ' ', tm.task ?? 'a callback')));
+    if (timers.length > MAX_TIMERS) this.timers.append(h('li', { class: 'more', text: `and ${timers.length - MAX_TIMERS} more` }));
+    if (!timers.length) this.timers.append(h('li', { class: 'empty', text: 'none' }));
+
+    this.showTasks(rec);
+    this.hooks.onStep(i, rec);
+  }
+
+  /** The task table: the rows in view (and a few beyond), the others' height as padding. A row is
+   *  touched only when what it shows changed, so a step costs the rows on screen whatever the count. */
+  private showTasks(rec: StepRecord): void {
+    const n = rec.tasks.length;
+    if (!this.rowPx) this.rowPx = ROW_REM * parseFloat(getComputedStyle(document.documentElement).fontSize);
+    const visible = Math.ceil((this.viewHeight || 16 * this.rowPx / ROW_REM) / this.rowPx) + 1;
+    const first = Math.max(0, Math.min(Math.floor(this.viewTop / this.rowPx) - OVERSCAN, n - visible - 2 * OVERSCAN));
+    const last = Math.min(n, first + visible + 2 * OVERSCAN);
+    this.table.setAttribute('aria-rowcount', String(n + 1));
+    this.tbody.style.paddingTop = `${first * this.rowPx}px`;
+    this.tbody.style.paddingBottom = `${(n - last) * this.rowPx}px`;
+    while (this.rows.length > last - first) this.rows.pop()?.tr.remove();
+    while (this.rows.length < last - first) {
+      const state = h('span', { role: 'cell', class: 'st' });
+      const awaits = h('span', { role: 'cell' });
+      const result = h('span', { role: 'cell', class: 'result' });
+      const name = h('span', { role: 'rowheader', class: 'name' });
+      const tr = h('div', { role: 'row', class: 'tr' }, name, state, awaits, result);
+      this.rows.push({ tr, state, awaits, result, key: '' });
+      this.tbody.append(tr);
+    }
+    const ran = new Set(rec.ran);
+    for (let k = first; k < last; k++) {
+      const t = rec.tasks[k];
+      const row = this.rows[k - first];
+      const key = `${k}|${t.name}|${t.state}|${t.awaiting}|${t.until}|${t.result}|${ran.has(t.name)}`;
+      if (key === row.key) continue;
+      row.key = key;
+      row.tr.setAttribute('aria-rowindex', String(k + 2));
+      (row.tr.firstChild as HTMLElement).textContent = t.name;
+      row.state.className = `st st-${t.state}`;
+      row.state.textContent = t.state;
+      row.awaits.textContent = awaits(t);
+      row.result.textContent = t.result ?? '';
+      row.tr.classList.toggle('ran', ran.has(t.name));
+    }
+  }
+}
+
+function awaits(t: StepTask): string {
+  if (t.state === 'sleeping' && t.until !== null) return `sleep until ${fmtSeconds(t.until)} s`;
+  if (t.state === 'waiting') return t.awaiting ?? 'a future';
+  return '';
+}
