@@ -329,6 +329,29 @@ class Recorder:
         return line
 
 
+# asyncio.timeout() and wait_for() ask tasks.current_task(). From Python 3.12 on, the pure-Python Task
+# enters its steps through _py_enter_task, which the C current_task does not see (CPython 3.11 registers
+# both kinds with the C one): during a run, current_task asks the pure-Python registry first.
+_c_current_task = tasks_mod.current_task
+_py_current_task = getattr(tasks_mod, "_py_current_task", None)
+
+
+def current_task(loop=None):
+    task = _py_current_task(loop) if _py_current_task else None
+    return task if task is not None else _c_current_task(loop)
+
+
+def patch_current_task():
+    """Points tasks.current_task and asyncio.current_task at current_task; returns the undo."""
+    saved = (tasks_mod.current_task, asyncio.current_task)
+    tasks_mod.current_task = asyncio.current_task = current_task
+
+    def undo():
+        tasks_mod.current_task, asyncio.current_task = saved
+
+    return undo
+
+
 def run_steps(source, filename, argv, emit):
     """Runs `source` (a pattern's Python original, named `filename`) with `argv` (key=value strings);
     calls emit(record) for each iteration in which anything ran."""
@@ -362,6 +385,7 @@ def run_steps(source, filename, argv, emit):
     sys.argv = [filename] + list(argv)
     sys.stdout = _Tee(recorder)
     tasks_mod._task_name_counter = itertools.count(1).__next__  # Task-1 is main, run after run
+    undo_current_task = patch_current_task()
     try:
         code = compile(source, filename, "exec")
         exec(code, {"__name__": "__main__", "__file__": filename})
@@ -372,6 +396,7 @@ def run_steps(source, filename, argv, emit):
         time.time = original["time"]
         sys.argv = original["argv"]
         tasks_mod._task_name_counter = original["counter"]
+        undo_current_task()
         recorder.finish()
 
 

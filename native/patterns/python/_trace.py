@@ -329,6 +329,7 @@ def run(source, filename, argv, emit, clock="virtual", time_scale=1.0):
     tasks_mod._task_name_counter = itertools.count(1).__next__  # Task-1 is the first task, as in a fresh process
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)  # tracebacks quote this text
     _active = rec
+    undo_current_task = _steps.patch_current_task()
     try:
         exec(compile(source, filename, "exec"), {"__name__": "__main__", "__file__": filename})
     except (KeyboardInterrupt, asyncio.CancelledError) as e:
@@ -341,6 +342,7 @@ def run(source, filename, argv, emit, clock="virtual", time_scale=1.0):
         else:
             result.error = _traceback(e, filename)
     finally:
+        undo_current_task()
         _active = None
         rec.flush_output()
         result.elapsed = now()
