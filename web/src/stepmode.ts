@@ -3,6 +3,10 @@
 // (views/stepper.ts, loaded only now: the playground's first load never carries it), and what each
 // step changes elsewhere on the page: the output printed so far, the timeline's cursor at the loop
 // time, and the lines of both source panes the live tasks are suspended at.
+// With "CPython too" (the playground: views.pythonProgram), the Python original (or the edited program)
+// is stepped in CPython in the page (python/engine.ts, loaded then and not before) and its records
+// shown beside, paired step by step and compared by python/lockstep.js; the Python pane then marks the
+// lines CPython's tasks are at.
 import type { PatternInfo, StepRecord } from './engine/types';
 import type { PageRunner } from './runner';
 import type { OutputConsole } from './views/console';
@@ -26,6 +30,8 @@ export interface StepModeViews {
   onClose?(): void;
   /** The Step panel's heading level (see StepHooks). */
   level?: 2 | 3;
+  /** Offers "CPython too": the Python program to step, the edited text or null for the original. */
+  pythonProgram?(): string | null;
 }
 
 export type StepStart = { ok: true; notice: string | null } | { ok: false; message: string };
@@ -36,6 +42,11 @@ export class StepMode {
   private records: StepRecord[] = [];
   /** The output console shows the lines printed up to this index. */
   private printedTo = -1;
+  private run: { pattern: PatternInfo; params: Record<string, string> } | null = null;
+  /** "CPython too" is on; `pyRecords` its records once stepped; `pySeq` drops a superseded answer. */
+  private pythonOn = false;
+  private pyRecords: StepRecord[] | null = null;
+  private pySeq = 0;
 
   constructor(private readonly runner: PageRunner, private readonly views: StepModeViews) {}
 
@@ -52,17 +63,87 @@ export class StepMode {
     this.mod = mod;
     if (!end.ok) return end;
     this.records = end.steps.records;
+    this.run = { pattern, params };
     this.printedTo = -1;
     this.views.out.clear();
+    const program = this.views.pythonProgram;
     this.stepper ??= new mod.Stepper(this.views.host, {
       onStep: (i, rec) => this.show(i, rec),
       onClose: () => this.views.onClose?.(),
       level: this.views.level,
+      ...(program ? { onPython: (on: boolean) => this.python(on) } : {}),
     });
+    this.pyRecords = null;
+    this.stepper.setBeside(null);
     this.views.host.hidden = false;
     const notice = this.stepper.load(this.records, !!end.steps.truncated, to);
     if (end.steps.error) this.views.out.system(`The run failed: ${end.steps.error}`, 'error');
+    if (this.pythonOn) void this.python(true);
     return { ok: true, notice };
+  }
+
+  /** "CPython too" on: CPython steps the same program (loaded on first use, with a progress bar) and
+   *  its records go beside the C++ ones; off: they go. */
+  private async python(on: boolean): Promise<void> {
+    const stepper = this.stepper;
+    const run = this.run;
+    const seq = ++this.pySeq;
+    this.pythonOn = on;
+    this.pyRecords = null;
+    if (!stepper || !run) return;
+    stepper.setBeside(null);
+    if (!on) {
+      stepper.pythonStatus('');
+      this.refresh();
+      return;
+    }
+    const current = () => seq === this.pySeq && this.stepper === stepper;
+    const edited = this.views.pythonProgram?.() ?? null;
+    try {
+      const { python, pyodideBytes } = await import('./python/engine');
+      if (!current()) return;
+      const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+      if (!python.ready) {
+        stepper.pythonStatus(`Loading CPython (${mb(pyodideBytes)}, once)…`, 0);
+        await python.load((p) => {
+          if (current()) stepper.pythonStatus(p.loaded < p.total ? `Downloading CPython: ${mb(p.loaded)} of ${mb(p.total)}…` : 'Compiling CPython…', p.total ? p.loaded / p.total : 0);
+        });
+        if (!current()) return;
+      }
+      stepper.pythonStatus('Stepping the Python program in CPython…');
+      const params = this.runner.engine.check(run.pattern.id, run.params);
+      const py = await python.steps(run.pattern.id, params, edited ?? undefined);
+      if (!current()) return;
+      if (py.unsupported || (!py.records.length && py.error)) {
+        stepper.pythonStatus(py.unsupported ?? `CPython could not step the program:\n${py.error ?? ''}`, null, false);
+        this.pythonOn = false;
+        return;
+      }
+      const { lockstep } = await import('./python/lockstep.js');
+      const ls = lockstep(this.records, py.records);
+      this.pyRecords = ls.py;
+      const notes: string[] = [];
+      if (edited !== null) notes.push('Your edited Python program against the unedited C++ port: differences are expected, and marked.');
+      if (ls.renamed.length) notes.push(`CPython created some tasks in the order of a set (by address): its ${ls.renamed.map(([a, b]) => `${a} is shown as ${b}`).join(', ')}, the C++ task that did the same.`);
+      if (py.truncated) notes.push(`CPython’s records grew too large: its run was stopped after ${py.records.length} iterations.`);
+      if (py.error) notes.push(`CPython’s program raised an exception after its last record:\n${py.error}`);
+      stepper.setBeside({ records: ls.py, diffs: ls.diffs, notes });
+      const n = ls.diffs.length;
+      stepper.pythonStatus(ls.agree === n
+        ? `CPython agrees with the C++ port at every one of the ${n} steps.`
+        : `CPython agrees with the C++ port at ${ls.agree} of ${n} steps${py.records.length !== this.records.length ? ` (it recorded ${py.records.length} steps, the C++ ${this.records.length})` : ''}.`);
+      this.refresh();
+    } catch (e) {
+      if (!current()) return;
+      stepper.pythonStatus(e instanceof Error ? e.message : String(e), null, false);
+      this.pythonOn = false;
+    }
+  }
+
+  /** Shows the current step again (its marks follow "CPython too"). */
+  private refresh(): void {
+    const rec = this.stepper?.record;
+    if (rec) this.show(this.stepper?.index ?? 0, rec);
   }
 
   /** Moves to a step; the message when refused (out of range, or not stepping). */
@@ -88,6 +169,10 @@ export class StepMode {
     this.stepper.destroy();
     this.stepper = null;
     this.records = [];
+    this.run = null;
+    this.pythonOn = false;
+    this.pyRecords = null;
+    this.pySeq++;
     this.views.host.hidden = true;
     this.views.sources?.mark(null);
     this.views.timeline?.cursor(null);
@@ -101,7 +186,9 @@ export class StepMode {
     for (let k = this.printedTo + 1; k <= i; k++) for (const text of this.records[k].printed) out.line({ t: this.records[k].time, text });
     this.printedTo = i;
     this.views.timeline?.cursor(rec.time);
-    this.views.sources?.mark({ cpp: mod.lineMarks(rec, 'cpp'), python: mod.lineMarks(rec, 'python') });
+    // With CPython beside, the Python pane shows where CPython's own tasks are (none past its last record).
+    const pyRec = this.pyRecords ? this.pyRecords[i] : rec;
+    this.views.sources?.mark({ cpp: mod.lineMarks(rec, 'cpp'), python: pyRec ? mod.lineMarks(pyRec, 'python') : new Map() });
     this.views.onStep?.(i, rec, this.records.length);
   }
 }
