@@ -127,7 +127,8 @@ export class StepMode {
       if (ls.renamed.length) notes.push(`CPython created some tasks in the order of a set (by address): its ${ls.renamed.map(([a, b]) => `${a} is shown as ${b}`).join(', ')}, the C++ task that did the same.`);
       if (py.truncated) notes.push(`CPython’s records grew too large: its run was stopped after ${py.records.length} iterations.`);
       if (py.error) notes.push(`CPython’s program raised an exception after its last record:\n${py.error}`);
-      stepper.setBeside({ records: ls.py, diffs: ls.diffs, notes });
+      if (ls.order.some((o) => o.length)) notes.push('The Python original iterates a set of tasks, whose order follows addresses: where the tasks stepped or the lines printed are the same in another order, they are compared as sets (as the native tests do).');
+      stepper.setBeside({ records: ls.py, diffs: ls.diffs, order: ls.order, notes });
       const n = ls.diffs.length;
       stepper.pythonStatus(ls.agree === n
         ? `CPython agrees with the C++ port at every one of the ${n} steps.`

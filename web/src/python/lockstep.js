@@ -123,10 +123,11 @@ function taskNumber(name) {
 }
 
 /**
- * @typedef {{ py: StepRecord[], diffs: string[][], renamed: Array<[string, string]>, agree: number }} Lockstep
+ * @typedef {{ py: StepRecord[], diffs: string[][], order: string[][], renamed: Array<[string, string]>, agree: number }} Lockstep
  *   py: CPython's records as shown (renamed when a matching was used); diffs: for every step of the
- *   longer run, the fields that differ; renamed: [CPython's name, the port's] for each name the matching
- *   changed; agree: how many steps have no difference.
+ *   longer run, the fields that differ; order: for every step, the fields (ran, printed) that hold the
+ *   same items in another order, when the comparison as sets was used; renamed: [CPython's name, the
+ *   port's] for each name the matching changed; agree: how many steps have no difference.
  */
 
 /**
@@ -143,23 +144,25 @@ export function lockstep(cpp, py) {
   const plain = diffsOf(py, false);
   if (count(plain) < n) {
     const names = matchTasks(cpp, py);
-    if (names && [...names].some(([a, b]) => a !== b)) {
+    if (names) {
       const mapped = py.map((r) => renamed(r, names));
       const d = diffsOf(mapped, true);
-      if (count(d) === n) return { py: mapped, diffs: d, renamed: [...names].filter(([a, b]) => a !== b), agree: n };
+      // As sets, every step agrees: what the plain comparison still finds is order alone.
+      if (count(d) === n) return { py: mapped, diffs: d, order: diffsOf(mapped, false), renamed: [...names].filter(([a, b]) => a !== b), agree: n };
     }
   }
-  return { py: [...py], diffs: plain, renamed: [], agree: count(plain) };
+  return { py: [...py], diffs: plain, order: plain.map(() => []), renamed: [], agree: count(plain) };
 }
 
 /**
- * The one-line verdict of a step: "identical", or "differs in: ready, Task-3.state" (at most `max`
- * fields named, then how many more).
+ * The one-line verdict of a step: "identical", "identical but for the order of ran (a set's order)",
+ * or "differs in: ready, Task-3.state" (at most `max` fields named, then how many more).
  * @param {readonly string[]} diffs
+ * @param {readonly string[]} [order]  fields that hold the same items in another order
  * @param {number} [max]
  */
-export function verdict(diffs, max = 8) {
-  if (!diffs.length) return 'identical';
+export function verdict(diffs, order = [], max = 8) {
+  if (!diffs.length) return order.length ? `identical but for the order of ${order.join(' and ')} (a set’s order)` : 'identical';
   const shown = diffs.slice(0, max).join(', ');
   return `differs in: ${shown}${diffs.length > max ? ` and ${diffs.length - max} more` : ''}`;
 }

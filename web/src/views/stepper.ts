@@ -32,6 +32,8 @@ export interface StepHooks {
 export interface Beside {
   records: StepRecord[];
   diffs: string[][];
+  /** Per step, the fields (ran, printed) that hold the same items in another order (a set's). */
+  order: string[][];
   /** Said above the verdict: an edited program, renamed tasks. */
   notes: string[];
 }
@@ -227,7 +229,8 @@ export class Stepper {
     const diffs = new Set(b.diffs[i] ?? []);
     const level = this.hooks.level ?? 3;
     const sub = `h${level + 1}` as 'h4';
-    const line = verdict(b.diffs[i] ?? []);
+    const order = new Set(b.order[i] ?? []);
+    const line = verdict(b.diffs[i] ?? [], [...order]);
     const same = !diffs.size;
     const parts: HTMLElement[] = [
       h(sub, { id: 'h-step-py', text: 'CPython’s record of this step' }),
@@ -248,6 +251,7 @@ export class Stepper {
       return h('div', { class: `ls-field${differs ? ' ls-diff' : ''}`, 'data-field': key },
         h('dt', {}, label, compared ? '' : h('span', { class: 'ls-nc', text: ' (not compared)' })),
         h('dd', {}, h('span', { class: 'ls-py', text: value }),
+          order.has(key) ? h('span', { class: 'ls-order', text: ` (the same, in another order: C++ ${cppValue ?? ''})` }) : null,
           differs ? h('span', { class: 'ls-cpp' }, h('span', { class: 'ls-icon', 'aria-hidden': 'true', text: ' ≠ ' }), h('span', { class: 'sr-only', text: ' — differs; ' }), `C++: ${cppValue ?? '(none)'}`) : null));
     };
     parts.push(h('dl', { class: 'ls-fields' },
@@ -258,8 +262,8 @@ export class Stepper {
     // The task rows: those that differ first (up to the cap), then the others, in creation order.
     const cppTasks = new Map((rec?.tasks ?? []).map((t) => [t.name, t]));
     const differing = (t: StepTask) => [...diffs].some((d) => d.startsWith(`${t.name}.`)) || (diffs.has('tasks') && !cppTasks.has(t.name));
-    const order = py.tasks.map((t, k) => ({ t, k, d: differing(t) }));
-    const chosen = [...order.filter((o) => o.d), ...order.filter((o) => !o.d)].slice(0, MAX_PY_ROWS).sort((a, c) => a.k - c.k);
+    const listed = py.tasks.map((t, k) => ({ t, k, d: differing(t) }));
+    const chosen = [...listed.filter((o) => o.d), ...listed.filter((o) => !o.d)].slice(0, MAX_PY_ROWS).sort((a, c) => a.k - c.k);
     const ran = new Set(py.ran);
     const cell = (t: StepTask, key: 'state' | 'py_line' | 'awaiting' | 'until', text: string, cppText: string | null) => {
       const differs = diffs.has(`${t.name}.${key}`);
@@ -283,7 +287,7 @@ export class Stepper {
         h('thead', {}, h('tr', {}, ...['Task', 'State', 'Python line', 'Awaits', 'Wakes at'].map((c) => h('th', { scope: 'col', text: c })))),
         h('tbody', {}, ...rows))));
     if (py.tasks.length > chosen.length) {
-      const hidden = order.filter((o) => o.d).length - chosen.filter((o) => o.d).length;
+      const hidden = listed.filter((o) => o.d).length - chosen.filter((o) => o.d).length;
       parts.push(h('p', { class: 'ls-more', text: `and ${py.tasks.length - chosen.length} more tasks${hidden ? ` (${hidden} of them differ)` : ', which agree'}` }));
     }
     this.pyBox.replaceChildren(...parts);
