@@ -81,6 +81,7 @@ export class Stepper {
   private readonly pyBar: HTMLProgressElement;
   private readonly pyStatus: HTMLElement;
   private readonly pyBox: HTMLElement;
+  private readonly cppHead: HTMLElement;
 
   constructor(host: HTMLElement, private readonly hooks: StepHooks) {
     const button = (text: string, attrs: Record<string, string> = {}) => h('button', { type: 'button', text, ...attrs });
@@ -129,19 +130,22 @@ export class Stepper {
       this.narration,
       h('p', { class: 'kbd-hint step-keys', text: '← → step back / forward · Home End first / last' }),
       pyRow,
-      this.pyBox,
-      h('div', { class: 'loop-panel' },
-        h('div', { class: 'loop-queue' }, h(sub, { id: 'h-ready', text: 'Ready queue' }), this.ready),
-        h('div', { class: 'loop-timers' }, h(sub, { id: 'h-timers', text: 'Timers' }), this.timers),
-        h('div', { class: 'loop-tasks' }, h(sub, { id: 'h-tasks', text: 'Tasks' }),
-          // A table by its roles (aria-rowcount, aria-rowindex) of which only the rows in view are in the
-          // document: a step that changes a hundred tasks then costs the dozen rows on screen. Its box is
-          // focusable, so that it scrolls from the keyboard too.
-          this.tableWrap = h('div', { class: 'table-wrap step-table-wrap', tabindex: 0, role: 'region', 'aria-labelledby': 'h-tasks' },
-            this.table = h('div', { class: 'step-tasks', role: 'table', 'aria-labelledby': 'h-tasks' },
-              h('div', { role: 'rowgroup', class: 'step-head' },
-                h('div', { role: 'row', class: 'tr', 'aria-rowindex': 1 }, ...['Task', 'State', 'Awaits', 'Result'].map((c) => h('span', { role: 'columnheader', text: c })))),
-              this.tbody)))));
+      h('div', { class: 'step-records' },
+        h('div', { class: 'step-cpp' },
+          this.cppHead = h(sub, { class: 'step-cpp-head', id: 'h-step-cpp', hidden: true, text: 'The C++ engine’s record' }),
+          h('div', { class: 'loop-panel' },
+            h('div', { class: 'loop-queue' }, h(sub, { id: 'h-ready', text: 'Ready queue' }), this.ready),
+            h('div', { class: 'loop-timers' }, h(sub, { id: 'h-timers', text: 'Timers' }), this.timers),
+            h('div', { class: 'loop-tasks' }, h(sub, { id: 'h-tasks', text: 'Tasks' }),
+              // A table by its roles (aria-rowcount, aria-rowindex) of which only the rows in view are in the
+              // document: a step that changes a hundred tasks then costs the dozen rows on screen. Its box is
+              // focusable, so that it scrolls from the keyboard too.
+              this.tableWrap = h('div', { class: 'table-wrap step-table-wrap', tabindex: 0, role: 'region', 'aria-labelledby': 'h-tasks' },
+                this.table = h('div', { class: 'step-tasks', role: 'table', 'aria-labelledby': 'h-tasks' },
+                  h('div', { role: 'rowgroup', class: 'step-head' },
+                    h('div', { role: 'row', class: 'tr', 'aria-rowindex': 1 }, ...['Task', 'State', 'Awaits', 'Result'].map((c) => h('span', { role: 'columnheader', text: c })))),
+                  this.tbody))))),
+        this.pyBox));
     this.tableWrap.addEventListener('scroll', () => {
       this.viewTop = this.tableWrap.scrollTop;
       this.viewHeight = this.tableWrap.clientHeight;
@@ -207,6 +211,7 @@ export class Stepper {
     this.beside = beside;
     this.pyBox.hidden = beside === null;
     this.el.classList.toggle('lockstep', beside !== null);
+    this.cppHead.hidden = beside === null;
     if (!beside) this.pyBox.replaceChildren();
     else if (this.records.length) this.showBeside(this.at);
   }
@@ -277,7 +282,7 @@ export class Stepper {
         h('th', { scope: 'row', text: t.name + (missing ? ' (not in the C++ record)' : '') }),
         cell(t, 'state', t.state, c ? c.state : null),
         cell(t, 'py_line', t.py_line === null ? '' : `line ${t.py_line}`, c ? (c.py_line === null ? 'none' : `line ${c.py_line}`) : null),
-        cell(t, 'awaiting', awaits(t), c ? awaits(c) || 'nothing' : null),
+        cell(t, 'awaiting', t.state === 'waiting' ? awaits(t) : '', c ? (c.state === 'waiting' ? awaits(c) : 'nothing') : null),
         cell(t, 'until', t.until === null ? '' : `${fmtSeconds(t.until)} s`, c ? (c.until === null ? 'none' : `${fmtSeconds(c.until)} s`) : null));
     });
     const absent = diffs.has('tasks') ? [...cppTasks.keys()].filter((n) => !n.includes(' (job ') && !py.tasks.some((t) => t.name === n)) : [];
