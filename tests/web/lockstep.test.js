@@ -153,6 +153,15 @@ test('wait stepped in lockstep agrees at every step, at the defaults and at othe
   }
 });
 
+test('the executor is not stepped in CPython (its jobs need threads), and the page says why', async () => {
+  await openPlayground(page, env.site.url, '?p=executor');
+  await startSteps();
+  const status = await cpythonToo();
+  assert.match(status, /run_in_executor: the executor's jobs need threads, which CPython in the page \(Pyodide\) cannot start/);
+  assert.equal(await page.locator('#step-python').isChecked(), false);
+  assert.equal(await page.locator('.step-beside').isHidden(), true);
+});
+
 /** The Python pane's editor, with `from` replaced by `to` in its program (pasted: one edit). */
 async function editProgram(from, to) {
   if (await page.locator('.py-editor').count() === 0) await page.locator('#edit-python').click();
