@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diffRecord, lockstep, matchTasks, verdict } from '../../web/src/python/lockstep.js';
+import { parseParentMessage } from '../../web/src/state/messages.js';
 
 const task = (name, state, extra = {}) => ({ name, state, cpp_line: null, py_line: null, awaiting: null, until: null, result: null, ...extra });
 const rec = (extra) => ({ iteration: 1, time: 0, ran: [], callbacks: [], printed: [], ready: [], timers: [], tasks: [], ...extra });
@@ -85,4 +86,12 @@ test('tasks made from a set: matched by what they did, used only when that expla
   assert.deepEqual(d.renamed, []);
   assert.equal(d.agree, 0);
   assert.ok(d.diffs[1].includes('time') && d.diffs[1].includes('Task-2.until'));
+});
+
+test('aio:step takes an engine: "python" steps CPython beside, "cpp" stops that; anything else is ignored', () => {
+  const limits = { timeScale: { min: 0.001, max: 100 }, maxValueLength: 200, quoteLength: 40 };
+  assert.deepEqual(parseParentMessage({ type: 'aio:step', pattern: 'gather', engine: 'python', id: 1 }, limits), { type: 'aio:step', pattern: 'gather', engine: 'python', id: 1 });
+  assert.deepEqual(parseParentMessage({ type: 'aio:step', to: 'next', engine: 'cpp' }, limits), { type: 'aio:step', to: 'next', engine: 'cpp' });
+  assert.equal(parseParentMessage({ type: 'aio:step', engine: 'pypy' }, limits), null);
+  assert.equal(parseParentMessage({ type: 'aio:step', engine: 1 }, limits), null);
 });

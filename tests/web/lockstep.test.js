@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setup, guard, openPlayground, ROOT } from './helpers.js';
+import { setup, serve, guard, openPlayground, ROOT } from './helpers.js';
 
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
 const SHOTS = process.env.AIO_LOCKSTEP_SHOTS || '/tmp/shots';
@@ -215,6 +215,7 @@ test('an edited program (a changed delay) steps too: the differing fields are ma
   const cell = page.locator('.ls-tasks td.ls-diff[data-field="Task-2.until"]');
   assert.equal((await cell.textContent()).replace(/\s+/g, ' '), '1.0 s ≠ — differs; C++: 0.5 s');
   assert.equal(await page.locator('.ls-tasks td.ls-diff').count(), 3);
+  await page.locator('.step-panel').screenshot({ path: join(SHOTS, 'lockstep-edited-differs-desktop-light.png') });
   // Step 3: the timers fire at 1.0 s in CPython.
   const third = await move('.step-next');
   assert.match(third.verdict, /differs in: time\b/);
@@ -224,6 +225,47 @@ test('an edited program (a changed delay) steps too: the differing fields are ma
   await page.waitForFunction(() => document.querySelector('.step-pos')?.textContent.startsWith('Step 1 '));
   violations.push(...await axeAll('lockstep, a step that agrees'));
   assert.deepEqual(violations, []);
+});
+
+test('the embed: aio:step with engine "python" from another origin answers with CPython\'s record beside, identical at every step', async () => {
+  const host = await serve(null, { '/host.html': ['text/html; charset=utf-8', `<!doctype html><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,">
+<iframe id="f" width="900" height="700" sandbox="allow-scripts allow-same-origin"></iframe>
+<script>
+  window.msgs = [];
+  const f = document.getElementById('f');
+  addEventListener('message', (e) => { if (e.source === f.contentWindow) window.msgs.push(e.data); });
+  f.src = new URLSearchParams(location.search).get('src');
+  window.send = (m) => f.contentWindow.postMessage(m, new URL(f.src).origin);
+</script>`] }, 'localhost');
+  try {
+    const p = await ctx.newPage();
+    guard(p, problems);
+    await p.goto(`${host.url}host.html?src=${encodeURIComponent(env.site.url + 'embed.html?p=gather')}`);
+    await p.waitForFunction(() => window.msgs.some((m) => m.type === 'aio:ready'), null, { timeout: 30_000 });
+    const answer = (id) => p.waitForFunction((i) => window.msgs.find((m) => m.id === i && (m.type === 'aio:state' || m.type === 'aio:error')) ?? null, id, { timeout: LOAD_MS }).then((h) => h.jsonValue());
+    await p.evaluate(() => window.send({ type: 'aio:step', pattern: 'gather', params: { users: '3' }, engine: 'python', id: 'ls1' }));
+    const first = await answer('ls1');
+    assert.equal(first.type, 'aio:state', JSON.stringify(first));
+    assert.equal(first.step, 1);
+    assert.deepEqual(first.python.differs, []);
+    assert.equal(first.python.record.iteration, 1);
+    assert.deepEqual(first.python.record.ran, first.ran);
+    assert.equal(await p.evaluate(() => window.msgs.filter((m) => m.id === 'ls1').length), 1, 'one answer');
+    for (let k = 2; k <= first.count; k++) {
+      await p.evaluate((id) => window.send({ type: 'aio:step', to: 'next', id }), `ls${k}`);
+      const s = await answer(`ls${k}`);
+      assert.equal(s.step, k);
+      assert.deepEqual(s.python.differs, [], JSON.stringify(s));
+      assert.equal(s.python.record.iteration, s.iteration);
+    }
+    await p.evaluate(() => window.send({ type: 'aio:step', to: 'start', engine: 'cpp', id: 'off' }));
+    const off = await answer('off');
+    assert.equal(off.step, 1);
+    assert.equal(off.python, undefined, 'CPython off: no record beside');
+    await p.close();
+  } finally {
+    await host.close();
+  }
 });
 
 test('the page reported no errors, and nothing came from outside localhost', () => {

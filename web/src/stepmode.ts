@@ -46,7 +46,11 @@ export class StepMode {
   /** "CPython too" is on; `pyRecords` its records once stepped; `pySeq` drops a superseded answer. */
   private pythonOn = false;
   private pyRecords: StepRecord[] | null = null;
+  private pyDiffs: { diffs: string[][]; order: string[][] } | null = null;
   private pySeq = 0;
+  /** The latest switch's work (its failure message, or null), and CPython's stepped run in flight. */
+  private pyTask: Promise<string | null> | null = null;
+  private pyInflight: Promise<unknown> | null = null;
 
   constructor(private readonly runner: PageRunner, private readonly views: StepModeViews) {}
 
@@ -74,6 +78,8 @@ export class StepMode {
       ...(program ? { onPython: (on: boolean) => this.python(on) } : {}),
     });
     this.pyRecords = null;
+    this.pyDiffs = null;
+    this.pyTask = null;
     this.stepper.setBeside(null);
     this.views.host.hidden = false;
     const notice = this.stepper.load(this.records, !!end.steps.truncated, to);
@@ -82,46 +88,75 @@ export class StepMode {
     return { ok: true, notice };
   }
 
+  /** Turns "CPython too" on or off (the embed's aio:step with an engine); resolves once CPython's
+   *  records are beside (or gone), with the reason when they could not be. */
+  setPython(on: boolean): Promise<string | null> {
+    if (!this.stepper) return Promise.resolve('no stepped run: start one first');
+    if (on === this.pythonOn && this.pyTask) return this.pyTask;
+    this.stepper.pythonStatus('', null, on);
+    return this.python(on);
+  }
+
+  /** CPython's side of step i when "CPython too" is on: its record (null past its last) and the fields
+   *  that differ (and those that hold the same items in another order). */
+  besideAt(i: number): { record: StepRecord | null; differs: string[]; order: string[] } | null {
+    if (!this.pyRecords || !this.pyDiffs) return null;
+    return { record: this.pyRecords[i] ?? null, differs: this.pyDiffs.diffs[i] ?? [], order: this.pyDiffs.order[i] ?? [] };
+  }
+
+  private python(on: boolean): Promise<string | null> {
+    this.pyTask = this.steppedPython(on);
+    return this.pyTask;
+  }
+
   /** "CPython too" on: CPython steps the same program (loaded on first use, with a progress bar) and
-   *  its records go beside the C++ ones; off: they go. */
-  private async python(on: boolean): Promise<void> {
+   *  its records go beside the C++ ones; off: they go. Resolves with the reason it failed, or null. */
+  private async steppedPython(on: boolean): Promise<string | null> {
     const stepper = this.stepper;
     const run = this.run;
     const seq = ++this.pySeq;
     this.pythonOn = on;
     this.pyRecords = null;
-    if (!stepper || !run) return;
+    this.pyDiffs = null;
+    if (!stepper || !run) return null;
     stepper.setBeside(null);
     if (!on) {
       stepper.pythonStatus('');
       this.refresh();
-      return;
+      return null;
     }
     const current = () => seq === this.pySeq && this.stepper === stepper;
     const edited = this.views.pythonProgram?.() ?? null;
     try {
       const { python, pyodideBytes } = await import('./python/engine');
-      if (!current()) return;
+      if (!current()) return null;
       const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
       if (!python.ready) {
         stepper.pythonStatus(`Loading CPython (${mb(pyodideBytes)}, once)…`, 0);
         await python.load((p) => {
           if (current()) stepper.pythonStatus(p.loaded < p.total ? `Downloading CPython: ${mb(p.loaded)} of ${mb(p.total)}…` : 'Compiling CPython…', p.total ? p.loaded / p.total : 0);
         });
-        if (!current()) return;
+        if (!current()) return null;
       }
       stepper.pythonStatus('Stepping the Python program in CPython…');
       const params = this.runner.engine.check(run.pattern.id, run.params);
-      const py = await python.steps(run.pattern.id, params, edited ?? undefined);
-      if (!current()) return;
+      // A run a switch turned off a moment ago may still be going: CPython steps one program at a time.
+      await this.pyInflight?.catch(() => undefined);
+      if (!current()) return null;
+      const inflight = python.steps(run.pattern.id, params, edited ?? undefined);
+      this.pyInflight = inflight;
+      const py = await inflight;
+      if (!current()) return null;
       if (py.unsupported || (!py.records.length && py.error)) {
-        stepper.pythonStatus(py.unsupported ?? `CPython could not step the program:\n${py.error ?? ''}`, null, false);
+        const why = py.unsupported ?? `CPython could not step the program:\n${py.error ?? ''}`;
+        stepper.pythonStatus(why, null, false);
         this.pythonOn = false;
-        return;
+        return why;
       }
       const { lockstep } = await import('./python/lockstep.js');
       const ls = lockstep(this.records, py.records);
       this.pyRecords = ls.py;
+      this.pyDiffs = { diffs: ls.diffs, order: ls.order };
       const notes: string[] = [];
       if (edited !== null) notes.push('Your edited Python program against the unedited C++ port: differences are expected, and marked.');
       if (ls.renamed.length) notes.push(`CPython created some tasks in the order of a set (by address): its ${ls.renamed.map(([a, b]) => `${a} is shown as ${b}`).join(', ')}, the C++ task that did the same.`);
@@ -134,10 +169,13 @@ export class StepMode {
         ? `CPython agrees with the C++ port at every one of the ${n} steps.`
         : `CPython agrees with the C++ port at ${ls.agree} of ${n} steps${py.records.length !== this.records.length ? ` (it recorded ${py.records.length} steps, the C++ ${this.records.length})` : ''}.`);
       this.refresh();
+      return null;
     } catch (e) {
-      if (!current()) return;
-      stepper.pythonStatus(e instanceof Error ? e.message : String(e), null, false);
+      if (!current()) return null;
+      const why = e instanceof Error ? e.message : String(e);
+      stepper.pythonStatus(why, null, false);
       this.pythonOn = false;
+      return why;
     }
   }
 
@@ -173,6 +211,8 @@ export class StepMode {
     this.run = null;
     this.pythonOn = false;
     this.pyRecords = null;
+    this.pyDiffs = null;
+    this.pyTask = null;
     this.pySeq++;
     this.views.host.hidden = true;
     this.views.sources?.mark(null);
