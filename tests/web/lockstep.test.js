@@ -227,6 +227,21 @@ test('an edited program (a changed delay) steps too: the differing fields are ma
   assert.deepEqual(violations, []);
 });
 
+test('a program that never ends: turning "CPython too" off stops its stepped run; on again, CPython is loaded again and agrees', async () => {
+  await openPlayground(page, env.site.url, '?p=gather&users=3');
+  await editProgram('    users = await fetch_all_users(user_ids)\n', '    while True:\n        await asyncio.sleep(1)\n    users = await fetch_all_users(user_ids)\n');
+  await startSteps();
+  await page.locator('#step-python').check();
+  await page.locator('.step-py-status', { hasText: 'Stepping the Python program' }).waitFor({ timeout: LOAD_MS });
+  await page.waitForTimeout(500);
+  await page.locator('#step-python').uncheck();
+  assert.equal(await page.locator('.step-py-status').textContent(), '');
+  await page.locator('#revert-python').click(); // the original again (this leaves Step mode)
+  await startSteps();
+  const status = await cpythonToo();
+  assert.match(status, /^CPython agrees with the C\+\+ port at every one of the \d+ steps\.$/);
+});
+
 test('the embed: aio:step with engine "python" from another origin answers with CPython\'s record beside, identical at every step', async () => {
   const host = await serve(null, { '/host.html': ['text/html; charset=utf-8', `<!doctype html><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,">
 <iframe id="f" width="900" height="700" sandbox="allow-scripts allow-same-origin"></iframe>

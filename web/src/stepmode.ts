@@ -51,6 +51,7 @@ export class StepMode {
   /** The latest switch's work (its failure message, or null), and CPython's stepped run in flight. */
   private pyTask: Promise<string | null> | null = null;
   private pyInflight: Promise<unknown> | null = null;
+  private pyBusy = false;
 
   constructor(private readonly runner: PageRunner, private readonly views: StepModeViews) {}
 
@@ -120,6 +121,7 @@ export class StepMode {
     this.pyDiffs = null;
     if (!stepper || !run) return null;
     stepper.setBeside(null);
+    this.stopPython(); // a run still going belongs to a switch or a stepped run that is no more
     if (!on) {
       stepper.pythonStatus('');
       this.refresh();
@@ -138,14 +140,15 @@ export class StepMode {
         });
         if (!current()) return null;
       }
-      stepper.pythonStatus('Stepping the Python program in CPython…');
+      stepper.pythonStatus('Stepping the Python program in CPython… (turning “CPython too” off stops it)');
       const params = this.runner.engine.check(run.pattern.id, run.params);
       // A run a switch turned off a moment ago may still be going: CPython steps one program at a time.
       await this.pyInflight?.catch(() => undefined);
       if (!current()) return null;
       const inflight = python.steps(run.pattern.id, params, edited ?? undefined);
       this.pyInflight = inflight;
-      const py = await inflight;
+      this.pyBusy = true;
+      const py = await inflight.finally(() => { if (this.pyInflight === inflight) this.pyBusy = false; });
       if (!current()) return null;
       if (py.unsupported || (!py.records.length && py.error)) {
         const why = py.unsupported ?? `CPython could not step the program:\n${py.error ?? ''}`;
@@ -177,6 +180,14 @@ export class StepMode {
       this.pythonOn = false;
       return why;
     }
+  }
+
+  /** A stepped CPython run still going is stopped: a virtual-clock run never yields, so the engine
+   *  terminates its worker (the next one loads CPython again, from the browser's cache). */
+  private stopPython(): void {
+    if (!this.pyBusy) return;
+    this.pyBusy = false;
+    void import('./python/engine').then(({ python }) => python.stop());
   }
 
   /** Shows the current step again (its marks follow "CPython too"). */
@@ -214,6 +225,7 @@ export class StepMode {
     this.pyDiffs = null;
     this.pyTask = null;
     this.pySeq++;
+    this.stopPython();
     this.views.host.hidden = true;
     this.views.sources?.mark(null);
     this.views.timeline?.cursor(null);

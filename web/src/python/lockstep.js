@@ -51,6 +51,7 @@ function sameList(a, b, asSets) {
  * @returns {string[]}
  */
 export function diffRecord(cpp, py, asSets = false) {
+  // THE RULE (top of this file): cpp_line, callbacks, ready, timers and result are not compared.
   if (!cpp || !py) return cpp === py ? [] : ['record'];
   /** @type {string[]} */
   const out = [];
