@@ -165,12 +165,16 @@ export class StepMode {
       if (ls.renamed.length) notes.push(`CPython created some tasks in the order of a set (by address): its ${ls.renamed.map(([a, b]) => `${a} is shown as ${b}`).join(', ')}, the C++ task that did the same.`);
       if (py.truncated) notes.push(`CPython’s records grew too large: its run was stopped after ${py.records.length} iterations.`);
       if (py.error) notes.push(`CPython’s program raised an exception after its last record:\n${py.error}`);
+      if (edited === null && ls.agree < ls.diffs.length && py.version && !py.version.startsWith('3.11.')) {
+        notes.push(`The C++ port mirrors CPython 3.11, the tests’ oracle; this is CPython ${py.version}. A difference in the unedited program is a behaviour that changed in between (from 3.12 on, wait_for runs its coroutine in the awaiting task, not in a task of its own).`);
+      }
       if (ls.order.some((o) => o.length)) notes.push('The Python original iterates a set of tasks, whose order follows addresses: where the tasks stepped or the lines printed are the same in another order, they are compared as sets (as the native tests do).');
       stepper.setBeside({ records: ls.py, diffs: ls.diffs, order: ls.order, notes });
       const n = ls.diffs.length;
+      const who = `CPython${py.version ? ` ${py.version}` : ''}`;
       stepper.pythonStatus(ls.agree === n
-        ? `CPython agrees with the C++ port at every one of the ${n} steps.`
-        : `CPython agrees with the C++ port at ${ls.agree} of ${n} steps${py.records.length !== this.records.length ? ` (it recorded ${py.records.length} steps, the C++ ${this.records.length})` : ''}.`);
+        ? `${who} agrees with the C++ port at every one of the ${n} steps.`
+        : `${who} agrees with the C++ port at ${ls.agree} of ${n} steps${py.records.length !== this.records.length ? ` (it recorded ${py.records.length} steps, the C++ ${this.records.length})` : ''}.`);
       this.refresh();
       return null;
     } catch (e) {

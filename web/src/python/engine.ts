@@ -33,6 +33,8 @@ export interface PyRunResult {
 export interface PyStepRun extends StepRun {
   /** Why the program cannot be stepped in CPython here (the executor's jobs need threads). */
   unsupported?: string;
+  /** The interpreter's version ("3.14.2"): the port mirrors CPython 3.11, and a few behaviours moved since. */
+  version?: string;
 }
 
 export interface LoadProgress {

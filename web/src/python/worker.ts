@@ -14,7 +14,7 @@
 // worker -> page: {type: 'progress', loaded, total} while downloading, {type: 'ready', ms},
 //                 {type: 'failed', message} when loading failed; per run {type: 'events', events} (JSON
 //                 strings, batched) and {type: 'done', elapsed, cancelled, error?}; per stepped run {type: 'stepped',
-//                 json}: {records, error?, truncated?, unsupported?} as one JSON text.
+//                 json}: {records, version, error?, truncated?, unsupported?} as one JSON text.
 import type { PyodideAPI } from 'pyodide';
 
 type Incoming =
@@ -108,17 +108,17 @@ async function run(msg: Extract<Incoming, { type: 'run' }>): Promise<void> {
   }
 }
 
-// The records as one JSON text: {records, error?, truncated?, unsupported?}. Past MAX_STEP_CHARS of
+// The records as one JSON text: {records, version (CPython's), error?, truncated?, unsupported?}. Past MAX_STEP_CHARS of
 // records the loop is stopped and what was recorded is kept, marked truncated (the C++ engine's limit,
 // native/bindings/bindings.cpp). The executor's jobs would need threads, which Pyodide cannot start:
 // run_in_executor is refused, and the page says so (the native comparison leaves the executor out too).
-const STEPS = `import asyncio, json, linecache, _steps, _trace
+const STEPS = `import asyncio, json, linecache, sys, _steps, _trace
 class _Unsteppable(Exception):
     pass
 def _refuse(self, *args, **kwargs):
     raise _Unsteppable("run_in_executor: the executor's jobs need threads, which CPython in the page (Pyodide) cannot start, so this program is not stepped here")
 def _steps_run():
-    out = {"records": []}
+    out = {"records": [], "version": sys.version.split()[0]}
     size = [0]
     def emit(rec):
         if out.get("truncated"):
