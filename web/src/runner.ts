@@ -114,6 +114,7 @@ export class PageRunner {
     this.current = { out };
     out?.clear();
     const t0 = performance.now();
+    const mark = `aio:run ${req.pattern.id}`;
     // On the real clock the live timeline advances with the page's clock, scaled into pattern seconds.
     timeline?.reset(ideal, req.clock === 'real' ? () => (performance.now() - t0) / 1000 / req.scale : undefined);
     let streamed = 0;
@@ -128,6 +129,8 @@ export class PageRunner {
         onTrace: (ev) => timeline?.push(ev),
       });
       if (!streamed) for (const line of result.lines) show(line);
+      // User Timing: a run as the page lived it (DevTools shows it; scripts/bench reads it).
+      performance.measure(mark, { start: t0, detail: { elapsed: result.elapsed, ideal: result.ideal, scale: req.scale, clock: req.clock } });
       timeline?.set(result.trace, result.elapsed);
       if (result.error) out?.system(`Error: ${result.error}`, 'error');
       else if (result.cancelled) out?.system(`Run cancelled at ${fmtT(result.elapsed)}.`, 'cancel');
