@@ -90,7 +90,8 @@ class Embed {
     this.showPattern(this.current, this.params);
     $('#app').hidden = false;
     this.watchSize();
-    announce({ type: 'aio:ready', patterns: patterns.map((p) => p.id) });
+    // Ready once warm: a run asked for at once then keeps its timings (PageRunner.warm).
+    void runner.warm.then(() => announce({ type: 'aio:ready', patterns: patterns.map((p) => p.id) }));
     if (url.step !== null) void this.step(this.current, this.params, url.step, null);
   }
 

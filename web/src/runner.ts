@@ -33,10 +33,20 @@ export type RunEnd = { ok: true; result: RunResult } | { ok: false; message: str
 /** A stepped run: its records, and the same run's result (its trace draws the timeline). */
 export type StepEnd = { ok: true; steps: StepRun; result: RunResult } | { ok: false; message: string };
 
+/** Resolves after the page's next paint (or soon, where a hidden frame never paints). */
+const afterPaint = () => new Promise<void>((resolve) => {
+  requestAnimationFrame(() => setTimeout(resolve, 0));
+  setTimeout(resolve, 500);
+});
+
 export class PageRunner {
   private current: { out?: OutputConsole } | null = null;
+  /** The engine's warm-up (workers booted, code compiled), started after the first paint. */
+  readonly warm: Promise<void>;
 
-  private constructor(readonly engine: Engine, readonly patterns: PatternInfo[], readonly limits: Limits) {}
+  private constructor(readonly engine: Engine, readonly patterns: PatternInfo[], readonly limits: Limits) {
+    this.warm = afterPaint().then(() => engine.warmUp());
+  }
 
   /** Loads the engine; on failure `status` says why and the result is null. */
   static async load(status: HTMLElement): Promise<PageRunner | null> {
@@ -113,6 +123,7 @@ export class PageRunner {
     }
     this.current = { out };
     out?.clear();
+    await this.warm;  // only a run started within a moment of the page's load waits
     const t0 = performance.now();
     const mark = `aio:run ${req.pattern.id}`;
     // On the real clock the live timeline advances with the page's clock, scaled into pattern seconds.
