@@ -4,7 +4,7 @@
 // &step=N opens in Step mode at step N (stepmode.ts); aio:step drives it from the parent, and each step
 // shown in answer is reported as aio:state (the record, its step and the run's count).
 import './styles.css';
-import type { Clock, PatternInfo, StepRecord } from './engine/types';
+import type { Clock, PatternInfo, RunResult, StepRecord } from './engine/types';
 import { PageRunner } from './runner';
 import { StepMode, type StepTo } from './stepmode';
 import { buildQuery, parseQuery } from './state/url.js';
@@ -193,9 +193,15 @@ class Embed {
     this.stopBtn.disabled = false;
     showMessages(this.messages, []);
     this.summary.textContent = '';
+    const done = (r: RunResult) => post({
+      type: 'aio:done', lines: r.lines.map((l) => ({ t: l.t, text: l.text })), timings: { elapsed: r.elapsed, ideal: r.ideal },
+      cancelled: r.cancelled, ...idPart,
+    }, to);
     const end = await this.runner.run({ pattern: p, params, scale, clock }, {
       out: this.out, timeline: this.timeline,
       onLine: (line) => post({ type: 'aio:line', text: line.text, t: line.t, ...idPart }, to),
+      // The host hears of the end before the timeline draws it.
+      onResult: (r) => { if (!r.error) done(r); },
     });
     this.runBtn.disabled = this.stepBtn.disabled = false;
     this.stopBtn.disabled = true;
@@ -206,14 +212,7 @@ class Embed {
     }
     const r = end.result;
     this.summary.textContent = `${r.cancelled ? 'Cancelled' : r.error ? 'Failed' : 'Finished'} · elapsed ${fmtT(r.elapsed)} · ideal ${fmtT(r.ideal)}`;
-    if (r.error) {
-      post({ type: 'aio:error', message: r.error, ...idPart }, to);
-      return;
-    }
-    post({
-      type: 'aio:done', lines: r.lines.map((l) => ({ t: l.t, text: l.text })), timings: { elapsed: r.elapsed, ideal: r.ideal },
-      cancelled: r.cancelled, ...idPart,
-    }, to);
+    if (r.error) post({ type: 'aio:error', message: r.error, ...idPart }, to);
   }
 
   /** The pattern's Python original in CPython (loaded on the first such request), answered with the

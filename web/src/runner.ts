@@ -25,6 +25,9 @@ export interface RunViews {
   timeline?: Timeline | null;
   /** Each printed line, as it streams (after the console got it). */
   onLine?(line: Line): void;
+  /** The run's result, the moment the engine gives it: before the views draw its end (the timeline's
+   *  final drawing takes a while), so that an embed's host hears of it without that delay. */
+  onResult?(result: RunResult): void;
 }
 
 /** A run that ended (finished, cancelled or failed inside the pattern), or one that could not start. */
@@ -114,7 +117,7 @@ export class PageRunner {
   /** Runs one pattern; refuses while another runs. The console ends with what happened. */
   async run(req: RunRequest, views: RunViews = {}): Promise<RunEnd> {
     if (this.current) return { ok: false, message: 'a run is already in progress' };
-    const { out, timeline, onLine } = views;
+    const { out, timeline, onLine, onResult } = views;
     let ideal: number;
     try {
       ideal = this.engine.ideal(req.pattern.id, req.params);
@@ -142,6 +145,11 @@ export class PageRunner {
       if (!streamed) for (const line of result.lines) show(line);
       // User Timing: a run as the page lived it (DevTools shows it; scripts/bench reads it).
       performance.measure(mark, { start: t0, detail: { elapsed: result.elapsed, ideal: result.ideal, scale: req.scale, clock: req.clock } });
+      try {
+        onResult?.(result);
+      } catch (e) {
+        console.error('aio: the onResult callback threw', e);
+      }
       timeline?.set(result.trace, result.elapsed);
       if (result.error) out?.system(`Error: ${result.error}`, 'error');
       else if (result.cancelled) out?.system(`Run cancelled at ${fmtT(result.elapsed)}.`, 'cancel');
