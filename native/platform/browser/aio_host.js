@@ -2,9 +2,9 @@
 // factory, one per instance). browser_platform.cpp and worker_pool.cpp reach it through EM_JS.
 //
 //  - idle(ms): the Promise the loop's idle wait suspends on (Asyncify). It resolves after `ms` (setTimeout
-//    for waits of 7 ms and more, set 3 ms short; shorter waits and the rest spin on "resume now" posts,
-//    since nested timeouts are clamped to 4 ms), or at once when a worker reports or wake() is called.
-//    ms < 0: only then.
+//    for the bulk, set short by how late timers have fired lately, 3 ms at least; shorter waits and the
+//    rest spin on "resume now" posts, since nested timeouts are clamped to 4 ms), or at once when a
+//    worker reports or wake() is called. ms < 0: only then. The loop spins the last millisecond itself.
 //  - yieldNow(): one turn of the page's event loop, through a MessageChannel post.
 //  - Workers: Module.aioSpawnWorker() (given by the page, web/src/engine) makes a Web Worker running
 //    this same module; pools are sets of slots, each slot holds one worker running one job at a time.
@@ -64,6 +64,10 @@ var AioHost = (function () {
     resumedAt = 0;
   };
 
+  // How late setTimeout has fired lately (ms): a decaying maximum.
+  var late = 2;
+  H.timerLate = late;
+
   H.idle = function (ms) {
     H.runEnded();
     return new Promise(function (resolve) {
@@ -77,11 +81,21 @@ var AioHost = (function () {
         resolve();
       }
       H.resume = fire;
-      // The timer is set 3 ms short and the rest spins on posts: timers often fire a millisecond
-      // or two late, which would show in short scaled runs.
+      // The timer is set short by how late timers have fired lately (3 ms at least; more on a loaded
+      // machine) and the rest spins on posts: a late timer would show in short scaled runs. Nested
+      // timeouts are clamped to 4 ms, so shorter waits only spin.
+      var lead = Math.min(20, Math.max(3, Math.ceil(late) + 1));
       if (H.events.length) soon(fire);
-      else if (ms >= 7) timer = setTimeout(fire, Math.floor(ms) - 3);
-      else if (ms >= 0) soon(fire);
+      else if (ms >= lead + 4) {
+        var delay = Math.floor(ms) - lead;
+        var due = performance.now() + delay;
+        timer = setTimeout(function () {
+          var by = performance.now() - due;
+          late = by > late ? by : late * 0.9 + by * 0.1;
+          H.timerLate = late;
+          fire();
+        }, delay);
+      } else if (ms >= 0) soon(fire);
     });
   };
 

@@ -4,8 +4,8 @@
 // Idle wait: the loop's C++ stack is unwound by Asyncify and the page's event loop runs until the
 // Promise resolves: at the next deadline, or earlier when a worker reports or wake() is called (a stop
 // request). Timers fire late (a millisecond or two when idle, more under load, and nested timeouts are
-// clamped to 4 ms), so the wait is made of three parts: a setTimeout for the bulk, set 3 ms short and
-// only for waits of 7 ms and more; then MessageChannel posts, one page turn each (these resume at once);
+// clamped to 4 ms), so the wait is made of three parts: a setTimeout for the bulk, set short by how late
+// timers have fired lately (3 ms at least, aio_host.js); then MessageChannel posts, one page turn each (these resume at once);
 // and the last kSpinMs spun here on the clock without giving the page a turn, since a turn can take
 // longer than that (a redraw, a message). Busy loop: yield_to_host() every 10 ms of real time gives the
 // page a turn through a MessageChannel post, so input and rendering never wait long.
