@@ -207,10 +207,7 @@ var AioHost = (function () {
     var j = entry.job;
     entry.job = null;
     var i = H.spare.indexOf(entry);
-    if (i >= 0) {
-      H.spare.splice(i, 1);
-      topUp();
-    }
+    if (i >= 0) H.spare.splice(i, 1);  // not replaced here: a worker that cannot start would loop
     if (j) {
       if (H.slots[j.pool] && H.slots[j.pool][j.slot] === entry) H.slots[j.pool][j.slot] = null;
       push({ kind: DIED, pool: j.pool, job: j.job, slot: j.slot, ok: false, bytes: new TextEncoder().encode(message) });

@@ -45,6 +45,9 @@ function spawnWorker(wasm: WebAssembly.Module): Worker {
 /** Spare executor workers kept booted: the executor pattern's two pools run one job each, one after the
  *  other, and the default pool keeps its worker until the run ends. More start when pools take them. */
 const SPARE_WORKERS = 2;
+/** How long the warm-up waits for its workers: where none can start (a frame sandboxed without
+ *  allow-same-origin, a blocked script), runs go on without them and their jobs report the failure. */
+const BOOT_WAIT_MS = 5000;
 
 function report(where: string, e: unknown): void {
   console.error(`aio: the ${where} callback threw`, e);
@@ -106,7 +109,11 @@ export class WasmEngine implements Engine {
 
   warmUp(): Promise<void> {
     this.warming ??= (async () => {
-      await this.M.aioHost.warm(SPARE_WORKERS);
+      try {
+        await Promise.race([this.M.aioHost.warm(SPARE_WORKERS), new Promise((r) => setTimeout(r, BOOT_WAIT_MS))]);
+      } catch {
+        // no worker could be made: the executor's jobs will say so
+      }
       for (const p of this.registry) {
         try {
           await this.start(p.id, { clock: 'virtual' });
