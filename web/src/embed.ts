@@ -5,7 +5,7 @@
 // shown in answer is reported as aio:state (the record, its step and the run's count). An aio:step with
 // engine "python" turns "CPython too" on: aio:state then carries CPython's record of the step beside.
 import './styles.css';
-import type { Clock, PatternInfo, StepRecord } from './engine/types';
+import type { Clock, PatternInfo, RunResult, StepRecord } from './engine/types';
 import { PageRunner } from './runner';
 import { StepMode, type StepTo } from './stepmode';
 import { buildQuery, parseQuery } from './state/url.js';
@@ -94,7 +94,8 @@ class Embed {
     this.showPattern(this.current, this.params);
     $('#app').hidden = false;
     this.watchSize();
-    announce({ type: 'aio:ready', patterns: patterns.map((p) => p.id) });
+    // Ready once warm: a run asked for at once then keeps its timings (PageRunner.warm).
+    void runner.warm.then(() => announce({ type: 'aio:ready', patterns: patterns.map((p) => p.id) }));
     if (url.step !== null) void this.step(this.current, this.params, url.step, null);
   }
 
@@ -224,9 +225,15 @@ class Embed {
     this.stopBtn.disabled = false;
     showMessages(this.messages, []);
     this.summary.textContent = '';
+    const done = (r: RunResult) => post({
+      type: 'aio:done', lines: r.lines.map((l) => ({ t: l.t, text: l.text })), timings: { elapsed: r.elapsed, ideal: r.ideal },
+      cancelled: r.cancelled, ...idPart,
+    }, to);
     const end = await this.runner.run({ pattern: p, params, scale, clock }, {
       out: this.out, timeline: this.timeline,
       onLine: (line) => post({ type: 'aio:line', text: line.text, t: line.t, ...idPart }, to),
+      // The host hears of the end before the timeline draws it.
+      onResult: (r) => { if (!r.error) done(r); },
     });
     this.runBtn.disabled = this.stepBtn.disabled = false;
     this.stopBtn.disabled = true;
@@ -237,14 +244,7 @@ class Embed {
     }
     const r = end.result;
     this.summary.textContent = `${r.cancelled ? 'Cancelled' : r.error ? 'Failed' : 'Finished'} · elapsed ${fmtT(r.elapsed)} · ideal ${fmtT(r.ideal)}`;
-    if (r.error) {
-      post({ type: 'aio:error', message: r.error, ...idPart }, to);
-      return;
-    }
-    post({
-      type: 'aio:done', lines: r.lines.map((l) => ({ t: l.t, text: l.text })), timings: { elapsed: r.elapsed, ideal: r.ideal },
-      cancelled: r.cancelled, ...idPart,
-    }, to);
+    if (r.error) post({ type: 'aio:error', message: r.error, ...idPart }, to);
   }
 
   /** The pattern's Python original in CPython (loaded on the first such request), answered with the
