@@ -533,7 +533,7 @@ TEST_CASE("the Python originals print on CPython's real clock what they print on
       {"wait", {{"delays", "0.1,0.05,0.15"}}},
       {"task-group", {{"values", "1.5,-2,0"}, {"delay", "0.01"}}},
       {"chaining", {{"user_id", "42"}, {"delay", "0.01"}, {"orders", "2"}}},
-      {"producer-consumer", {{"items", "4"}, {"produce", "0.05"}, {"consume", "0.12"}}},
+      {"producer-consumer", {{"items", "4"}, {"produce", "0"}, {"consume", "0.05"}}},
       {"semaphore", {{"requests", "4"}, {"limit", "2"}, {"delay", "0.05"}}},
       {"timeout", {{"work", "0.1"}, {"timeout", "0.05"}}},
       {"cancel", {{"work", "0.05"}, {"save", "0.1"}, {"cancel_at", "0.1"}}},
