@@ -1,6 +1,8 @@
 // Build-time highlighting of the pattern sources (C++ and the Python original) with Shiki.
-// Exposes `virtual:pattern-sources` (a map id -> {cpp?, python?} of highlighted HTML) and
-// `virtual:pattern-sources.css` (colour classes for light + dark). No highlighter ships to the
+// Exposes `virtual:pattern-sources` (each pattern's file names, and loadSource(id) resolving to its
+// highlighted HTML {cpp?, python?} from a chunk of its own, `virtual:pattern-source/<id>`: the page
+// loads the pattern it shows, not all sixteen) and `virtual:pattern-sources.css` (colour classes for
+// light + dark). No highlighter ships to the
 // browser, and the HTML carries classes instead of style attributes, so the pages' CSP needs no
 // 'unsafe-inline' for styles. Files not written yet are simply omitted. The themes are GitHub's
 // "default" ones because every colour of theirs reads at 4.5:1 or more on its background (WCAG AA; the
@@ -15,6 +17,8 @@ const JS_ID = 'virtual:pattern-sources';
 const CSS_ID = 'virtual:pattern-sources.css';
 const RESOLVED_JS = '\0' + JS_ID;
 const RESOLVED_CSS = '\0' + CSS_ID;
+const ONE_ID = 'virtual:pattern-source/';
+const RESOLVED_ONE = '\0' + ONE_ID;
 
 interface Highlighted { cpp?: string; python?: string; cppFile?: string; pythonFile?: string }
 
@@ -48,11 +52,11 @@ function listFiles(dir: string, ext: string): string[] {
 export function patternSources(root: string): Plugin {
   const cppDir = resolve(root, 'native/patterns');
   const pyDir = resolve(root, 'native/patterns/python');
-  let cache: { js: string; css: string } | null = null;
+  let cache: { js: string; css: string; one: Map<string, string> } | null = null;
   let serving = false;
   const files: string[] = [];
 
-  async function generate(): Promise<{ js: string; css: string }> {
+  async function generate(): Promise<{ js: string; css: string; one: Map<string, string> }> {
     if (cache) return cache;
     files.length = 0;
     const hl = await createHighlighter({ themes: Object.values(THEMES), langs: ['cpp', 'python'] });
@@ -102,9 +106,25 @@ export function patternSources(root: string): Plugin {
     css += `.shiki span,.shiki{color:var(--shiki-light);background-color:var(--shiki-light-bg)}\n`;
     css += `:root[data-theme="dark"] .shiki span,:root[data-theme="dark"] .shiki{color:var(--shiki-dark);background-color:var(--shiki-dark-bg)}\n`;
     css += `.shiki span{background-color:transparent}\n`;
-    // A JSON string, not an object literal: engines parse it several times faster (it is most of the
-    // page's script).
-    cache = { js: `export const sources = JSON.parse(${JSON.stringify(JSON.stringify(out))});\nexport default sources;\n`, css };
+    // JSON strings, not object literals: engines parse them several times faster.
+    const names: Record<string, { cppFile?: string; pythonFile?: string }> = {};
+    const one = new Map<string, string>();
+    const loaders: string[] = [];
+    for (const [id, { cpp, python, cppFile, pythonFile }] of Object.entries(out)) {
+      names[id] = { cppFile, pythonFile };
+      one.set(id, `export default JSON.parse(${JSON.stringify(JSON.stringify({ cpp, python }))});\n`);
+      loaders.push(`  ${JSON.stringify(id)}: () => import(${JSON.stringify(ONE_ID + id)}),`);
+    }
+    const js = `export const files = JSON.parse(${JSON.stringify(JSON.stringify(names))});
+const loaders = {
+${loaders.join('\n')}
+};
+export function loadSource(id) {
+  const load = Object.hasOwn(loaders, id) ? loaders[id] : null;
+  return load ? load().then((m) => m.default) : Promise.resolve({});
+}
+`;
+    cache = { js, css, one };
     return cache;
   }
 
@@ -113,24 +133,28 @@ export function patternSources(root: string): Plugin {
     resolveId(id) {
       if (id === JS_ID) return RESOLVED_JS;
       if (id === CSS_ID) return RESOLVED_CSS;
+      if (id.startsWith(ONE_ID)) return '\0' + id;
       return null;
     },
     async load(id) {
-      if (id !== RESOLVED_JS && id !== RESOLVED_CSS) return null;
+      if (id !== RESOLVED_JS && id !== RESOLVED_CSS && !id.startsWith(RESOLVED_ONE)) return null;
       const g = await generate();
       // `vite build --watch` rebuilds on edits; the dev server uses its own watcher (configureServer).
       if (!serving) for (const f of files) this.addWatchFile(f);
-      return id === RESOLVED_JS ? g.js : g.css;
+      if (id === RESOLVED_JS) return g.js;
+      if (id === RESOLVED_CSS) return g.css;
+      const one = g.one.get(id.slice(RESOLVED_ONE.length));
+      if (one === undefined) throw new Error(`pattern-sources: no pattern ${id.slice(RESOLVED_ONE.length)}`);
+      return one;
     },
     configureServer(server: ViteDevServer) {
       serving = true;
       const onChange = (file: string) => {
         if (!file.startsWith(cppDir)) return;
         cache = null;
-        for (const id of [RESOLVED_JS, RESOLVED_CSS]) {
-          const mod = server.moduleGraph.getModuleById(id);
-          if (mod) server.moduleGraph.invalidateModule(mod);
-        }
+        for (const mod of server.moduleGraph.idToModuleMap.values())
+          if (mod.id === RESOLVED_JS || mod.id === RESOLVED_CSS || mod.id?.startsWith(RESOLVED_ONE))
+            server.moduleGraph.invalidateModule(mod);
         server.ws.send({ type: 'full-reload' });
       };
       server.watcher.add(cppDir);

@@ -5,11 +5,11 @@ declare module 'virtual:pattern-sources' {
     cpp?: string;
     /** Highlighted HTML of native/patterns/python/<id>.py, when it exists. */
     python?: string;
-    cppFile?: string;
-    pythonFile?: string;
   }
-  export const sources: Record<string, PatternSource>;
-  export default sources;
+  /** Each pattern's two file names, as paths in the repository. */
+  export const files: Record<string, { cppFile?: string; pythonFile?: string }>;
+  /** The pattern's highlighted sources, from a chunk of their own ({} for an unknown id). */
+  export function loadSource(id: string): Promise<PatternSource>;
 }
 declare module 'virtual:pattern-sources.css';
 // Emitted by web/build/python-files.ts: loaded only with the Python engine.

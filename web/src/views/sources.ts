@@ -1,8 +1,9 @@
 // C++ source and Python original side by side (tabs on a phone). The HTML comes from Shiki at
-// build time (virtual:pattern-sources) — the only innerHTML in the app. In Step mode both panes mark
+// build time (virtual:pattern-sources, one chunk a pattern, loaded when shown) — the only innerHTML
+// in the app. In Step mode both panes mark
 // the lines the live tasks are suspended at (mark()): a gutter label with the task names, the lines of
 // the tasks that just ran emphasised, and each pane scrolled to show them.
-import { sources } from 'virtual:pattern-sources';
+import { files, loadSource, type PatternSource } from 'virtual:pattern-sources';
 import 'virtual:pattern-sources.css';
 import { h } from './dom';
 
@@ -28,6 +29,10 @@ export class SourceView {
    *  scrolling it would force that layout on every step, so it is scrolled when it comes into view. */
   private visible = [false, false];
   private pending: Array<HTMLElement | null> = [null, null];
+  /** The pattern shown: sources that arrive for another one (the learner moved on) are dropped. */
+  private shown = '';
+  /** The marks asked for last, laid on the lines again once they have arrived. */
+  private lastMarks: { cpp: LineMarks; python: LineMarks } | null = null;
 
   /** `onEdit`: the Python pane's Edit button was pressed (the page then mounts an editor there). */
   constructor(host: HTMLElement, private readonly onEdit?: () => void) {
@@ -67,10 +72,16 @@ export class SourceView {
   /** Puts `box` (the editor) in place of the Python original's highlighted text, or, with null, the
    *  highlighted text back. */
   mountEditor(box: HTMLElement | null): void {
-    const code = this.pythonCode;
-    if (!code) return;
     this.editorBox?.remove();
     this.editorBox = box;
+    this.placeEditor();
+  }
+
+  /** The editor asked for, in the Python pane once its text has arrived. */
+  private placeEditor(): void {
+    const code = this.pythonCode;
+    const box = this.editorBox;
+    if (!code) return;
     code.hidden = box !== null;
     if (this.editBtn) this.editBtn.hidden = box !== null;
     if (box) {
@@ -82,16 +93,25 @@ export class SourceView {
   }
 
   show(id: string): void {
+    this.shown = id;
+    this.editorBox = null;
+    this.lastMarks = null;
+    this.fill(id, null);
+    void loadSource(id).then((src) => { if (this.shown === id) this.fill(id, src); }, () => {
+      if (this.shown === id) this.fill(id, {});
+    });
+  }
+
+  /** Both panes of pattern `id`: its highlighted sources, or (null) a note that they are on their way. */
+  private fill(id: string, src: PatternSource | null): void {
     this.marked.clear();
     this.pending = [null, null];
-    const src = sources[id] ?? {};
-    this.editorBox = null;
     this.pythonCode = null;
     this.editBtn = null;
     LANGS.forEach(({ lang, label }, i) => {
       const panel = this.panels[i];
-      const html = lang === 'cpp' ? src.cpp : src.python;
-      const file = lang === 'cpp' ? src.cppFile : src.pythonFile;
+      const html = src && (lang === 'cpp' ? src.cpp : src.python);
+      const file = lang === 'cpp' ? files[id]?.cppFile : files[id]?.pythonFile;
       const expected = lang === 'cpp' ? `native/patterns/${id.replace(/-/g, '_')}.cpp` : `native/patterns/python/${id}.py`;
       const heading = h('h3', { class: 'src-title' }, label, ' ', h('code', { text: file ?? expected }));
       if (html) {
@@ -109,15 +129,20 @@ export class SourceView {
         }
         this.lines[i] = [...code.querySelectorAll<HTMLElement>('.line')];
       } else {
-        panel.replaceChildren(heading, h('p', { class: 'src-missing', text: 'Source not available in this build.' }));
+        const note = src ? 'Source not available in this build.' : 'Loading the source…';
+        panel.replaceChildren(heading, h('p', { class: 'src-missing', text: note }));
         this.lines[i] = [];
       }
       panel.classList.remove('stepping');
     });
+    if (!src) return;
+    if (this.editorBox) this.placeEditor();
+    if (this.lastMarks) this.mark(this.lastMarks);
   }
 
   /** Marks the lines tasks are suspended at, in C++ and in Python at once; null leaves Step mode. */
   mark(marks: { cpp: LineMarks; python: LineMarks } | null): void {
+    this.lastMarks = marks;
     const next = new Map<HTMLElement, string>();
     LANGS.forEach(({ lang }, i) => {
       this.panels[i].classList.toggle('stepping', marks !== null);
