@@ -60,12 +60,12 @@ void TaskBase::record_state(int state, const char* detail) noexcept {
   tr->record(std::move(e));
 }
 
-void TaskBase::start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string name) {
+void TaskBase::start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string* name) {
   is_task_ = true;
   resume_ = handle;
   id_ = loop.next_task_id();
   refs_ = 2;  // the Task handle, and the loop's until the coroutine finishes
-  if (!name.empty()) set_name(std::move(name));
+  if (name && !name->empty()) set_name(std::move(*name));
   next_task_ = loop.tasks_;
   if (next_task_) next_task_->prev_task_ = this;
   loop.tasks_ = this;
@@ -160,12 +160,9 @@ TaskBase& suspend_current(coro_ns::coroutine_handle<> h, Suspension* s, bool sle
   return *t;
 }
 
-void throw_if_cancel_requested() {
-  TaskBase* t = t_current_task;
-  if (t && t->deliver_cancel_) {
-    t->deliver_cancel_ = false;
-    throw CancelledError(t->cancel_message());
-  }
+void TaskBase::raise_cancel() {
+  deliver_cancel_ = false;
+  throw CancelledError(cancel_message());
 }
 
 }  // namespace detail

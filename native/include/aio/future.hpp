@@ -180,9 +180,7 @@ inline TaskBase* current_task_base() noexcept { return t_current_task; }
 // Suspends the running task on `s` at `h`: the loop resumes `h` when the task is woken.
 // `sleeping` picks the trace state (a timer) over "waiting" (on other tasks or futures).
 TaskBase& suspend_current(coro_ns::coroutine_handle<> h, Suspension* s, bool sleeping);
-// Delivers a pending cancellation: throws CancelledError if cancel() reached the running task while it
-// was suspended. Every awaiter calls this first thing on resumption.
-void throw_if_cancel_requested();
+// throw_if_cancel_requested(), which every awaiter calls first thing on resumption: detail/task_base.hpp.
 
 // A done callback: calls fn once f is done, scheduled like call_soon (at once if f is done already).
 void add_done_callback(FutureBase& f, std::function<void()> fn);

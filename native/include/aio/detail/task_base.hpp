@@ -11,6 +11,8 @@
 
 namespace aio::detail {
 
+inline void throw_if_cancel_requested();
+
 class TaskBase : public FutureBase {
  public:
   // Task.cancel(msg): a request, delivered as CancelledError at the task's next suspension (or at
@@ -44,8 +46,9 @@ class TaskBase : public FutureBase {
  protected:
   TaskBase() noexcept = default;
   ~TaskBase();
-  // Makes this coroutine frame a task of `loop`, ready to run; `handle` resumes its coroutine.
-  void start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string name);
+  // Makes this coroutine frame a task of `loop`, ready to run; `handle` resumes its coroutine. A
+  // non-empty `name` (taken over) replaces "Task-N".
+  void start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string* name);
   // Called at the coroutine's final suspension: records the outcome and wakes the waiters.
   void complete() noexcept;
 
@@ -65,6 +68,7 @@ class TaskBase : public FutureBase {
   }
   void record_state(int state, const char* detail) noexcept;
 
+  [[noreturn]] void raise_cancel();
   std::string cancel_message() const;
   void set_cancel_message(std::string_view msg);
 
@@ -72,5 +76,12 @@ class TaskBase : public FutureBase {
   TaskBase* prev_task_ = nullptr;  // the loop's list of unfinished tasks
   TaskBase* next_task_ = nullptr;
 };
+
+// Delivers a pending cancellation: throws CancelledError if cancel() reached the running task while it
+// was suspended. Every awaiter calls this first thing on resumption, so the test is inline.
+inline void throw_if_cancel_requested() {
+  if (TaskBase* t = t_current_task; t && t->deliver_cancel_) [[unlikely]]
+    t->raise_cancel();
+}
 
 }  // namespace aio::detail
