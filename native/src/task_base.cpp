@@ -94,7 +94,7 @@ bool TaskBase::cancel(std::string_view msg) {
   ++num_cancels_;
   set_cancel_message(msg);
   // CPython: if the task waits on a future, cancelling that future is how the request is delivered.
-  if (suspended_on_ && suspended_on_->cancel && suspended_on_->cancel(suspended_on_, *this, msg)) return true;
+  if (waiting_on_ && cancel_wait(msg)) return true;
   must_cancel_ = true;
   return true;
 }
@@ -145,19 +145,41 @@ void TaskBase::complete() noexcept {
   finish(s);
 }
 
+bool TaskBase::cancel_wait(std::string_view msg) {
+  if (std::uint64_t* seq = sleep_seq()) {
+    *seq = 0;  // the heap entry goes stale
+    loop().timer_went_stale();
+    request_cancel_on_resume();
+    wake();
+    return true;
+  }
+  Suspension* s = suspension();
+  return s && s->cancel && s->cancel(s, *this, msg);
+}
+
+TaskBase& TaskBase::suspend(coro_ns::coroutine_handle<> h, std::uintptr_t on, bool sleeping) {
+  resume_ = h;
+  waiting_on_ = on;
+  deliver_cancel_ = false;
+  trace_state(static_cast<int>(sleeping ? TaskState::sleeping : TaskState::waiting));
+  // CPython: a cancel() that came while the task ran cancels what it now waits on, straight away.
+  if (must_cancel_ && on) {
+    must_cancel_ = false;
+    if (!cancel_wait(cancel_message())) must_cancel_ = true;
+  }
+  return *this;
+}
+
 TaskBase& suspend_current(coro_ns::coroutine_handle<> h, Suspension* s, bool sleeping) {
   TaskBase* t = t_current_task;
   if (!t) throw std::logic_error("aio: awaited outside a task");
-  t->resume_ = h;
-  t->suspended_on_ = s;
-  t->deliver_cancel_ = false;
-  t->trace_state(static_cast<int>(sleeping ? TaskState::sleeping : TaskState::waiting));
-  // CPython: a cancel() that came while the task ran cancels what it now waits on, straight away.
-  if (t->must_cancel_ && s && s->cancel) {
-    t->must_cancel_ = false;
-    if (!s->cancel(s, *t, t->cancel_message())) t->must_cancel_ = true;
-  }
-  return *t;
+  return t->suspend(h, reinterpret_cast<std::uintptr_t>(s), sleeping);
+}
+
+TaskBase& suspend_sleeping(coro_ns::coroutine_handle<> h, std::uint64_t* timer_seq) {
+  TaskBase* t = t_current_task;
+  if (!t) throw std::logic_error("aio: awaited outside a task");
+  return t->suspend(h, reinterpret_cast<std::uintptr_t>(timer_seq) | 1, true);
 }
 
 void TaskBase::raise_cancel() {
