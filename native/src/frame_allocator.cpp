@@ -59,16 +59,19 @@ struct Pool {
       return b;
     }
     std::size_t bytes = (cls + 1) * kStep;
-    if (static_cast<std::size_t>(end - bump) < bytes) {
-      std::size_t n = next_slab;
-      bump = static_cast<char*>(allocate_slab(n));
-      end = bump + n;
-      keep_slab(bump);
-      next_slab = kSlabBytes;
-    }
+    if (static_cast<std::size_t>(end - bump) < bytes) [[unlikely]] refill();
     void* p = bump;
     bump += bytes;
     return p;
+  }
+
+  // Out of line: inlined, its calls would make every allocation save and restore registers.
+  [[gnu::noinline]] void refill() {
+    std::size_t n = next_slab;
+    bump = static_cast<char*>(allocate_slab(n));
+    end = bump + n;
+    keep_slab(bump);
+    next_slab = kSlabBytes;
   }
 
   void give(void* p, std::size_t cls) noexcept {

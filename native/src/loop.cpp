@@ -79,9 +79,8 @@ EventLoop::~EventLoop() {
   detail::t_loop = previous_;
 }
 
-EventLoop& EventLoop::current() {
-  if (!detail::t_loop) throw std::logic_error("aio: no running event loop (call this inside aio::run)");
-  return *detail::t_loop;
+void EventLoop::no_running_loop() {
+  throw std::logic_error("aio: no running event loop (call this inside aio::run)");
 }
 
 std::uint64_t EventLoop::add_timer(std::int64_t when_ns, detail::Runnable& target) {

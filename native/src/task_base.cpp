@@ -60,12 +60,12 @@ void TaskBase::record_state(int state, const char* detail) noexcept {
   tr->record(std::move(e));
 }
 
-void TaskBase::start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string name) {
+void TaskBase::start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string* name) {
   is_task_ = true;
   resume_ = handle;
   id_ = loop.next_task_id();
   refs_ = 2;  // the Task handle, and the loop's until the coroutine finishes
-  if (!name.empty()) set_name(std::move(name));
+  if (name && !name->empty()) set_name(std::move(*name));
   next_task_ = loop.tasks_;
   if (next_task_) next_task_->prev_task_ = this;
   loop.tasks_ = this;
@@ -94,7 +94,7 @@ bool TaskBase::cancel(std::string_view msg) {
   ++num_cancels_;
   set_cancel_message(msg);
   // CPython: if the task waits on a future, cancelling that future is how the request is delivered.
-  if (suspended_on_ && suspended_on_->cancel && suspended_on_->cancel(suspended_on_, *this, msg)) return true;
+  if (waiting_on_ && cancel_wait(msg)) return true;
   must_cancel_ = true;
   return true;
 }
@@ -145,27 +145,47 @@ void TaskBase::complete() noexcept {
   finish(s);
 }
 
+bool TaskBase::cancel_wait(std::string_view msg) {
+  if (std::uint64_t* seq = sleep_seq()) {
+    *seq = 0;  // the heap entry goes stale
+    loop().timer_went_stale();
+    request_cancel_on_resume();
+    wake();
+    return true;
+  }
+  Suspension* s = suspension();
+  return s && s->cancel && s->cancel(s, *this, msg);
+}
+
+// Inlined into both callers below: a sleep and a wait each pay one call.
+[[gnu::always_inline]] inline TaskBase& TaskBase::suspend(coro_ns::coroutine_handle<> h, std::uintptr_t on, bool sleeping) {
+  resume_ = h;
+  waiting_on_ = on;
+  deliver_cancel_ = false;
+  trace_state(static_cast<int>(sleeping ? TaskState::sleeping : TaskState::waiting));
+  // CPython: a cancel() that came while the task ran cancels what it now waits on, straight away.
+  if (must_cancel_ && on) {
+    must_cancel_ = false;
+    if (!cancel_wait(cancel_message())) must_cancel_ = true;
+  }
+  return *this;
+}
+
 TaskBase& suspend_current(coro_ns::coroutine_handle<> h, Suspension* s, bool sleeping) {
   TaskBase* t = t_current_task;
   if (!t) throw std::logic_error("aio: awaited outside a task");
-  t->resume_ = h;
-  t->suspended_on_ = s;
-  t->deliver_cancel_ = false;
-  t->trace_state(static_cast<int>(sleeping ? TaskState::sleeping : TaskState::waiting));
-  // CPython: a cancel() that came while the task ran cancels what it now waits on, straight away.
-  if (t->must_cancel_ && s && s->cancel) {
-    t->must_cancel_ = false;
-    if (!s->cancel(s, *t, t->cancel_message())) t->must_cancel_ = true;
-  }
-  return *t;
+  return t->suspend(h, reinterpret_cast<std::uintptr_t>(s), sleeping);
 }
 
-void throw_if_cancel_requested() {
+TaskBase& suspend_sleeping(coro_ns::coroutine_handle<> h, std::uint64_t* timer_seq) {
   TaskBase* t = t_current_task;
-  if (t && t->deliver_cancel_) {
-    t->deliver_cancel_ = false;
-    throw CancelledError(t->cancel_message());
-  }
+  if (!t) throw std::logic_error("aio: awaited outside a task");
+  return t->suspend(h, reinterpret_cast<std::uintptr_t>(timer_seq) | 1, true);
+}
+
+void TaskBase::raise_cancel() {
+  deliver_cancel_ = false;
+  throw CancelledError(cancel_message());
 }
 
 }  // namespace detail

@@ -101,7 +101,7 @@ class Promise final : public TaskBase, public ReturnValue<T> {
   FinalAwaiter final_suspend() noexcept { return {}; }
   void unhandled_exception() noexcept { error_ = std::current_exception(); }
 
-  void start_task(EventLoop& loop, std::string name) { start(loop, Handle::from_promise(*this), std::move(name)); }
+  void start_task(EventLoop& loop, std::string* name) { start(loop, Handle::from_promise(*this), name); }
   void set_continuation(coro_ns::coroutine_handle<> h) noexcept { resume_ = h; }
   const std::exception_ptr& error() const noexcept { return error_; }
 

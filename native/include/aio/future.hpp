@@ -64,9 +64,9 @@ struct Waiter {
 
 // What a suspended task is waiting on. Task::cancel() asks it first (CPython's fut_waiter.cancel()):
 // returning true means it took the request and will wake the task, which then raises CancelledError.
+// (A sleep is not one: see suspend_sleeping.)
 struct Suspension {
   bool (*cancel)(Suspension* self, TaskBase& task, std::string_view msg) = nullptr;
-  std::uint64_t timer_seq = 0;  // nonzero while the task sleeps on that timer entry
 };
 
 enum class State : std::uint8_t { pending, done, failed, cancelled };
@@ -180,9 +180,10 @@ inline TaskBase* current_task_base() noexcept { return t_current_task; }
 // Suspends the running task on `s` at `h`: the loop resumes `h` when the task is woken.
 // `sleeping` picks the trace state (a timer) over "waiting" (on other tasks or futures).
 TaskBase& suspend_current(coro_ns::coroutine_handle<> h, Suspension* s, bool sleeping);
-// Delivers a pending cancellation: throws CancelledError if cancel() reached the running task while it
-// was suspended. Every awaiter calls this first thing on resumption.
-void throw_if_cancel_requested();
+// Suspends the running task in a sleep whose timer entry has sequence number *timer_seq (the entry is
+// live while it matches; cancelling the task zeroes it and wakes the task with CancelledError).
+TaskBase& suspend_sleeping(coro_ns::coroutine_handle<> h, std::uint64_t* timer_seq);
+// throw_if_cancel_requested(), which every awaiter calls first thing on resumption: detail/task_base.hpp.
 
 // A done callback: calls fn once f is done, scheduled like call_soon (at once if f is done already).
 void add_done_callback(FutureBase& f, std::function<void()> fn);

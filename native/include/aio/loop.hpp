@@ -77,7 +77,10 @@ class EventLoop {
 
   // The loop running on this thread; throws std::logic_error outside aio::run (asyncio's
   // "no running event loop").
-  static EventLoop& current();
+  static EventLoop& current() {
+    if (!detail::t_loop) [[unlikely]] no_running_loop();
+    return *detail::t_loop;
+  }
   static EventLoop* current_or_null() noexcept { return detail::t_loop; }
 
   Platform& platform() noexcept { return platform_; }
@@ -141,6 +144,7 @@ class EventLoop {
 
  private:
   using Entry = detail::TimerEntry;
+  [[noreturn]] static void no_running_loop();
   // run_once, and its copy that tells a step recorder (steps.hpp) what runs: chosen once per
   // iteration, so that nothing in the loop over ready callbacks tests for a recorder.
   template <bool Record>

@@ -18,20 +18,18 @@
 
 namespace aio {
 
-// Until the sleep starts, timer_seq holds the delay: one field less in the frame of every coroutine
-// that sleeps (g++ gives each awaiter of a coroutine a slot of its own there).
-class [[nodiscard]] SleepAwaiter : private detail::Suspension {
+// One word, in the frame of every coroutine that sleeps (g++ gives each awaiter of a coroutine a slot
+// of its own there): the delay until the sleep starts, then the sequence number of its timer entry,
+// which the sleeping task points at (detail::suspend_sleeping).
+class [[nodiscard]] SleepAwaiter {
  public:
-  explicit SleepAwaiter(std::int64_t delay_ns) noexcept {
-    cancel = &on_cancel;
-    timer_seq = static_cast<std::uint64_t>(delay_ns);
-  }
+  explicit SleepAwaiter(std::int64_t delay_ns) noexcept : seq_(static_cast<std::uint64_t>(delay_ns)) {}
   bool await_ready() const noexcept { return false; }
   void await_suspend(coro_ns::coroutine_handle<> h);
   void await_resume() { detail::throw_if_cancel_requested(); }
 
  private:
-  static bool on_cancel(detail::Suspension* s, detail::TaskBase& task, std::string_view msg);
+  std::uint64_t seq_;
 };
 
 // Seconds to loop nanoseconds, saturating: NaN and negatives are 0, huge values are "forever", and a

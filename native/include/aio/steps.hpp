@@ -26,7 +26,8 @@
 // How it knows: every co_await in a coroutine passes its file and line to the promise's
 // await_transform as default arguments, and every coroutine frame its function's name to
 // initial_suspend; the loop runs a recording copy of its iteration. All of it hides behind one
-// thread-local pointer test: recording costs nothing when nobody records. A recorder needs the run's
+// thread-local pointer test per coroutine frame and per co_await: when nobody records, the spawn + gather
+// benchmark runs 1% more instructions with the hooks than with them compiled out. A recorder needs the run's
 // trace (task states and printed lines come from it): pass trace() to the run, and call attach() from
 // its on_start, before the main task exists. One recorder per loop; it must outlive the run.
 #pragma once

@@ -144,10 +144,19 @@ void Task<T>::add_done_callback(std::function<void(const Task&)> fn) {
 
 // asyncio.create_task: schedules `coro` on the running loop. The name defaults to "Task-N".
 template <class T>
-Task<T> create_task(Coro<T> coro, std::string name = {}) {
+Task<T> create_task(Coro<T> coro) {
   auto h = detail::access::release(coro);
   auto& p = h.promise();
-  p.start_task(EventLoop::current(), std::move(name));
+  p.start_task(EventLoop::current(), nullptr);
+  return detail::access::make<Task<T>>(&p);
+}
+// The same, named (an empty name is "Task-N" too). An overload rather than a defaulted parameter:
+// the unnamed call, the common one, then builds and moves no string.
+template <class T>
+Task<T> create_task(Coro<T> coro, std::string name) {
+  auto h = detail::access::release(coro);
+  auto& p = h.promise();
+  p.start_task(EventLoop::current(), &name);
   return detail::access::make<Task<T>>(&p);
 }
 

@@ -11,6 +11,8 @@
 
 namespace aio::detail {
 
+inline void throw_if_cancel_requested();
+
 class TaskBase : public FutureBase {
  public:
   // Task.cancel(msg): a request, delivered as CancelledError at the task's next suspension (or at
@@ -29,7 +31,7 @@ class TaskBase : public FutureBase {
 
   // Puts the task back on the ready queue (what it was suspended on no longer holds it).
   void wake() noexcept {
-    suspended_on_ = nullptr;
+    waiting_on_ = 0;
     loop().push(*this);
   }
 
@@ -37,15 +39,17 @@ class TaskBase : public FutureBase {
   void request_cancel_on_resume() noexcept { must_cancel_ = true; }
 
   bool timer_live(std::uint64_t seq) const override {
-    return suspended_on_ != nullptr && suspended_on_->timer_seq == seq;
+    const std::uint64_t* s = sleep_seq();
+    return s && *s == seq;
   }
   void timer_fire(std::uint64_t) override { wake(); }
 
  protected:
   TaskBase() noexcept = default;
   ~TaskBase();
-  // Makes this coroutine frame a task of `loop`, ready to run; `handle` resumes its coroutine.
-  void start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string name);
+  // Makes this coroutine frame a task of `loop`, ready to run; `handle` resumes its coroutine. A
+  // non-empty `name` (taken over) replaces "Task-N".
+  void start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string* name);
   // Called at the coroutine's final suspension: records the outcome and wakes the waiters.
   void complete() noexcept;
 
@@ -55,6 +59,10 @@ class TaskBase : public FutureBase {
 
  private:
   friend TaskBase& suspend_current(coro_ns::coroutine_handle<>, Suspension*, bool);
+  friend TaskBase& suspend_sleeping(coro_ns::coroutine_handle<>, std::uint64_t*);
+  TaskBase& suspend(coro_ns::coroutine_handle<> h, std::uintptr_t on, bool sleeping);
+  // Cancels what the task is suspended on (CPython's fut_waiter.cancel()); true if that took the request.
+  bool cancel_wait(std::string_view msg);
   friend void throw_if_cancel_requested();
   friend class ::aio::EventLoop;
   friend struct TaskList;
@@ -65,12 +73,29 @@ class TaskBase : public FutureBase {
   }
   void record_state(int state, const char* detail) noexcept;
 
+  [[noreturn]] void raise_cancel();
   std::string cancel_message() const;
   void set_cancel_message(std::string_view msg);
 
-  Suspension* suspended_on_ = nullptr;
+  // What the suspended task waits on: a Suspension, or, with the low bit set, the timer sequence number
+  // of its sleep (sleep.hpp: a sleep keeps that one word in the frame, not a whole Suspension). 0 when
+  // it waits on nothing (running, ready, or a bare yield).
+  std::uintptr_t waiting_on_ = 0;
+  Suspension* suspension() const noexcept {
+    return (waiting_on_ & 1) ? nullptr : reinterpret_cast<Suspension*>(waiting_on_);
+  }
+  std::uint64_t* sleep_seq() const noexcept {
+    return (waiting_on_ & 1) ? reinterpret_cast<std::uint64_t*>(waiting_on_ - 1) : nullptr;
+  }
   TaskBase* prev_task_ = nullptr;  // the loop's list of unfinished tasks
   TaskBase* next_task_ = nullptr;
 };
+
+// Delivers a pending cancellation: throws CancelledError if cancel() reached the running task while it
+// was suspended. Every awaiter calls this first thing on resumption, so the test is inline.
+inline void throw_if_cancel_requested() {
+  if (TaskBase* t = t_current_task; t && t->deliver_cancel_) [[unlikely]]
+    t->raise_cancel();
+}
 
 }  // namespace aio::detail
