@@ -5,7 +5,8 @@
 // Promise resolves: at the next deadline (setTimeout, only for waits of 7 ms and more and set 3 ms short,
 // since nested timeouts are clamped to 4 ms and often fire late; the rest spins on MessageChannel posts),
 // or earlier when a worker reports or wake() is called (a stop request). Busy loop: yield_to_host() every 10 ms of real time
-// gives the page a turn through a MessageChannel post, so input and rendering never wait long.
+// gives the page a turn through a MessageChannel post, so input and rendering never wait long; on the
+// virtual clock too (its time stands still, the turns go by performance.now()).
 #include <emscripten.h>
 
 #include "aio/platform.hpp"
@@ -36,7 +37,9 @@ void (*g_before_suspend)() = nullptr;
 
 class BrowserPlatform final : public Platform {
  public:
-  explicit BrowserPlatform(double scale) : scale_(scale > 0 ? scale : 1.0), start_ms_(aio_js_now_ms()) {}
+  // `virtual_host`: the host of the virtual clock, whose turns must deliver nothing (see yield_to_host).
+  BrowserPlatform(double scale, bool virtual_host)
+      : scale_(scale > 0 ? scale : 1.0), start_ms_(aio_js_now_ms()), virtual_host_(virtual_host) {}
   ClockKind clock() const override { return ClockKind::real; }
   double time_scale() const override { return scale_; }
 
@@ -72,12 +75,15 @@ class BrowserPlatform final : public Platform {
   void yield_to_host() override {
     if (g_before_suspend) g_before_suspend();
     aio_js_yield();
-    browser::deliver_events();
+    // On the virtual clock the workers' reports wait for the idle wait, as they would without turns:
+    // when a job's end reaches the loop must not depend on when the page had its turns.
+    if (!virtual_host_) browser::deliver_events();
   }
 
  private:
   double scale_;
   double start_ms_;
+  bool virtual_host_;
   bool woken_ = false;
   bool waiting_ = false;
 };
@@ -87,8 +93,8 @@ class BrowserPlatform final : public Platform {
 void browser::set_before_suspend(void (*hook)()) { g_before_suspend = hook; }
 
 std::unique_ptr<Platform> make_platform(ClockKind clock, double time_scale) {
-  if (clock == ClockKind::virtual_time) return make_virtual_platform(std::make_unique<BrowserPlatform>(1.0));
-  return std::make_unique<BrowserPlatform>(time_scale);
+  if (clock == ClockKind::virtual_time) return make_virtual_platform(std::make_unique<BrowserPlatform>(1.0, true));
+  return std::make_unique<BrowserPlatform>(time_scale, false);
 }
 
 void host_blocking_sleep(double real_seconds) {
