@@ -403,7 +403,7 @@ class Playground {
       let chunk: string[] = [];
       let sliceStart = performance.now();
       let first = true;
-      for (const ev of chromeTraceEvents(r, this.timeline.snapshot().rows)) {
+      for (const ev of chromeTraceEvents(r, this.timeline.traceRows())) {
         chunk.push((first ? '' : ',') + JSON.stringify(ev));
         first = false;
         if (chunk.length >= 2000) {

@@ -69,14 +69,15 @@ export class TimelineBuilder {
         row.group = groupKey(ev.name, 'task');
         this.changed();
       }
-      if (row.open) {
-        if (ev.t > row.open.t || row.open.kind !== 'ready') {
-          row.spans.push({ t0: row.open.t, t1: ev.t, kind: row.open.kind, ...(row.open.detail ? { detail: row.open.detail } : {}) });
+      const open = row.open;
+      if (open) {
+        if (ev.t > open.t || open.kind !== 'ready') {
+          row.spans.push(open.detail ? { t0: open.t, t1: ev.t, kind: open.kind, detail: open.detail } : { t0: open.t, t1: ev.t, kind: open.kind });
         }
         row.open = undefined;
       }
       const kind = TASK_SPAN[ev.state];
-      if (kind) row.open = { t: ev.t, kind, ...(ev.detail ? { detail: ev.detail } : {}) };
+      if (kind) row.open = ev.detail ? { t: ev.t, kind, detail: ev.detail } : { t: ev.t, kind };
       if (ev.state === 'cancelled') row.marks.push({ t: ev.t, kind: 'cancel', ...(ev.detail ? { detail: ev.detail } : {}) });
       if (ev.state === 'failed') row.marks.push({ t: ev.t, kind: 'error', ...(ev.detail ? { detail: ev.detail } : {}) });
       if (ev.state === 'created' && ev.parent !== undefined) this.children.set(ev.id, { t0: ev.t });
@@ -188,9 +189,10 @@ export function toChromeTrace(result) {
 
 /**
  * The trace's events one by one, from rows already built (a page that took the events in as they
- * streamed has them): a large trace can then be written a slice at a time.
- * @param {Pick<RunResult, 'id' | 'trace'>} result
- * @param {readonly Row[]} rows
+ * streamed has them; spans still open are closed at the run's end): a large trace can then be written
+ * a slice at a time.
+ * @param {Pick<RunResult, 'id' | 'trace' | 'elapsed'>} result
+ * @param {readonly (Row | LiveRow)[]} rows
  * @returns {Generator<Record<string, unknown>>}
  */
 export function* chromeTraceEvents(result, rows) {
@@ -201,7 +203,7 @@ export function* chromeTraceEvents(result, rows) {
     const tid = i + 1;
     yield { name: 'thread_name', ph: 'M', pid: 1, tid, args: { name: row.label } };
     yield { name: 'thread_sort_index', ph: 'M', pid: 1, tid, args: { sort_index: i } };
-    for (const s of row.spans) {
+    for (const s of TimelineBuilder.spans(/** @type {LiveRow} */ (row), result.elapsed)) {
       yield { name: s.kind, cat: row.type, ph: 'X', pid: 1, tid, ts: us(s.t0), dur: us(s.t1) - us(s.t0), ...(s.detail ? { args: { detail: s.detail } } : {}) };
     }
     for (const m of row.marks) {

@@ -16,7 +16,6 @@ import { TimelineBuilder, fmtT, type LiveRow } from '../state/trace.js';
 import { h } from './dom';
 import { onThemeChange } from './theme';
 
-type Span = ReturnType<typeof TimelineBuilder.spans>[number];
 const ROW_H = 26;
 /** Up to this many rows the chart shows them all; beyond, a scrolled window of ROWS_SHOWN. */
 const ROWS_ALL = 24;
@@ -36,7 +35,12 @@ interface Band {
   rows: LiveRow[];
   /** Per kind, the number of the group's rows in that state in each bucket. */
   counts: Record<Kind, Int32Array> | null;
+  /** The closed spans counted so far, as differences (kind k, bucket b at k * (buckets + 1) + b), and
+   *  how many of each row's spans they hold: closed spans never change, so a count adds only new ones. */
+  closed: Int32Array | null;
+  counted: Int32Array;
 }
+const KIND_INDEX: Record<Kind, number> = { running: 0, sleeping: 1, waiting: 2, worker: 3, ready: 4 };
 
 let UPlot: typeof uPlot | null = null;
 let loading: Promise<void> | null = null;
@@ -168,9 +172,9 @@ export class Timeline {
     return this.model.comparison();
   }
 
-  /** The rows as they stand, with open spans closed at the run's end (the trace download's rows). */
-  snapshot(): ReturnType<TimelineBuilder['finish']> {
-    return this.model.finish(this.finalEnd);
+  /** The rows as they stand (live: see TimelineBuilder.spans), for the trace download. */
+  traceRows(): LiveRow[] {
+    return this.model.rows();
   }
 
   /** Step mode: a vertical cursor at loop time `t` (null removes it); redraws without rebuilding. */
@@ -241,18 +245,26 @@ export class Timeline {
     this.toolNote.textContent = `${count(n)} rows: ${count(this.first + 1)}–${count(last)} shown, scroll for more; bands above show how many of a group's tasks are in each state.`;
   }
 
-  /** The density bands: rows grouped by what they do, the largest groups of two or more. */
+  /** The density bands: rows grouped by what they do — the same label but for its numbers, and the
+   *  same states they waited in, in order ("Task-# sleeping", "Task-# waiting") — the largest groups
+   *  of two or more. */
   private group(): void {
     this.bandShape = this.model.shape;
     this.groupedAt = performance.now();
     this.bandGeometry = '';
-    const by = new Map<string, LiveRow[]>();
+    const by = new Map<string, { label: string; rows: LiveRow[] }>();
     for (const r of this.rows) {
-      const list = by.get(r.group);
-      if (list) list.push(r); else by.set(r.group, [r]);
+      const waits: string[] = [];
+      const note = (k: string) => { if (k !== 'ready' && k !== 'running' && !waits.includes(k)) waits.push(k); };
+      for (const sp of r.spans) note(sp.kind);
+      if (r.open) note(r.open.kind);
+      const key = `${r.group}|${waits.join(',')}`;
+      const g = by.get(key);
+      if (g) g.rows.push(r);
+      else by.set(key, { label: `${r.label.replace(/\d+/g, '#')}${waits.length ? ` ${waits.join(', ')}` : ''}`, rows: [r] });
     }
-    this.bands = [...by.values()].filter((l) => l.length > 1).sort((a, b) => b.length - a.length).slice(0, MAX_BANDS)
-      .map((rows) => ({ label: rows[0].label.replace(/\d+/g, '#'), rows, counts: null }));
+    this.bands = [...by.values()].filter((g) => g.rows.length > 1).sort((a, b) => b.rows.length - a.rows.length).slice(0, MAX_BANDS)
+      .map(({ label, rows }) => ({ label, rows, counts: null, closed: null, counted: new Int32Array(rows.length) }));
   }
 
   private height(): number {
@@ -440,41 +452,53 @@ export class Timeline {
   }
 
   /** Counts, per bucket of BUCKET_PX and per state, the rows of each band in that state at some time
-   *  within the bucket: one pass over their spans, done again when the zoom or the width changed, and
-   *  at most every 100 ms while the events stream in. */
+   *  within the bucket. The closed spans are counted once per zoom and width (then only the new ones),
+   *  the open ones at every count; while the events stream in, at most every 200 ms. */
   private countBands(buckets: number, x0: number, x1: number, stop: number): void {
-    const geometry = `${buckets}|${this.view ? this.view.join(',') : ''}`;
-    const data = `${x0}|${x1}|${this.model.events}|${stop}`;
+    const geometry = `${buckets}|${x0}|${x1}`;
+    const data = `${this.model.events}|${stop}`;
     if (geometry === this.bandGeometry && data === this.bandData) return;
-    if (geometry === this.bandGeometry && this.bands[0]?.counts && performance.now() - this.bandAt < 100) {
+    if (geometry === this.bandGeometry && this.bands[0]?.counts && performance.now() - this.bandAt < 200) {
       this.schedule();
       return;
     }
+    const fresh = geometry !== this.bandGeometry;
     this.bandGeometry = geometry;
     this.bandData = data;
     this.bandAt = performance.now();
-    const dt = (x1 - x0) / buckets;
+    const width = buckets + 1;
+    const scale = buckets / (x1 - x0);
+    const last = buckets - 1;
+    const put = (diff: Int32Array, t0: number, t1: number, kind: Kind) => {
+      if (t1 < x0 || t0 > x1) return;
+      const a = Math.max(0, Math.floor((t0 - x0) * scale));
+      const b = Math.min(last, Math.floor((t1 - x0) * scale));
+      const k = KIND_INDEX[kind] * width;
+      diff[k + a]++;
+      diff[k + b + 1]--;
+    };
     for (const band of this.bands) {
-      const diff = {} as Record<Kind, Int32Array>;
-      for (const k of KINDS) diff[k] = new Int32Array(buckets + 1);
-      const put = (s: Span) => {
-        if (s.t1 < x0 || s.t0 > x1) return;
-        const a = Math.max(0, Math.floor((s.t0 - x0) / dt));
-        const b = Math.min(buckets - 1, Math.floor((s.t1 - x0) / dt));
-        diff[s.kind][a]++;
-        diff[s.kind][b + 1]--;
-      };
-      for (const r of band.rows) {
-        for (const s of r.spans) put(s);
-        if (r.open) put({ t0: r.open.t, t1: Math.max(stop, r.open.t), kind: r.open.kind });
+      if (fresh || !band.closed) { band.closed = new Int32Array(KINDS.length * width); band.counted.fill(0); }
+      const closed = band.closed;
+      const rows = band.rows;
+      for (let i = 0; i < rows.length; i++) {
+        const spans = rows[i].spans;
+        for (let j = band.counted[i]; j < spans.length; j++) put(closed, spans[j].t0, spans[j].t1, spans[j].kind);
+        band.counted[i] = spans.length;
+      }
+      const diff = closed.slice();
+      for (const r of rows) {
+        if (r.open) put(diff, r.open.t, Math.max(stop, r.open.t), r.open.kind);
         const jobs = (r as { jobs?: Map<number, { t: number }> }).jobs;
-        if (jobs) for (const job of jobs.values()) put({ t0: job.t, t1: Math.max(stop, job.t), kind: 'worker' });
+        if (jobs) for (const job of jobs.values()) put(diff, job.t, Math.max(stop, job.t), 'worker');
       }
-      for (const k of KINDS) {
-        const d = diff[k];
-        for (let i = 1; i < buckets; i++) d[i] += d[i - 1];
-      }
-      band.counts = diff;
+      const counts = {} as Record<Kind, Int32Array>;
+      KINDS.forEach((k, i) => {
+        const c = diff.subarray(i * width, i * width + width);
+        for (let b = 1; b < buckets; b++) c[b] += c[b - 1];
+        counts[k] = c;
+      });
+      band.counts = counts;
     }
   }
 
