@@ -44,9 +44,7 @@ export class TimelineBuilder {
     this.last = 0;
     /** Events taken in. */
     this.events = 0;
-    /** Bumped when a row is added or relabelled: the row list and its groups are then built again. */
-    this.shape = 0;
-    /** @type {LiveRow[] | null} */
+    /** The row list, built again after a row is added or relabelled. @type {LiveRow[] | null} */
     this.list = null;
     this.maxTaskId = -Infinity;
     this.sorted = true;
@@ -112,7 +110,6 @@ export class TimelineBuilder {
 
   /** @private */
   changed() {
-    this.shape++;
     this.list = null;
   }
 

@@ -76,12 +76,14 @@ export class Timeline {
   private model = new TimelineBuilder();
   private rows: LiveRow[] = [];
   private bands: Band[] = [];
-  /** The shape (rows and labels) the bands were grouped for, and the view their counts are for. */
-  private bandShape = -1;
+  /** The events the bands were grouped after, and when; whether a run is streaming its events in. */
+  private groupedEvents = -1;
+  private groupedAt = 0;
+  private streaming = false;
+  /** The view and width the bands were counted for, the events they counted, and when. */
   private bandGeometry = '';
   private bandData = '';
   private bandAt = 0;
-  private groupedAt = 0;
   /** The first row shown, when they do not all fit. */
   private first = 0;
   /** The rows drawn: all, or the window. */
@@ -134,7 +136,8 @@ export class Timeline {
     this.model = new TimelineBuilder();
     this.rows = [];
     this.bands = [];
-    this.bandShape = -1;
+    this.groupedEvents = -1;
+    this.streaming = true;
     this.end = 0;
     this.finalEnd = 0;
     this.view = null;
@@ -153,6 +156,7 @@ export class Timeline {
 
   /** The run that streamed its events through `push` ended at `end`. */
   finish(end: number): void {
+    this.streaming = false;
     this.liveNow = null;
     this.finalEnd = end;
     this.minEnd = end > 0 ? end : 0.001;
@@ -163,7 +167,7 @@ export class Timeline {
   set(trace: readonly TraceEvent[], end: number): void {
     this.model = new TimelineBuilder();
     for (const ev of trace) this.model.add(ev);
-    this.bandShape = -1;
+    this.groupedEvents = -1;
     this.finish(end);
   }
 
@@ -208,9 +212,11 @@ export class Timeline {
     this.el.dataset.rows = String(n);
     if (!n) { this.label(); this.destroy(); this.tools.hidden = true; return; }
     const windowed = n > ROWS_ALL;
-    // Grouping is a pass over every row: while rows stream in, at most every 250 ms.
-    if (windowed && this.bandShape !== this.model.shape && (!this.bands.length || performance.now() - this.groupedAt > 250)) this.group();
-    else if (windowed && this.bandShape !== this.model.shape) this.schedule();
+    // Grouping is a pass over every row: while the events stream in, at most every 250 ms; once more
+    // when the run has ended.
+    const stale = this.groupedEvents !== this.model.events;
+    if (windowed && stale && (!this.bands.length || !this.streaming || performance.now() - this.groupedAt > 250)) this.group();
+    else if (windowed && stale) this.schedule();
     if (!windowed) this.bands = [];
     this.shown = windowed ? ROWS_SHOWN : n;
     this.first = windowed ? Math.min(this.first, n - ROWS_SHOWN) : 0;
@@ -249,7 +255,7 @@ export class Timeline {
    *  same states they waited in, in order ("Task-# sleeping", "Task-# waiting") — the largest groups
    *  of two or more. */
   private group(): void {
-    this.bandShape = this.model.shape;
+    this.groupedEvents = this.model.events;
     this.groupedAt = performance.now();
     this.bandGeometry = '';
     const by = new Map<string, { label: string; rows: LiveRow[] }>();
