@@ -57,6 +57,8 @@ function cssVar(name: string): string {
 
 const numbers = new Intl.NumberFormat('en');
 const count = (n: number) => numbers.format(n);
+const compactNumbers = new Intl.NumberFormat('en', { notation: 'compact' });
+const compact = (n: number) => compactNumbers.format(n);
 
 export class Timeline {
   /** The chart itself (role img, its label says what it shows; data-rows the number of rows). */
@@ -247,7 +249,7 @@ export class Timeline {
     }
     const groups = this.bands.map((b) => `${b.label} ×${count(b.rows.length)}`).join(', ');
     const last = Math.min(n, this.first + ROWS_SHOWN);
-    this.el.setAttribute('aria-label', `Task timeline: ${count(n)} rows; density bands for ${groups}; rows ${count(this.first + 1)} to ${count(last)} shown`);
+    this.el.setAttribute('aria-label', `Task timeline: ${count(n)} rows; ${groups ? `density bands for ${groups}; ` : ''}rows ${count(this.first + 1)} to ${count(last)} shown`);
     this.toolNote.textContent = `${count(n)} rows: ${count(this.first + 1)}–${count(last)} shown, scroll for more; bands above show how many of a group's tasks are in each state.`;
   }
 
@@ -344,7 +346,8 @@ export class Timeline {
     const nShown = () => this.bands.length + this.shown;
     const labelOf = (d: number) => {
       const x = this.at(d);
-      const label = !x ? '' : 'band' in x ? `${x.band.label} ×${count(x.band.rows.length)}` : x.row.label;
+      if (x && 'band' in x) return `${x.band.label.length > 20 ? x.band.label.slice(0, 19) + '…' : x.band.label} ×${compact(x.band.rows.length)}`;
+      const label = x ? x.row.label : '';
       return label.length > 20 ? label.slice(0, 19) + '…' : label;
     };
     const opts: uPlot.Options = {
@@ -361,7 +364,7 @@ export class Timeline {
         { stroke: axisStroke, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, values: (_u, splits) => splits.map((v) => `${+v.toFixed(6)}s`) },
         {
           stroke: axisStroke, font,
-          size: () => this.bands.length ? 160 : Math.min(160, Math.max(48, 14 + 7 * this.rows.reduce((m, r) => Math.max(m, Math.min(20, r.label.length)), 0))),
+          size: () => this.bands.length ? 200 : Math.min(160, Math.max(48, 14 + 7 * this.rows.reduce((m, r) => Math.max(m, Math.min(20, r.label.length)), 0))),
           grid: { show: false }, ticks: { show: false }, gap: 6,
           splits: () => Array.from({ length: nShown() }, (_v, i) => i),
           values: (_u, splits) => splits.map((v) => labelOf(nShown() - 1 - v)),
@@ -519,6 +522,9 @@ export class Timeline {
       const counts = band.counts;
       if (!counts) return;
       const cy = u.valToPos(n - 1 - i, 'y', true);
+      // A band's ground, so that it reads as a count and not as one more task.
+      ctx.fillStyle = this.palette.grid;
+      ctx.fillRect(left, cy - barH / 2, width, barH);
       const base = cy + barH / 2;
       const size = band.rows.length;
       for (let b = 0; b < buckets; b++) {
