@@ -84,6 +84,7 @@ export class Timeline {
   private streaming = false;
   /** The view and width the bands were counted for, the events they counted, and when. */
   private bandGeometry = '';
+  private bandRange = '';
   private bandData = '';
   private bandAt = 0;
   /** The first row shown, when they do not all fit. */
@@ -214,10 +215,10 @@ export class Timeline {
     this.el.dataset.rows = String(n);
     if (!n) { this.label(); this.destroy(); this.tools.hidden = true; return; }
     const windowed = n > ROWS_ALL;
-    // Grouping is a pass over every row: while the events stream in, at most every 250 ms; once more
+    // Grouping is a pass over every row: while the events stream in, at most once a second; once more
     // when the run has ended.
     const stale = this.groupedEvents !== this.model.events;
-    if (windowed && stale && (!this.bands.length || !this.streaming || performance.now() - this.groupedAt > 250)) this.group();
+    if (windowed && stale && (!this.bands.length || !this.streaming || performance.now() - this.groupedAt > 1000)) this.group();
     else if (windowed && stale) this.schedule();
     if (!windowed) this.bands = [];
     this.shown = windowed ? ROWS_SHOWN : n;
@@ -262,14 +263,15 @@ export class Timeline {
     this.bandGeometry = '';
     const by = new Map<string, { label: string; rows: LiveRow[] }>();
     for (const r of this.rows) {
-      const waits: string[] = [];
-      const note = (k: string) => { if (k !== 'ready' && k !== 'running' && !waits.includes(k)) waits.push(k); };
-      for (const sp of r.spans) note(sp.kind);
-      if (r.open) note(r.open.kind);
-      const key = `${r.group}|${waits.join(',')}`;
+      let waits = '';
+      for (let i = 0; i <= r.spans.length; i++) {
+        const k = i < r.spans.length ? r.spans[i].kind : r.open?.kind;
+        if (k && k !== 'ready' && k !== 'running' && !waits.includes(k)) waits += waits ? `, ${k}` : k;
+      }
+      const key = `${r.group}|${waits}`;
       const g = by.get(key);
       if (g) g.rows.push(r);
-      else by.set(key, { label: `${r.label.replace(/\d+/g, '#')}${waits.length ? ` ${waits.join(', ')}` : ''}`, rows: [r] });
+      else by.set(key, { label: `${r.label.replace(/\d+/g, '#')}${waits ? ` ${waits}` : ''}`, rows: [r] });
     }
     this.bands = [...by.values()].filter((g) => g.rows.length > 1).sort((a, b) => b.rows.length - a.rows.length).slice(0, MAX_BANDS)
       .map(({ label, rows }) => ({ label, rows, counts: null, closed: null, counted: new Int32Array(rows.length) }));
@@ -464,15 +466,19 @@ export class Timeline {
    *  within the bucket. The closed spans are counted once per zoom and width (then only the new ones),
    *  the open ones at every count; while the events stream in, at most every 200 ms. */
   private countBands(buckets: number, x0: number, x1: number, stop: number): void {
-    const geometry = `${buckets}|${x0}|${x1}`;
-    const data = `${this.model.events}|${stop}`;
+    // What the visitor changed (the width, the zoom) is counted at once; what the run changed (new
+    // events, a longer time axis) at most every 200 ms, the chart drawing the last counts meanwhile.
+    const geometry = `${buckets}|${this.view ? this.view.join(',') : ''}`;
+    const range = `${x0}|${x1}`;
+    const data = `${this.model.events}|${stop}|${range}`;
     if (geometry === this.bandGeometry && data === this.bandData) return;
     if (geometry === this.bandGeometry && this.bands[0]?.counts && performance.now() - this.bandAt < 200) {
       this.schedule();
       return;
     }
-    const fresh = geometry !== this.bandGeometry;
+    const fresh = geometry !== this.bandGeometry || range !== this.bandRange;
     this.bandGeometry = geometry;
+    this.bandRange = range;
     this.bandData = data;
     this.bandAt = performance.now();
     const width = buckets + 1;
