@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setup, serve, guard, ROOT } from './helpers.js';
+import { setup, serve, guard, tutorialPage, ROOT } from './helpers.js';
 
 const TUTORIAL = readFileSync(join(ROOT, 'web/examples/tutorial.html'), 'utf8');
 
@@ -23,7 +23,7 @@ before(async () => {
 </script>`;
   host = await serve(null, {
     '/host.html': ['text/html; charset=utf-8', page],
-    '/tutorial.html': ['text/html; charset=utf-8', TUTORIAL],
+    '/tutorial.html': ['text/html; charset=utf-8', tutorialPage(env.site.url)],
   }, 'localhost');
 });
 after(async () => { await host?.close(); await env?.teardown(); });
@@ -146,7 +146,7 @@ test("the README's example tutorial page drives the embed from another origin", 
   const page = await ctx.newPage();
   const problems = [];
   guard(page, problems);
-  await page.goto(`${host.url}tutorial.html?src=${encodeURIComponent(`${env.site.url}embed.html?p=gather&view=output`)}`);
+  await page.goto(`${host.url}tutorial.html`);
   await page.locator('#run:enabled').waitFor({ timeout: 30_000 });
   await page.fill('#users', '4');
   await page.click('#run');

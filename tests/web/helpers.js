@@ -103,6 +103,17 @@ export async function setup() {
 }
 
 /** Fails the test on page errors and dialogs (an executed payload would open one). */
+/**
+ * The README's tutorial page (web/examples/tutorial.html) as an author publishes it: its placeholder
+ * host replaced by `siteUrl`, where the test serves the embed.
+ */
+export function tutorialPage(siteUrl) {
+  const page = readFileSync(join(ROOT, 'web/examples/tutorial.html'), 'utf8');
+  const placeholder = 'https://YOUR-HOST/aio/';
+  if (!page.includes(placeholder)) throw new Error(`tutorial.html no longer embeds ${placeholder}`);
+  return page.replaceAll(placeholder, siteUrl);
+}
+
 export function guard(page, problems) {
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); void d.dismiss(); });

@@ -4,9 +4,9 @@
 // over the Step panel, and screenshots of it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { setup, serve, guard, openPlayground, ROOT, SHOTS } from './helpers.js';
+import { setup, serve, guard, openPlayground, tutorialPage, ROOT, SHOTS } from './helpers.js';
 
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
 
@@ -26,7 +26,7 @@ before(async () => {
 </script>`;
   host = await serve(null, {
     '/host.html': ['text/html; charset=utf-8', page],
-    '/tutorial.html': ['text/html; charset=utf-8', readFileSync(join(ROOT, 'web/examples/tutorial.html'), 'utf8')],
+    '/tutorial.html': ['text/html; charset=utf-8', tutorialPage(env.site.url)],
   }, 'localhost');
 });
 after(async () => { await host?.close(); await env?.teardown(); });
@@ -311,7 +311,7 @@ test("the README's tutorial page steps the embed forward and back", async () => 
   const page = await ctx.newPage();
   const problems = [];
   guard(page, problems);
-  await page.goto(`${host.url}tutorial.html?src=${encodeURIComponent(`${env.site.url}embed.html?p=gather&view=output`)}`);
+  await page.goto(`${host.url}tutorial.html`);
   await page.locator('#step:enabled').waitFor({ timeout: 30_000 });
   await page.fill('#users', '2');
   await page.click('#step');
