@@ -3,12 +3,24 @@
 //   ROW <tab> benchmark <tab> peer <tab> figure <tab> unit <tab> better <tab> note
 // plus page.ready.cold: the playground loaded in fresh browser contexts (empty cache), timed from
 // the navigation until the Run button is enabled, median of R loads.
-// Usage: node bench/browser.mjs [N] [REPS] [TIME_SCALE]
+// and on_time.<pattern>: every pattern on the real clock at time scales 1 and 0.1, in the playground
+// (the page's own User Timing measure of the run, from Run to the console's last line) and in a
+// cross-origin embed as its host page measures it (from posting aio:run to receiving aio:done), on
+// the first run after a fresh load (sent the moment the page is ready: no pause for warming up) and
+// on REPS - 1 later runs; the figure is the worst of them, measured/ideal. Below TIME_SCALE 0.1
+// (scripts/bench --smoke) it runs only gather, at that scale: a check that the machinery works.
+// Usage: node bench/browser.mjs [N] [REPS] [TIME_SCALE] [--only page|fidelity] [--patterns ID,ID...]
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DIST, launch, serve } from '../tests/web/helpers.js';
 
-const [n = '1000000', reps = '3', scale = '0.1'] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1] : null;
+const patternsAt = args.indexOf('--patterns');
+const chosen = patternsAt >= 0 ? args.splice(patternsAt, 2)[1].split(',') : null;
+const [n = '1000000', reps = '3', scale = '0.1'] = args;
 if (!existsSync(join(DIST, 'bench.html'))) {
   console.error('bench/browser.mjs: web/dist/bench.html is missing: run npm run build');
   process.exit(1);
@@ -16,9 +28,125 @@ if (!existsSync(join(DIST, 'bench.html'))) {
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const out = (...cols) => console.log(['ROW', ...cols].join('\t'));
 
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+
+// The host page of the embed, on another origin (localhost vs 127.0.0.1): it times each run from
+// posting aio:run until aio:done arrives, as a tutorial page would.
+const HOST = `<!doctype html><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,">
+<iframe id="f" width="800" height="400" sandbox="allow-scripts allow-same-origin"></iframe>
+<script>
+  const f = document.getElementById('f');
+  window.runs = [];
+  let next = 1, sent = 0;
+  addEventListener('message', (e) => {
+    if (e.source !== f.contentWindow) return;
+    const m = e.data;
+    if (m.type === 'aio:ready') { window.ready = m.patterns; window.readyAt = performance.now(); }
+    else if (m.type === 'aio:done' || m.type === 'aio:error') window.runs.push({ wall: performance.now() - sent, ...m });
+  });
+  f.src = new URLSearchParams(location.search).get('src');
+  window.run = (pattern, scale) => {
+    const m = { type: 'aio:run', pattern, params: { scale: String(scale) }, id: next++ };
+    sent = performance.now();
+    f.contentWindow.postMessage(m, new URL(f.src).origin);
+  };
+</script>`;
+
+/** One pattern, one surface, one scale: the first run after a fresh load and `later` more runs.
+ *  Returns the runs' measured/ideal (wall time over the scaled ideal) and the pattern's ideal. */
+async function fidelityOf(browser, site, host, surface, id, s, later) {
+  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  try {
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const ratios = [];
+    const loops = [];  // the loop's own elapsed/ideal: the rest of a ratio is the page's share
+    let ideal = 0;
+    let readyMs = null;
+    if (surface === 'playground') {
+      await page.goto(`${site.url}index.html?p=${id}&scale=${s}`);
+      const run = page.locator('#pattern button.primary', { hasText: 'Run' });
+      for (let i = 0; i <= later; ++i) {
+        await run.waitFor({ state: 'visible', timeout: 60_000 });
+        await page.waitForFunction(() => !document.querySelector('#pattern button.primary')?.disabled, null, { timeout: 60_000, polling: 'raf' });
+        await run.click();
+        const m = await page.waitForFunction((k) => performance.getEntriesByType('measure').filter((e) => e.name.startsWith('aio:run '))[k] ?? null,
+          i, { timeout: 120_000, polling: 50 }).then((h) => h.evaluate((e) => ({ duration: e.duration, ...e.detail })));
+        ideal = m.ideal;
+        ratios.push(m.duration / 1000 / (m.ideal * s));
+        loops.push(m.elapsed / m.ideal);
+      }
+    } else {
+      const src = `${site.url}embed.html?p=${id}`;
+      await page.goto(`${host.url}host.html?src=${encodeURIComponent(src)}`);
+      await page.waitForFunction(() => window.ready !== undefined, null, { timeout: 60_000, polling: 'raf' });
+      readyMs = await page.evaluate(() => window.readyAt);
+      for (let i = 0; i <= later; ++i) {
+        await page.evaluate(([p, sc]) => window.run(p, sc), [id, s]);
+        const r = await page.waitForFunction((k) => window.runs[k] ?? null, i, { timeout: 120_000, polling: 50 }).then((h) => h.jsonValue());
+        if (r.type !== 'aio:done') throw new Error(`${id} in the embed: ${r.message}`);
+        ideal = r.timings.ideal;
+        ratios.push(r.wall / 1000 / (ideal * s));
+        loops.push(r.timings.elapsed / ideal);
+      }
+    }
+    if (errors.length) throw new Error(`${id} (${surface}): ${errors.join('; ')}`);
+    return { ratios, loops, ideal, readyMs };
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function fidelity(browser, site, later) {
+  const host = await serve(null, { '/host.html': ['text/html; charset=utf-8', HOST] }, 'localhost');
+  try {
+    const probe = await browser.newPage();
+    await probe.goto(`${host.url}host.html?src=${encodeURIComponent(`${site.url}embed.html`)}`);
+    await probe.waitForFunction(() => window.ready !== undefined, null, { timeout: 60_000 });
+    const smoke = Number(scale) < 0.1;
+    const ids = (await probe.evaluate(() => window.ready)).filter((id) => (smoke ? id === 'gather' : !chosen || chosen.includes(id)));
+    await probe.close();
+    const readies = [];
+    for (const s of smoke ? [Number(scale)] : [1, 0.1]) {
+      for (const surface of ['playground', 'embed']) {
+        let worst = { ratio: 0, id: '' };
+        for (const id of ids) {
+          const load0 = load();
+          const { ratios, loops, ideal, readyMs } = await fidelityOf(browser, site, host, surface, id, s, later);
+          if (readyMs !== null) readies.push(readyMs);
+          const max = Math.max(...ratios);
+          if (max > worst.ratio) worst = { ratio: max, id };
+          const each = (i) => `${ratios[i].toFixed(4)} (loop ${loops[i].toFixed(4)})`;
+          const laterRatios = ratios.slice(1).map((_, i) => each(i + 1)).join(', ');
+          out(`browser.on_time.${id}`, `${surface}, scale ${s}`, max.toFixed(4), 'measured/ideal', 'lower',
+            `worst of: first run ${each(0)}, later ${laterRatios}; ideal ${(ideal * s).toFixed(3)} s; load ${load0}`);
+        }
+        out('browser.on_time.worst', `${surface}, scale ${s}`, worst.ratio.toFixed(4), 'measured/ideal', 'lower', `${worst.id}; ${ids.length} patterns, first run and ${later} later`);
+      }
+    }
+    out('browser.embed.ready', 'embed', median(readies).toFixed(0), 'ms', 'lower',
+      `host page's navigation until aio:ready (engine loaded and warm), fresh browser context, median of ${readies.length}`);
+  } finally {
+    await host.close();
+  }
+}
+
 const site = await serve(DIST);
 const browser = await launch();
 try {
+  if (only !== 'page') await fidelity(browser, site, Math.max(1, Number(reps) - 1));
+  if (only !== 'fidelity') await pageFigures(browser, site);
+} catch (e) {
+  console.error(`bench/browser.mjs: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+  await site.close();
+}
+
+/** bench.html's figures, and the playground's load in fresh browser contexts. */
+async function pageFigures(browser, site) {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -48,10 +176,4 @@ try {
     await ctx.close();
   }
   out('browser.page.ready.cold', 'playground', median(ready).toFixed(0), 'ms', 'lower', `fresh browser context, median of ${ready.length}: ${ready.map((t) => t.toFixed(0)).join(', ')}`);
-} catch (e) {
-  console.error(`bench/browser.mjs: ${e instanceof Error ? e.message : String(e)}`);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-  await site.close();
 }

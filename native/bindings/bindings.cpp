@@ -26,6 +26,10 @@
 //                                            a Web Worker runs one executor job: aio::run_job
 //   aio_bench_spawn_gather(n)                the spawn + gather benchmark (bench/spawn_gather.hpp) on
 //                                            the virtual clock: {"ns_per_task", "bytes_per_task"}
+//   aio_bench_timers(n)                      n tasks sleeping i/n seconds on the real clock, gathered
+//                                            (bench/aio_timers.cpp's workload): {"seconds"}; SUSPENDS
+//   aio_bench_sleep0(turns)                  one task awaiting sleep(0) `turns` times on the real clock:
+//                                            {"ms"}, the turns' own time; SUSPENDS
 //
 // Parameters travel as one length-prefixed string, "<bytes>:<key><bytes>:<value>...", so any value
 // (hostile ones included) reaches parse_params unchanged and gets its C++ message. The engine tests'
@@ -164,6 +168,26 @@ void trace_to_js(const aio::TraceEvent& e) {
 }
 
 void keep_loop(aio::EventLoop& loop) { g_loop = &loop; }
+
+// The browser benchmarks on the real clock. Coro<void>, so that they take the patterns' suspending path
+// (aio::run<void>, asyncify-only.txt).
+aio::Coro<int> sleeper(double delay, int i) {
+  co_await aio::sleep(delay);
+  co_return i;
+}
+
+aio::Coro<> timers(int n, std::int64_t& sum) {
+  std::vector<aio::Task<int>> tasks;
+  tasks.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) tasks.push_back(aio::create_task(sleeper(static_cast<double>(i) / n, i)));
+  for (int v : co_await aio::gather(std::move(tasks))) sum += v;
+}
+
+aio::Coro<> sleep0(int turns, double& ms) {
+  const double t0 = emscripten_get_now();
+  for (int i = 0; i < turns; ++i) co_await aio::sleep(0);
+  ms = emscripten_get_now() - t0;
+}
 
 }  // namespace
 
@@ -313,6 +337,32 @@ EMSCRIPTEN_KEEPALIVE void aio_bench_spawn_gather(int n) {
   reply(kCall, true,
         "{\"ns_per_task\":" + std::to_string((t1 - t0) * 1e6 / n) + ",\"bytes_per_task\":" +
             std::to_string(static_cast<double>(peak1 - peak0) / n) + "}");
+}
+
+EMSCRIPTEN_KEEPALIVE void aio_bench_timers(int n) {
+  if (n < 1 || g_running) {
+    reply(kRun, false, n < 1 ? "n must be at least 1" : "a run is in progress");
+    return;
+  }
+  std::int64_t sum = 0;
+  const double t0 = emscripten_get_now();
+  aio::run(timers(n, sum));
+  const double t1 = emscripten_get_now();
+  if (sum != std::int64_t{n} * (n - 1) / 2) {
+    reply(kRun, false, "wrong sum " + std::to_string(sum));
+    return;
+  }
+  reply(kRun, true, "{\"seconds\":" + std::to_string((t1 - t0) / 1e3) + "}");
+}
+
+EMSCRIPTEN_KEEPALIVE void aio_bench_sleep0(int turns) {
+  if (turns < 1 || g_running) {
+    reply(kRun, false, turns < 1 ? "turns must be at least 1" : "a run is in progress");
+    return;
+  }
+  double ms = 0;
+  aio::run(sleep0(turns, ms));
+  reply(kRun, true, "{\"ms\":" + std::to_string(ms) + "}");
 }
 
 }  // extern "C"

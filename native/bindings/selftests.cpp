@@ -1,6 +1,7 @@
 // The engine tests' diagnostics (tests/web/engine.test.js), linked only into the test module
-// (aio_test_module): executor jobs that throw, trap or block, and a busy loop. aio_run finds them by
-// id ("jobs", "busy") like patterns; the page's module does not contain them.
+// (aio_test_module): executor jobs that throw, trap or block, a pool running jobs side by side, and a
+// busy loop. aio_run finds them by id ("jobs", "pool", "busy") like patterns; the page's module does not
+// contain them.
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -42,6 +43,15 @@ aio::Coro<> jobs(double block) {
   aio::print("loop alive");
 }
 
+// A pool of n running n blocking jobs at once: each job takes a worker of its own.
+aio::Coro<> pool(int n, double block) {
+  aio::ThreadPoolExecutor executor(n);
+  std::vector<aio::Future<std::string>> calls;
+  for (int i = 0; i < n; ++i) calls.push_back(aio::run_in_executor(&executor, &job_blocks, block));
+  auto results = co_await aio::gather(std::move(calls));
+  aio::print("pool: " + std::to_string(results.size()) + " jobs");
+}
+
 aio::Coro<> spinner(long& turns, double until) {
   while (aio::EventLoop::current().time() < until) {
     ++turns;
@@ -64,6 +74,11 @@ const std::vector<patterns::Pattern> kSelfTests = {
      .params = {{.key = "block", .type = ParamType::number, .default_value = "3", .min = 0, .max = 60}},
      .ideal = [](const patterns::Params&) { return 0.0; },
      .main = [](const patterns::Params& p) { return jobs(p.number("block")); }},
+    {.id = "pool",
+     .params = {{.key = "workers", .type = ParamType::integer, .default_value = "4", .min = 1, .max = 32},
+                {.key = "block", .type = ParamType::number, .default_value = "0.05", .min = 0, .max = 60}},
+     .ideal = [](const patterns::Params& p) { return p.number("block").value; },
+     .main = [](const patterns::Params& p) { return pool(static_cast<int>(p.number("workers").value), p.number("block")); }},
     {.id = "busy",
      .params = {{.key = "seconds", .type = ParamType::number, .default_value = "0.5", .min = 0, .max = 60}},
      .ideal = [](const patterns::Params& p) { return p.number("seconds").value; },

@@ -27,9 +27,6 @@ aio::Coro<> main_coro(long workers, Number delay) {  // py: async def main():
   co_await aio::gather(tasks);  // py: await asyncio.gather(*tasks)
 }
 
-// A delay as the loop's clock counts it (whole nanoseconds), so that elapsed == ideal exactly.
-double on_loop_clock(double seconds) { return static_cast<double>(aio::to_loop_ns(seconds)) / 1e9; }
-
 }  // namespace
 
 extern const Pattern event{
@@ -45,7 +42,7 @@ extern const Pattern event{
          .min = 0, .max = 30,
          .help = "How long main sleeps before setting the event."},
     },
-    .ideal = [](const Params& p) { return on_loop_clock(p.number("delay")); },
+    .ideal = [](const Params& p) { return loop_seconds(loop_ns(p.number("delay"))); },
     .main = [](const Params& p) { return main_coro(static_cast<long>(p.number("workers").value), p.number("delay")); },
 };
 

@@ -84,6 +84,12 @@ struct Pattern {
   std::function<aio::Coro<>(const Params&)> main;
 };
 
+// Seconds as the virtual clock counts them: each sleep is a whole number of nanoseconds
+// (aio::to_loop_ns), and the loop's time() divides its count by 1e9. An ideal added up from these
+// equals the virtual run's elapsed time exactly, where a sum of the doubles may miss it by an ulp.
+inline std::int64_t loop_ns(double seconds) { return aio::to_loop_ns(seconds); }
+inline double loop_seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
+
 // The groups the page lists patterns under.
 inline constexpr const char* kSeedGroup = "The seed's eight";
 inline constexpr const char* kMoreGroup = "More of asyncio";

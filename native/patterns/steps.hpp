@@ -16,38 +16,27 @@
 //    asyncio.run calls);
 //  - markers resolve in file order: each one is the first Python line with that text after the line
 //    the previous marker resolved to, so repeated lines (three identical sleeps) map one by one.
-// The map is built from the sources compiled into the library (sources.hpp), so it never drifts from
-// the files; a marker that matches nothing throws from line_map(), and the tests check every pattern's
-// map, that every co_await has a marker, and the Python lines against CPython's (_steps.py).
+// The build makes the map from the very files it compiles (lines/embed_line_maps.cpp) and the library
+// keeps only the map, so it never drifts from the files; a marker that matches nothing throws from
+// line_map(), and the tests check every pattern's map, that every co_await has a marker, and the Python
+// lines against CPython's (_steps.py).
 #pragma once
 
 #include <functional>
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "lines/line_map.hpp"
 #include "registry.hpp"
 
 namespace patterns {
 
-struct LineMap {
-  std::string cpp_file;  // "gather.cpp"
-  std::string py_file;   // "gather.py"
-  std::map<int, int> await_lines;  // C++ line -> Python line
-  struct Def {
-    int cpp_line = 0;
-    int py_line = 0;
-  };
-  std::map<std::string, Def> defs;  // C++ coroutine function -> its definition's lines
-};
-
 // The C++ file of a pattern: its id with '-' as '_' ("create-task" -> "create_task.cpp").
 std::string cpp_file_of(const Pattern& p);
-// Throws std::runtime_error naming the file, line and marker that does not resolve, or a missing source.
-LineMap line_map(const Pattern& p);
-// The map of a C++ source and its Python original, given as text.
-LineMap line_map(const std::string& cpp_file, std::string_view cpp, const std::string& py_file, std::string_view py);
+// The pattern's map as the build made it. Throws std::runtime_error naming the file, line and marker
+// that does not resolve, or saying that the pattern's files were not built in.
+const LineMap& line_map(const Pattern& p);
 
 // Runs the pattern on the virtual clock and calls on_record with each iteration's record, one JSON
 // object (aio::StepRecord::to_json with py_line set). Returns the run's result (lines, error).

@@ -36,16 +36,13 @@ aio::Coro<> main_coro(std::vector<Number> delays, long fail) {  // py: async def
   }
 }
 
-// A delay as the loop's clock counts it (whole nanoseconds), so that elapsed == ideal exactly.
-double on_loop_clock(double seconds) { return static_cast<double>(aio::to_loop_ns(seconds)) / 1e9; }
-
 // The group ends when the failing task raises, or, if none fails, when the slowest task is done.
 double ideal(const Params& p) {
   auto delays = p.list("delays");
   auto fail = static_cast<long>(p.number("fail").value);
-  if (fail >= 1 && fail <= static_cast<long>(delays.size())) return on_loop_clock(delays[fail - 1]);
+  if (fail >= 1 && fail <= static_cast<long>(delays.size())) return loop_seconds(loop_ns(delays[fail - 1]));
   double slowest = 0;
-  for (const auto& d : delays) slowest = std::max(slowest, on_loop_clock(d));
+  for (const auto& d : delays) slowest = std::max(slowest, loop_seconds(loop_ns(d)));
   return slowest;
 }
 

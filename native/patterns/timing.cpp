@@ -50,8 +50,9 @@ extern const Pattern timing{
          .help = "How long each task sleeps."},
     },
     .ideal = [](const Params& p) {
-      double n = p.number("tasks").value, d = p.number("delay").value;
-      return n > 0 ? n * d + d : 0.0;
+      // tasks sleeps one after the other, then one round of them side by side.
+      const auto n = static_cast<std::int64_t>(p.number("tasks").value);
+      return n > 0 ? loop_seconds((n + 1) * loop_ns(p.number("delay"))) : 0.0;
     },
     .main =
         [](const Params& p) { return compare_timing(static_cast<long>(p.number("tasks").value), p.number("delay")); },

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "cli/cli.hpp"
-#include "patterns/sources.hpp"
 #include "patterns/steps.hpp"
 #include "support.hpp"
 
@@ -192,14 +191,41 @@ TEST_CASE("steps: nothing is recorded, and no hook is set, without a recorder", 
 
 // ---- the patterns' line maps ------------------------------------------------------------------
 
-TEST_CASE("steps: every pattern's markers resolve, and cover every co_await and coroutine definition", "[steps][patterns]") {
+namespace {
+
+std::string source_file(const std::string& path) {
+  std::ifstream f(std::string(AIO_SOURCE_DIR) + "/native/patterns/" + path, std::ios::binary);
+  REQUIRE(f);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("steps: every pattern's markers resolve in the maps built in", "[steps][patterns]") {
   for (const patterns::Pattern* p : patterns::all_patterns()) {
     INFO(p->id);
-    patterns::LineMap m;
-    REQUIRE_NOTHROW(m = patterns::line_map(*p));
-    auto cpp = patterns::source_text(m.cpp_file);
-    REQUIRE(cpp);
-    auto lines = test::split_lines(std::string(*cpp));
+    REQUIRE_NOTHROW(patterns::line_map(*p));
+    CHECK_FALSE(patterns::line_map(*p).await_lines.empty());
+  }
+}
+
+TEST_CASE("steps: the maps built in are those of the files, and cover every co_await and coroutine definition", "[steps][patterns][host]") {
+  for (const patterns::Pattern* p : patterns::all_patterns()) {
+    INFO(p->id);
+    const patterns::LineMap& built = patterns::line_map(*p);
+    const std::string cpp = source_file(built.cpp_file);
+    const patterns::LineMap m = patterns::line_map(built.cpp_file, cpp, built.py_file, source_file("python/" + built.py_file));
+    CHECK(m.await_lines == built.await_lines);
+    CHECK(m.defs.size() == built.defs.size());
+    for (const auto& [fn, d] : m.defs) {
+      INFO(fn);
+      REQUIRE(built.defs.count(fn) == 1);
+      CHECK(built.defs.at(fn).cpp_line == d.cpp_line);
+      CHECK(built.defs.at(fn).py_line == d.py_line);
+    }
+    auto lines = test::split_lines(cpp);
     for (std::size_t i = 0; i < lines.size(); ++i) {
       const std::string& l = lines[i];
       INFO(m.cpp_file << ":" << i + 1 << ": " << l);

@@ -5,7 +5,8 @@
 // real clock at time scale 0.1 against CPython's output (elapsed/ideal printed, not asserted); the executor's jobs
 // in Web Workers; the virtual clock (elapsed == ideal exactly); stop(); one run at a time; a job that
 // throws, a worker that traps and a worker that is terminated, with the loop serving on; the page's
-// responsiveness during a busy loop; `throttled`. Prints its measurements (per-pattern elapsed/ideal,
+// responsiveness during a busy loop; `throttled`; warm workers (warmUp boots spares, a pool borrows booted
+// ones, no job waits for a boot). Prints its measurements (per-pattern elapsed/ideal,
 // longest main-thread task, .wasm size) for the CI log.
 //
 // Builds the tests' module first (`scripts/build-wasm --test`: the page's module plus the diagnostics of
@@ -375,4 +376,63 @@ test('throttled: a run while the page is hidden says so', async () => {
     return { hidden: hidden.throttled, changed: changed.throttled, visible: visible.throttled };
   });
   assert.deepEqual(r, { hidden: true, changed: true, visible: false });
+});
+
+test('warm workers: warmUp() boots spares; the executor and a pool of 4 run on booted workers; none waits for a boot', async () => {
+  const r = await page.evaluate(async () => {
+    const e = window.harness.engine;
+    await e.warmUp();
+    const warm = e.spares();
+    const s0 = e.workerStats();
+    const executor = await e.run('executor', { timeScale: 0.1 });
+    const s1 = e.workerStats();
+    await e.warmWorkers(4);
+    const warm4 = e.spares();
+    const pool = await e.run('pool', { timeScale: 0.1, params: { workers: '4', block: '0.5' } });
+    const s2 = e.workerStats();
+    // A second run right after the first: the workers the pools gave back are spares again.
+    const again = await e.run('pool', { timeScale: 0.1, params: { workers: '4', block: '0.5' } });
+    const s3 = e.workerStats();
+    const workers = (res) => [...new Set(res.trace.filter((ev) => ev.kind === 'job' && ev.state === 'running').map((ev) => ev.worker))];
+    return {
+      warm, warm4, s0, s1, s2, s3, afterAll: e.spares(),
+      executor: executor.lines.map((l) => l.text), pool: pool.lines.map((l) => l.text), again: again.lines.map((l) => l.text),
+      poolWorkers: workers(pool), againWorkers: workers(again),
+    };
+  });
+  assert.ok(r.warm.booted >= 2, `warmUp() left two booted spares: ${JSON.stringify(r.warm)}`);
+  assert.deepEqual(r.executor, ['Result', 'Result']);
+  assert.equal(r.s1.jobs - r.s0.jobs, 2, 'the executor posted its two jobs');
+  assert.equal(r.s1.waitedForBoot, r.s0.waitedForBoot, 'neither of its jobs waited for a worker to boot');
+  assert.ok(r.warm4.booted >= 4, `four booted spares: ${JSON.stringify(r.warm4)}`);
+  assert.deepEqual(r.pool, ['pool: 4 jobs']);
+  assert.equal(r.poolWorkers.length, 4, `a pool of 4 ran its 4 jobs on 4 workers: ${r.poolWorkers}`);
+  assert.equal(r.s2.jobs - r.s1.jobs, 4);
+  assert.equal(r.s2.waitedForBoot, r.s1.waitedForBoot, 'the pool borrowed booted workers');
+  assert.deepEqual(r.again, ['pool: 4 jobs']);
+  assert.equal(r.againWorkers.length, 4);
+  assert.equal(r.s3.waitedForBoot, r.s2.waitedForBoot, 'the next run too');
+  assert.ok(r.afterAll.spare >= 4, `the pools gave their workers back: ${JSON.stringify(r.afterAll)}`);
+  assert.deepEqual(problems, []);
+});
+
+test('warmUp(): a run asked for during the warm-up waits for it, then runs', async () => {
+  const r = await page.evaluate(async () => {
+    const e = await window.harness.fresh();
+    try {
+      const order = [];
+      const spawned = e.workerStats().spawned;
+      const warming = e.warmUp().then(() => order.push('warm'));
+      const run = e.run('task-group', { clock: 'virtual' }).then((res) => { order.push('run'); return res.lines.map((l) => l.text); });
+      const lines = await run;
+      await warming;
+      return { order, lines, spawned, warm: e.spares() };
+    } finally {
+      e.dispose();
+    }
+  });
+  assert.equal(r.spawned, 0, 'a new engine starts no worker before warmUp()');
+  assert.deepEqual(r.lines, ['2 4 6']);
+  assert.deepEqual(r.order, ['warm', 'run']);
+  assert.ok(r.warm.booted >= 2, JSON.stringify(r.warm));
 });

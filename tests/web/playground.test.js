@@ -169,3 +169,21 @@ test('theme toggle overrides prefers-color-scheme and is remembered; output line
   assert.deepEqual(problems, []);
   await ctx.close();
 });
+
+test('the executor\'s Web Workers start after the first paint, before anyone presses Run', async () => {
+  const { ctx, page, problems } = await newPage();
+  await openPlayground(page, env.site.url, '?p=executor&scale=0.1');
+  // Nobody has pressed Run: the spare workers start on their own.
+  await page.waitForFunction(() => performance.getEntriesByType('paint').length > 0, null, { timeout: 30_000 });
+  for (let i = 0; i < 300 && page.workers().length < 2; i++) await page.waitForTimeout(100);
+  assert.ok(page.workers().length >= 2, `spare workers started (${page.workers().length})`);
+  assert.equal(await page.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('aio:run ')).length), 0,
+    'no run was made');
+  const lines = await runAndWait(page);
+  assert.deepEqual(lines, ['Result', 'Result']);
+  const run = await page.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name === 'aio:run executor').map((m) => m.detail));
+  assert.equal(run.length, 1, 'the run is a User Timing measure');
+  assert.equal(run[0].ideal, 2);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});

@@ -2,7 +2,7 @@
 // ?n=TASKS&reps=R&scale=S&run=1 (run=1 starts at once; scripts/bench drives the page that way and
 // reads window.aioBench when body[data-state] is "done" or "error").
 import './styles.css';
-import { playgroundLoad, spawnGatherPromiseAll, spawnGatherWasm, type SpawnGather } from './engine/bench';
+import { playgroundLoad, sleep0Wasm, spawnGatherPromiseAll, spawnGatherWasm, timersWasm, type SpawnGather } from './engine/bench';
 import { PageRunner, errorText } from './runner';
 import { $, h, showMessages } from './views/dom';
 import { initTheme } from './views/theme';
@@ -119,6 +119,18 @@ async function run(runner: PageRunner): Promise<void> {
       }
       add({ benchmark: `fidelity.${p.id}`, peer: 'aio', figure: median(ratios), unit: 'measured/ideal', note: `ideal ${p.ideal} s, scale ${s.scale}${throttled ? ', THROTTLED (hidden tab)' : ''}` });
     }
+
+    // The real clock's own costs: timers spread over one second, and loop turns.
+    const timers: number[] = [];
+    const turns: number[] = [];
+    for (let rep = 0; rep < s.reps; ++rep) {
+      await step(`timers: 10,000 over one second, run ${rep + 1} of ${s.reps}…`);
+      timers.push(await timersWasm(10_000));
+      await step(`sleep(0): 1,000 turns, run ${rep + 1} of ${s.reps}…`);
+      turns.push(await sleep0Wasm(1000));
+    }
+    add({ benchmark: 'timers.time', peer: 'aio', figure: median(timers), unit: 's', note: `10,000 timers spread over 1 s, real clock (ideal 1 s); runs: ${timers.map((x) => x.toFixed(4)).join(', ')}` });
+    add({ benchmark: 'sleep0.time', peer: 'aio', figure: median(turns), unit: 'ms', note: `1,000 sleep(0) turns in one task, real clock; runs: ${turns.map((x) => x.toFixed(3)).join(', ')}` });
 
     // spawn + gather: the peers take turns, run by run, so that a slow moment hits them alike.
     const peers: Array<[string, (n: number) => Promise<SpawnGather>, string]> = [

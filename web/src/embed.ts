@@ -2,9 +2,10 @@
 // ?p=ID&param=value...&scale=..&clock=..&view=output (output only). The page never rewrites
 // its own URL and works when storage is blocked. postMessage protocol: see state/messages.js.
 // &step=N opens in Step mode at step N (stepmode.ts); aio:step drives it from the parent, and each step
-// shown in answer is reported as aio:state (the record, its step and the run's count).
+// shown in answer is reported as aio:state (the record, its step and the run's count). An aio:step with
+// engine "python" turns "CPython too" on: aio:state then carries CPython's record of the step beside.
 import './styles.css';
-import type { Clock, PatternInfo, StepRecord } from './engine/types';
+import type { Clock, PatternInfo, RunResult, StepRecord } from './engine/types';
 import { PageRunner } from './runner';
 import { StepMode, type StepTo } from './stepmode';
 import { buildQuery, parseQuery } from './state/url.js';
@@ -58,6 +59,8 @@ class Embed {
   private readonly steps: StepMode;
   /** Where the next aio:state goes (the parent that asked), with the id of its request. */
   private stateTo: { to: Target; idPart: Record<string, unknown> } | null = null;
+  /** No aio:state while "CPython too" is being turned on for a request: its answer waits for CPython. */
+  private holdState = false;
   private readonly messages = $('#messages');
   private readonly summary = $('#summary');
   private readonly out: OutputConsole;
@@ -83,6 +86,7 @@ class Embed {
       host: $('#steps'), out: this.out, timeline: this.timeline, level: 2,
       onStep: (i, rec, count) => this.reportState(i, rec, count),
       onClose: () => { this.steps.stop(); this.out.clear(); },
+      pythonProgram: () => null,
     });
     this.stepBtn.addEventListener('click', () => void this.step(this.current, this.params, 'start', null));
     runner.bindKeys(() => this.runBtn.click());
@@ -90,7 +94,8 @@ class Embed {
     this.showPattern(this.current, this.params);
     $('#app').hidden = false;
     this.watchSize();
-    announce({ type: 'aio:ready', patterns: patterns.map((p) => p.id) });
+    // Ready once warm: a run asked for at once then keeps its timings (PageRunner.warm).
+    void runner.warm.then(() => announce({ type: 'aio:ready', patterns: patterns.map((p) => p.id) }));
     if (url.step !== null) void this.step(this.current, this.params, url.step, null);
   }
 
@@ -133,11 +138,12 @@ class Embed {
 
   /** aio:step: a pattern or params start a stepped run (the first step, or `to`); otherwise `to`
    *  (default: the next step) moves the one shown. The answer is aio:state, or aio:error. */
-  private onStep(msg: { pattern?: string; params?: Record<string, string>; to?: StepTo }, origin: { to: Target; idPart: Record<string, unknown> },
+  private onStep(msg: { pattern?: string; params?: Record<string, string>; to?: StepTo; engine?: 'cpp' | 'python' }, origin: { to: Target; idPart: Record<string, unknown> },
     fail: (message: string) => void): void {
     if (this.runner.running || this.python?.running) return fail('a run is already in progress');
     if (msg.pattern === undefined && msg.params === undefined) {
-      if (!this.steps.active) return void this.step(this.current, this.params, msg.to ?? 'start', origin);
+      if (!this.steps.active) return void this.step(this.current, this.params, msg.to ?? 'start', origin, msg.engine);
+      if (msg.engine !== undefined) return void this.moveWith(msg.engine, msg.to ?? 'next', origin, fail);
       this.stateTo = origin;
       const refused = this.steps.go(msg.to ?? 'next');
       if (refused) { this.stateTo = null; fail(refused); }
@@ -149,11 +155,23 @@ class Embed {
     if (raw.scale !== undefined || raw.clock !== undefined) return fail('a stepped run is on the virtual clock: it takes no scale or clock');
     const checked = validateParams(this.runner.engine, p, raw);
     if (checked.errors.length) return fail(checked.errors.map((e) => e.message).join('; '));
-    void this.step(p, checked.values, msg.to ?? 'start', origin);
+    void this.step(p, checked.values, msg.to ?? 'start', origin, msg.engine);
+  }
+
+  /** "CPython too" on or off (CPython loaded and stepped first), then the move; one aio:state answers. */
+  private async moveWith(engine: 'cpp' | 'python', to: StepTo, origin: { to: Target; idPart: Record<string, unknown> },
+    fail: (message: string) => void): Promise<void> {
+    this.holdState = true;
+    const failed = await this.steps.setPython(engine === 'python');
+    this.holdState = false;
+    if (failed) return fail(failed);
+    this.stateTo = origin;
+    const refused = this.steps.go(to);
+    if (refused) { this.stateTo = null; fail(refused); }
   }
 
   private async step(p: PatternInfo, params: Record<string, string>, to: StepTo,
-    origin: { to: Target; idPart: Record<string, unknown> } | null): Promise<void> {
+    origin: { to: Target; idPart: Record<string, unknown> } | null, engine?: 'cpp' | 'python'): Promise<void> {
     if (this.runner.running) return;
     const reply = origin ?? { to: replyTo, idPart: {} };
     this.showPattern(p, params);
@@ -162,8 +180,20 @@ class Embed {
     showMessages(this.messages, []);
     this.summary.textContent = '';
     this.stateTo = reply.to ? { to: reply.to, idPart: reply.idPart } : null;
+    this.holdState = engine !== undefined;
     const started = await this.steps.start(p, params, to);
     this.runBtn.disabled = this.stepBtn.disabled = false;
+    if (started.ok && engine !== undefined) {
+      const failed = await this.steps.setPython(engine === 'python');
+      this.holdState = false;
+      if (failed) {
+        this.stateTo = null;
+        post({ type: 'aio:error', message: failed, ...reply.idPart }, reply.to);
+        return;
+      }
+      this.steps.go(this.steps.index + 1); // the step again, now with CPython's record: the answer
+    }
+    this.holdState = false;
     if (!started.ok) {
       this.stateTo = null;
       showMessages(this.messages, [started.message]);
@@ -176,9 +206,12 @@ class Embed {
   /** aio:state: exactly the record shown, its step (from 1) and the run's count of steps, to the parent
    *  that asked (with its id), or to the parent that last spoke when the visitor stepped. */
   private reportState(i: number, rec: StepRecord, count: number): void {
+    if (this.holdState) return;
     const target = this.stateTo ?? (replyTo ? { to: replyTo, idPart: {} } : null);
     this.stateTo = null;
-    if (target) post({ type: 'aio:state', ...rec, step: i + 1, count, ...target.idPart }, target.to);
+    const beside = this.steps.besideAt(i);
+    const python = beside ? { python: { record: beside.record, differs: beside.differs, order: beside.order } } : {};
+    if (target) post({ type: 'aio:state', ...rec, step: i + 1, count, ...python, ...target.idPart }, target.to);
   }
 
   private async run(p: PatternInfo, params: Record<string, string>, scale: number, clock: Clock,
@@ -192,9 +225,15 @@ class Embed {
     this.stopBtn.disabled = false;
     showMessages(this.messages, []);
     this.summary.textContent = '';
+    const done = (r: RunResult) => post({
+      type: 'aio:done', lines: r.lines.map((l) => ({ t: l.t, text: l.text })), timings: { elapsed: r.elapsed, ideal: r.ideal },
+      cancelled: r.cancelled, ...idPart,
+    }, to);
     const end = await this.runner.run({ pattern: p, params, scale, clock }, {
       out: this.out, timeline: this.timeline,
       onLine: (line) => post({ type: 'aio:line', text: line.text, t: line.t, ...idPart }, to),
+      // The host hears of the end before the timeline draws it.
+      onResult: (r) => { if (!r.error) done(r); },
     });
     this.runBtn.disabled = this.stepBtn.disabled = false;
     this.stopBtn.disabled = true;
@@ -205,14 +244,7 @@ class Embed {
     }
     const r = end.result;
     this.summary.textContent = `${r.cancelled ? 'Cancelled' : r.error ? 'Failed' : 'Finished'} · elapsed ${fmtT(r.elapsed)} · ideal ${fmtT(r.ideal)}`;
-    if (r.error) {
-      post({ type: 'aio:error', message: r.error, ...idPart }, to);
-      return;
-    }
-    post({
-      type: 'aio:done', lines: r.lines.map((l) => ({ t: l.t, text: l.text })), timings: { elapsed: r.elapsed, ideal: r.ideal },
-      cancelled: r.cancelled, ...idPart,
-    }, to);
+    if (r.error) post({ type: 'aio:error', message: r.error, ...idPart }, to);
   }
 
   /** The pattern's Python original in CPython (loaded on the first such request), answered with the

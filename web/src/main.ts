@@ -160,6 +160,7 @@ class Playground {
       host: stepHost, out: this.out, timeline: this.timeline, sources: this.sourcesView,
       onStep: () => this.stepUrl(),
       onClose: () => this.leaveSteps(),
+      pythonProgram: () => this.python.editedProgram,
     });
     const runsPanel = h('section', { class: 'panel runs-panel', 'aria-labelledby': 'h-runs' }, h('h3', { id: 'h-runs', text: 'Earlier runs' }));
     this.history = new RunHistory(runsPanel);

@@ -25,6 +25,9 @@ export interface RunViews {
   timeline?: Timeline | null;
   /** Each printed line, as it streams (after the console got it). */
   onLine?(line: Line): void;
+  /** The run's result, the moment the engine gives it: before the views draw its end (the timeline's
+   *  final drawing takes a while), so that an embed's host hears of it without that delay. */
+  onResult?(result: RunResult): void;
 }
 
 /** A run that ended (finished, cancelled or failed inside the pattern), or one that could not start. */
@@ -33,10 +36,20 @@ export type RunEnd = { ok: true; result: RunResult } | { ok: false; message: str
 /** A stepped run: its records, and the same run's result (its trace draws the timeline). */
 export type StepEnd = { ok: true; steps: StepRun; result: RunResult } | { ok: false; message: string };
 
+/** Resolves after the page's next paint (or soon, where a hidden frame never paints). */
+const afterPaint = () => new Promise<void>((resolve) => {
+  requestAnimationFrame(() => setTimeout(resolve, 0));
+  setTimeout(resolve, 500);
+});
+
 export class PageRunner {
   private current: { out?: OutputConsole } | null = null;
+  /** The engine's warm-up (workers booted, code compiled), started after the first paint. */
+  readonly warm: Promise<void>;
 
-  private constructor(readonly engine: Engine, readonly patterns: PatternInfo[], readonly limits: Limits) {}
+  private constructor(readonly engine: Engine, readonly patterns: PatternInfo[], readonly limits: Limits) {
+    this.warm = afterPaint().then(() => engine.warmUp());
+  }
 
   /** Loads the engine; on failure `status` says why and the result is null. */
   static async load(status: HTMLElement): Promise<PageRunner | null> {
@@ -104,7 +117,7 @@ export class PageRunner {
   /** Runs one pattern; refuses while another runs. The console ends with what happened. */
   async run(req: RunRequest, views: RunViews = {}): Promise<RunEnd> {
     if (this.current) return { ok: false, message: 'a run is already in progress' };
-    const { out, timeline, onLine } = views;
+    const { out, timeline, onLine, onResult } = views;
     let ideal: number;
     try {
       ideal = this.engine.ideal(req.pattern.id, req.params);
@@ -113,7 +126,9 @@ export class PageRunner {
     }
     this.current = { out };
     out?.clear();
+    await this.warm;  // only a run started within a moment of the page's load waits
     const t0 = performance.now();
+    const mark = `aio:run ${req.pattern.id}`;
     // On the real clock the live timeline advances with the page's clock, scaled into pattern seconds.
     timeline?.reset(ideal, req.clock === 'real' ? () => (performance.now() - t0) / 1000 / req.scale : undefined);
     let streamed = 0;
@@ -128,6 +143,13 @@ export class PageRunner {
         onTrace: (ev) => timeline?.push(ev),
       });
       if (!streamed) for (const line of result.lines) show(line);
+      // User Timing: a run as the page lived it (DevTools shows it; scripts/bench reads it).
+      performance.measure(mark, { start: t0, detail: { elapsed: result.elapsed, ideal: result.ideal, scale: req.scale, clock: req.clock } });
+      try {
+        onResult?.(result);
+      } catch (e) {
+        console.error('aio: the onResult callback threw', e);
+      }
       timeline?.finish(result.elapsed);
       if (result.error) out?.system(`Error: ${result.error}`, 'error');
       else if (result.cancelled) out?.system(`Run cancelled at ${fmtT(result.elapsed)}.`, 'cancel');

@@ -10,7 +10,8 @@ task step or a callback ran. The clock jumps to the next timer instead of waitin
 and its times exact; time.time() reads the same clock (timing.py measures with it).
 
 Only the standard library, and nothing of the file system but the pattern's source: the same file runs
-under Pyodide (no threads), where run_steps(source, filename, argv, emit) is called directly.
+under Pyodide (no threads: the executor pattern is not stepped there), where run_steps(source,
+filename, argv, emit) is called directly (the playground's Step mode, "CPython too").
 The records end with the iteration in which run_until_complete stops the loop (the one after the main
 task finished); what asyncio.run does afterwards (cancelling leftovers, shutting down the default
 executor) creates tasks of its own and is not part of the pattern. Output printed after the loop
@@ -28,7 +29,7 @@ import os
 import sys
 import threading
 import time
-from asyncio import base_events, tasks as tasks_mod
+from asyncio import base_events, events, tasks as tasks_mod
 
 
 class _VirtualSelector:
@@ -379,6 +380,20 @@ def run_steps(source, filename, argv, emit):
     def clock():  # time.time() of the pattern: the loop's virtual clock
         return loops[-1].time() if loops else 0.0
 
+    def run_program(main, *, debug=None, loop_factory=None):
+        # asyncio.run on a loop of ours: Pyodide's own asyncio.run would take the browser's loop.
+        with asyncio.Runner(debug=debug, loop_factory=Policy().new_event_loop) as runner:
+            return runner.run(main)
+
+    # Under Pyodide the browser's loop counts as running (asyncio.run would refuse to start), and
+    # asyncio.run is Pyodide's; natively both stay as they are.
+    pyodide = sys.platform == "emscripten"
+    if pyodide:
+        original["running"] = events._get_running_loop()
+        original["asyncio_run"] = asyncio.run
+        events._set_running_loop(None)
+        asyncio.run = run_program
+
     asyncio.events.Handle._run = handle_run
     asyncio.set_event_loop_policy(Policy())
     time.time = clock
@@ -397,6 +412,9 @@ def run_steps(source, filename, argv, emit):
         sys.argv = original["argv"]
         tasks_mod._task_name_counter = original["counter"]
         undo_current_task()
+        if pyodide:
+            asyncio.run = original["asyncio_run"]
+            events._set_running_loop(original["running"])
         recorder.finish()
 
 

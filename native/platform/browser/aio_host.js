@@ -2,16 +2,19 @@
 // factory, one per instance). browser_platform.cpp and worker_pool.cpp reach it through EM_JS.
 //
 //  - idle(ms): the Promise the loop's idle wait suspends on (Asyncify). It resolves after `ms` (setTimeout
-//    for waits of 7 ms and more, set 3 ms short; shorter waits and the rest spin on "resume now" posts,
-//    since nested timeouts are clamped to 4 ms), or at once when a worker reports or wake() is called.
-//    ms < 0: only then.
+//    for the bulk, set short by how late timers have fired lately, 3 ms at least; shorter waits and the
+//    rest spin on "resume now" posts, since nested timeouts are clamped to 4 ms), or at once when a
+//    worker reports or wake() is called. ms < 0: only then. The loop spins the last millisecond itself.
 //  - yieldNow(): one turn of the page's event loop, through a MessageChannel post.
 //  - Workers: Module.aioSpawnWorker() (given by the page, web/src/engine) makes a Web Worker running
 //    this same module; pools are sets of slots, each slot holds one worker running one job at a time.
 //    Workers report by postMessage; the reports wait in `events` until the loop pulls them
-//    (worker_pool.cpp: deliver_events). Idle workers of closed pools are kept for the next pool; busy
-//    ones are terminated.
-//  - stats: counters the tests read (messages received from workers, workers started and died);
+//    (worker_pool.cpp: deliver_events). warm(n) keeps n spare workers booted ahead of any job (the page
+//    calls it after its first paint); a slot takes a booted spare first and a new one is started to
+//    replace it, so a pool (a limit on concurrency) never waits for a worker to boot when one could have
+//    been ready. Idle workers of closed pools go back to the spares; busy ones are terminated.
+//  - stats: counters the tests read (messages received from workers, workers started and died, jobs
+//    posted, and jobs that had to wait for their worker to boot);
 //    loop: the longest stretch compiled code ran during runs without giving the page a turn.
 var AioHost = (function () {
   var STARTED = 1, DONE = 2, DIED = 3;
@@ -23,7 +26,9 @@ var AioHost = (function () {
     slots: {},
     spare: [],
     maxSpare: 8,
-    stats: { messages: 0, spawned: 0, died: 0, jobs: 0 },
+    stats: { messages: 0, spawned: 0, died: 0, jobs: 0, waitedForBoot: 0 },
+    warmTarget: 0,
+    warmWaiters: [],
   };
 
   // "Resume now" without the nested-setTimeout clamp. Node (the test suite) uses setImmediate: a
@@ -63,6 +68,10 @@ var AioHost = (function () {
     resumedAt = 0;
   };
 
+  // How late setTimeout has fired lately (ms): a decaying maximum.
+  var late = 2;
+  H.timerLate = late;
+
   H.idle = function (ms) {
     H.runEnded();
     return new Promise(function (resolve) {
@@ -76,11 +85,21 @@ var AioHost = (function () {
         resolve();
       }
       H.resume = fire;
-      // The timer is set 3 ms short and the rest spins on posts: timers often fire a millisecond
-      // or two late, which would show in short scaled runs.
+      // The timer is set short by how late timers have fired lately (3 ms at least; more on a loaded
+      // machine) and the rest spins on posts: a late timer would show in short scaled runs. Nested
+      // timeouts are clamped to 4 ms, so shorter waits only spin.
+      var lead = Math.min(20, Math.max(3, Math.ceil(late) + 1));
       if (H.events.length) soon(fire);
-      else if (ms >= 7) timer = setTimeout(fire, Math.floor(ms) - 3);
-      else if (ms >= 0) soon(fire);
+      else if (ms >= lead + 4) {
+        var delay = Math.floor(ms) - lead;
+        var due = performance.now() + delay;
+        timer = setTimeout(function () {
+          var by = performance.now() - due;
+          late = by > late ? by : late * 0.9 + by * 0.1;
+          H.timerLate = late;
+          fire();
+        }, delay);
+      } else if (ms >= 0) soon(fire);
     });
   };
 
@@ -110,7 +129,7 @@ var AioHost = (function () {
 
   function spawn() {
     var w = Module['aioSpawnWorker']();
-    var entry = { worker: w, job: null, dead: false };
+    var entry = { worker: w, job: null, dead: false, booted: false };
     H.stats.spawned++;
     w.onmessage = function (ev) { onMessage(entry, ev.data); };
     w.onerror = function (ev) {
@@ -125,7 +144,10 @@ var AioHost = (function () {
     H.stats.messages++;
     if (entry.dead || !m) return;
     var j = entry.job;
-    if (m.type === 'started') {
+    if (m.type === 'booted') {
+      entry.booted = true;
+      checkWarm();
+    } else if (m.type === 'started') {
       if (j) push({ kind: STARTED, pool: j.pool, job: j.job, slot: j.slot });
     } else if (m.type === 'done') {
       entry.job = null;
@@ -138,8 +160,46 @@ var AioHost = (function () {
   }
 
   function keepSpare(entry) {
-    if (H.spare.length < H.maxSpare) H.spare.push(entry);
+    if (H.spare.length < Math.max(H.maxSpare, H.warmTarget)) H.spare.push(entry);
     else { entry.dead = true; entry.worker.terminate(); }
+  }
+
+  // Starts workers until `warmTarget` spares exist (booted or booting).
+  function topUp() {
+    if (!H.canSpawn()) return;
+    while (H.spare.length < H.warmTarget) H.spare.push(spawn());
+  }
+
+  // Resolves the warm() promises once `warmTarget` spares have booted.
+  function checkWarm() {
+    var booted = 0;
+    for (var k = 0; k < H.spare.length; k++) if (H.spare[k].booted) booted++;
+    if (booted < H.warmTarget || !H.warmWaiters.length) return;
+    var ws = H.warmWaiters;
+    H.warmWaiters = [];
+    ws.forEach(function (f) { f(); });
+  }
+
+  // Keeps n workers booted and spare from now on; resolves when they are (at once without workers).
+  H.warm = function (n) {
+    H.warmTarget = Math.max(H.warmTarget, n | 0);
+    if (!H.canSpawn()) return Promise.resolve();
+    topUp();
+    return new Promise(function (resolve) {
+      H.warmWaiters.push(resolve);
+      checkWarm();
+    });
+  };
+
+  // A spare for a slot: a booted one first, else the one that started booting first, else a new worker.
+  function takeSpare() {
+    var k = 0;
+    while (k < H.spare.length && !H.spare[k].booted) k++;
+    if (k === H.spare.length) k = 0;
+    var entry = H.spare.length ? H.spare.splice(k, 1)[0] : spawn();
+    if (!entry.booted) H.stats.waitedForBoot++;
+    topUp();
+    return entry;
   }
 
   // A worker that died: its job fails with `message`, its slot gets a new worker on the next job.
@@ -151,7 +211,7 @@ var AioHost = (function () {
     var j = entry.job;
     entry.job = null;
     var i = H.spare.indexOf(entry);
-    if (i >= 0) H.spare.splice(i, 1);
+    if (i >= 0) H.spare.splice(i, 1);  // not replaced here: a worker that cannot start would loop
     if (j) {
       if (H.slots[j.pool] && H.slots[j.pool][j.slot] === entry) H.slots[j.pool][j.slot] = null;
       push({ kind: DIED, pool: j.pool, job: j.job, slot: j.slot, ok: false, bytes: new TextEncoder().encode(message) });
@@ -167,7 +227,7 @@ var AioHost = (function () {
     var slots = H.slots[pool] || (H.slots[pool] = []);
     var entry = slots[slot];
     if (!entry) {
-      entry = H.spare.pop() || spawn();
+      entry = takeSpare();
       slots[slot] = entry;
     }
     entry.job = { pool: pool, slot: slot, job: job };
@@ -211,6 +271,7 @@ var AioHost = (function () {
 
   // Terminates every worker (the engine is disposed of).
   H.terminateAll = function () {
+    H.warmTarget = 0;
     for (var p in H.slots) H.closePool(p);
     H.spare.forEach(function (e) { e.dead = true; e.worker.terminate(); });
     H.spare = [];

@@ -2,11 +2,14 @@
 // the idle wait, Web Workers for executors (worker_pool.cpp). The JavaScript half is aio_host.js.
 //
 // Idle wait: the loop's C++ stack is unwound by Asyncify and the page's event loop runs until the
-// Promise resolves: at the next deadline (setTimeout, only for waits of 7 ms and more and set 3 ms short,
-// since nested timeouts are clamped to 4 ms and often fire late; the rest spins on MessageChannel posts),
-// or earlier when a worker reports or wake() is called (a stop request). Busy loop: yield_to_host() every 10 ms of real time
-// gives the page a turn through a MessageChannel post, so input and rendering never wait long; on the
-// virtual clock too (its time stands still, the turns go by performance.now()).
+// Promise resolves: at the next deadline, or earlier when a worker reports or wake() is called (a stop
+// request). Timers fire late (a millisecond or two when idle, more under load, and nested timeouts are
+// clamped to 4 ms), so the wait is made of three parts: a setTimeout for the bulk, set short by how late
+// timers have fired lately (3 ms at least, aio_host.js); then MessageChannel posts, one page turn each (these resume at once);
+// and the last kSpinMs spun here on the clock without giving the page a turn, since a turn can take
+// longer than that (a redraw, a message). Busy loop: yield_to_host() every 10 ms of real time gives the
+// page a turn through a MessageChannel post, so input and rendering never wait long; on the virtual
+// clock too (its time stands still, the turns go by performance.now()).
 #include <emscripten.h>
 
 #include "aio/platform.hpp"
@@ -37,6 +40,9 @@ namespace {
 
 void (*g_before_suspend)() = nullptr;
 
+// The end of a wait spun on the clock rather than spent in page turns (milliseconds).
+constexpr double kSpinMs = 1.0;
+
 class BrowserPlatform final : public Platform {
  public:
   // `virtual_host`: the host of the virtual clock, whose turns must deliver nothing (see yield_to_host).
@@ -54,10 +60,14 @@ class BrowserPlatform final : public Platform {
         ms = start_ms_ + static_cast<double>(*deadline) * scale_ * 1e-6 - aio_js_now_ms();
         if (ms < 0) ms = 0;
       }
-      if (g_before_suspend) g_before_suspend();
-      waiting_ = true;
-      aio_js_idle(ms);
-      waiting_ = false;
+      if (ms >= 0 && ms <= kSpinMs) {
+        aio_js_busy_wait(ms);
+      } else {
+        if (g_before_suspend) g_before_suspend();
+        waiting_ = true;
+        aio_js_idle(ms);
+        waiting_ = false;
+      }
     }
     // The loop drains its inbox right after this returns: a wake-up that came meanwhile is served.
     browser::deliver_events();

@@ -20,6 +20,26 @@ export async function spawnGatherWasm(n: number): Promise<SpawnGather> {
   return { nsPerTask: j.ns_per_task, bytesPerTask: j.bytes_per_task };
 }
 
+/** A fresh instance's real-clock benchmark export (it suspends: Asyncify), its JSON reply. */
+async function realClockBench<T>(name: string, arg: number): Promise<T> {
+  const M = await instantiate(await compileWasm());
+  await M.ccall(name, null, ['number'], [arg], { async: true });
+  const r = takeReply(M, Channel.Run);
+  if (!r.ok) throw new Error(replyText(r));
+  return JSON.parse(replyText(r)) as T;
+}
+
+/** aio: n timers with deadlines spread over one second on the real clock (bench/aio_timers.cpp's
+ *  workload); the whole run's wall time in seconds (ideal: 1). */
+export async function timersWasm(n: number): Promise<number> {
+  return (await realClockBench<{ seconds: number }>('aio_bench_timers', n)).seconds;
+}
+
+/** aio: one task awaiting sleep(0) `turns` times on the real clock; those turns' time in ms. */
+export async function sleep0Wasm(turns: number): Promise<number> {
+  return (await realClockBench<{ ms: number }>('aio_bench_sleep0', turns)).ms;
+}
+
 /**
  * How each JavaScript task yields once:
  * - 'microtask': `await null`, one microtask hop; it never returns to the event loop, so it is the

@@ -41,7 +41,11 @@ export interface AioModule {
 
 /** The JavaScript half of the browser platform (native/platform/browser/aio_host.js). */
 export interface AioHost {
-  stats: { messages: number; spawned: number; died: number; jobs: number };
+  stats: { messages: number; spawned: number; died: number; jobs: number; waitedForBoot: number };
+  /** Keeps n spare workers booted from now on; resolves when they are. */
+  warm(n: number): Promise<void>;
+  /** The spare workers: how many, and how many have booted. */
+  spare: Array<{ booted: boolean }>;
   /** The longest stretch (ms) the loop ran without giving the page a turn, and how many there were. */
   loop: { longest: number; stretches: number };
   runStarted(): void;

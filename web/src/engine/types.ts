@@ -116,4 +116,8 @@ export interface Engine {
   steps(id: string, params?: Record<string, string>): Promise<StepRun>;
   /** Cancels the running pattern's main task; its result then says `cancelled: true`. */
   stop(): void;
+  /** Gets ready to run on time: boots the executor's spare Web Workers and runs every pattern once on
+   *  the virtual clock, so that a first real-clock run finds its workers booted and its code compiled.
+   *  Call it once, after the page's first paint; runs wait for it (it never fails). */
+  warmUp(): Promise<void>;
 }

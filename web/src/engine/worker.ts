@@ -3,7 +3,8 @@
 // page -> worker: {type: 'init', module: WebAssembly.Module}, then {type: 'job', invoke, fn, args, clock,
 //                 scale, worker}: run aio::run_job on (invoke, fn, packed args) — table indices, the same
 //                 in every instance of the module.
-// worker -> page: {type: 'started'}, then {type: 'done', ok, value: packed result or error message,
+// worker -> page: {type: 'booted'} once its instance is ready (the page keeps booted workers spare ahead
+//                 of any job), then for each job {type: 'started'}, then {type: 'done', ok, value: packed result or error message,
 //                 vs: virtual seconds of its blocking sleeps}, or {type: 'died', message} when the
 //                 instance itself failed (a trap): the worker then closes and the page replaces it.
 // A blocking sleep in a job spins on performance.now() here (no SharedArrayBuffer, so no Atomics.wait):
@@ -64,7 +65,9 @@ scope.onmessage = (ev) => {
   const m = ev.data;
   if (m.type === 'init') {
     ready = instantiate(m.module);
-    ready.catch(() => {});  // reported with the first job
+    // Booted either way: an instance that failed is reported with the first job (the worker then dies).
+    const booted = () => scope.postMessage({ type: 'booted' });
+    ready.then(booted, booted);
   } else if (m.type === 'job') {
     void run(m);
   }

@@ -4,7 +4,7 @@
 // This module is imported only when a visitor asks for a CPython run (a dynamic import), so none of it,
 // nor Pyodide, is part of the playground's first load.
 import { files, pyodideSizes } from 'virtual:pattern-python';
-import type { Clock, Line, TraceEvent } from '../engine/types';
+import type { Clock, Line, StepRun, TraceEvent } from '../engine/types';
 
 export interface PyRunOptions {
   /** The program's text: a pattern's original (pythonSource) or an edited copy. */
@@ -29,6 +29,14 @@ export interface PyRunResult {
   error?: string;
 }
 
+/** CPython's stepped run: its records, in the shape of the C++ engine's (engine.steps). */
+export interface PyStepRun extends StepRun {
+  /** Why the program cannot be stepped in CPython here (the executor's jobs need threads). */
+  unsupported?: string;
+  /** The interpreter's version ("3.14.2"): the port mirrors CPython 3.11, and a few behaviours moved since. */
+  version?: string;
+}
+
 export interface LoadProgress {
   loaded: number;
   total: number;
@@ -50,13 +58,18 @@ type WorkerMessage =
   | { type: 'ready'; ms: number }
   | { type: 'failed'; message: string }
   | { type: 'events'; events: string[] }
-  | { type: 'done'; elapsed: number; cancelled: boolean; error?: string };
+  | { type: 'done'; elapsed: number; cancelled: boolean; error?: string }
+  | { type: 'stepped'; json: string };
 
 export class PythonEngine {
   private worker: Worker | null = null;
   private loading: Promise<number> | null = null;
   private progress = new Set<(p: LoadProgress) => void>();
-  private active: { finish(r: { elapsed: number; cancelled: boolean; error?: string }): void; events(e: string[]): void } | null = null;
+  private active: {
+    finish(r: { elapsed: number; cancelled: boolean; error?: string }): void;
+    events(e: string[]): void;
+    stepped?(json: string): void;
+  } | null = null;
   /** Milliseconds the latest load took, from creating the worker to the interpreter being ready. */
   loadMs: number | null = null;
 
@@ -88,6 +101,7 @@ export class PythonEngine {
         else if (m.type === 'failed') { this.discard(); reject(new Error(`CPython could not be loaded: ${m.message}`)); }
         else if (m.type === 'events') this.active?.events(m.events);
         else if (m.type === 'done') this.active?.finish(m);
+        else if (m.type === 'stepped') this.active?.stepped?.(m.json);
       };
       worker.onerror = (e) => {
         e.preventDefault();
@@ -136,6 +150,33 @@ export class PythonEngine {
         type: 'run', source: opts.source, filename: opts.filename, clock: opts.clock, scale: opts.scale ?? 1,
         argv: Object.entries(opts.params).map(([k, v]) => `${k}=${v}`),
       });
+    });
+  }
+
+  /** Runs a pattern's Python original (or `source`, an edited copy) on the virtual clock, recording
+   *  every loop iteration (native/patterns/python/_steps.py): the records Step mode shows beside the C++
+   *  engine's, in the same shape. `params`: key=value as the originals read them. Loads the interpreter
+   *  first if needed; shares run()'s one-at-a-time. A stop terminates the worker (the run never yields). */
+  async steps(pattern: string, params: Record<string, string>, source?: string): Promise<PyStepRun> {
+    if (this.active) throw new Error('a CPython run is already in progress');
+    const text = source ?? pythonSource(pattern);
+    if (text === undefined) throw new Error(`${pattern} has no Python original`);
+    await this.load();
+    const worker = this.worker;
+    if (!worker) throw new Error('CPython is not loaded');
+    return new Promise<PyStepRun>((resolve) => {
+      this.active = {
+        events: () => undefined,
+        stepped: (json) => {
+          this.active = null;
+          resolve(JSON.parse(json) as PyStepRun);
+        },
+        finish: (r) => {
+          this.active = null;
+          resolve({ records: [], ...(r.cancelled ? { error: 'stopped' } : { error: r.error ?? 'the CPython worker failed' }) });
+        },
+      };
+      worker.postMessage({ type: 'steps', source: text, filename: `${pattern}.py`, argv: Object.entries(params).map(([k, v]) => `${k}=${v}`) });
     });
   }
 

@@ -94,6 +94,12 @@ export class PythonPanel {
     return this.editing?.editor != null && this.editing.editor.text !== this.editing.original;
   }
 
+  /** The edited program's text when it differs from the original (Step mode's "CPython too" steps it). */
+  get editedProgram(): string | null {
+    const editor = this.editing?.editor;
+    return editor && this.editing && editor.text !== this.editing.original ? editor.text : null;
+  }
+
   /** Switches the Python pane to an editor holding `text` (the original when not given). The editor's
    *  code and CPython are fetched now, together, and not before. */
   async openEditor(text?: string): Promise<void> {

@@ -3,9 +3,11 @@
 //     id?: string | number }   (engine: the C++ port, the default, or the Python original in CPython)
 //   { type: "aio:stop", id?: string | number }
 //   { type: "aio:step", pattern?: string, params?: {...}, to?: number | "next" | "prev" | "start" | "end",
-//     id?: string | number }   Step mode: a pattern or params start a new stepped run (of the pattern
+//     engine?: "cpp" | "python", id?: string | number }
+//                              Step mode: a pattern or params start a new stepped run (of the pattern
 //                              shown when only params are given); `to` a step from 1 (default: the first
-//                              of a new run, the next otherwise)
+//                              of a new run, the next otherwise); engine "python" turns "CPython too" on
+//                              (CPython's record beside, in aio:state's `python`), "cpp" turns it off
 // Anything else (extra keys, wrong types, prototype tricks) is ignored: parseParentMessage -> null.
 // Replies: aio:ready {patterns}, aio:line {text, t}, aio:done {lines, timings: {elapsed, ideal}, cancelled},
 // aio:error {message}, aio:resize {height}, aio:state {the step record shown, step, count}; each echoes
@@ -18,7 +20,7 @@ import { isPatternIdShape } from './validate.js';
 /** @typedef {{ type: 'aio:run', pattern: string, params: Record<string, string>, engine: EngineName, id?: MsgId }} RunMsg */
 /** @typedef {{ type: 'aio:stop', id?: MsgId }} StopMsg */
 /** @typedef {number | 'next' | 'prev' | 'start' | 'end'} StepTo */
-/** @typedef {{ type: 'aio:step', pattern?: string, params?: Record<string, string>, to?: StepTo, id?: MsgId }} StepMsg */
+/** @typedef {{ type: 'aio:step', pattern?: string, params?: Record<string, string>, to?: StepTo, engine?: EngineName, id?: MsgId }} StepMsg */
 /** @typedef {import('../engine/types').Limits} Limits */
 
 const MAX_PARAMS = 20;
@@ -63,8 +65,9 @@ export function parseParentMessage(data, limits) {
     return { type: 'aio:run', pattern: /** @type {string} */ (data.pattern), params, engine, ...idPart };
   }
   if (data.type === 'aio:step') {
-    if (!keys.every((k) => k === 'type' || k === 'id' || k === 'pattern' || k === 'params' || k === 'to')) return null;
+    if (!keys.every((k) => k === 'type' || k === 'id' || k === 'pattern' || k === 'params' || k === 'to' || k === 'engine')) return null;
     if (data.pattern !== undefined && !isPatternIdShape(data.pattern)) return null;
+    if (data.engine !== undefined && data.engine !== 'cpp' && data.engine !== 'python') return null;
     const to = data.to;
     if (to !== undefined && !(typeof to === 'string' && STEP_WORDS.includes(to)) &&
         !(typeof to === 'number' && Number.isInteger(to) && to >= 1 && to <= MAX_STEP)) return null;
@@ -77,6 +80,7 @@ export function parseParentMessage(data, limits) {
       msg.params = params;
     }
     if (to !== undefined) msg.to = /** @type {StepTo} */ (to);
+    if (data.engine !== undefined) msg.engine = /** @type {EngineName} */ (data.engine);
     return msg;
   }
   return null;

@@ -6,8 +6,13 @@
 // The records are the pattern's run on the virtual clock, collected once (engine.steps): moving is
 // indexing, so stepping back shows exactly what the loop held then. What else the page shows for a
 // step (the source marks, the timeline cursor, the output so far, the URL) it does in `onStep`.
+//
+// "CPython too" (when the page offers it, hooks.onPython): CPython's record of the same step beside the
+// C++ one (setBeside), every field the lockstep rule compares (python/lockstep.js) marked where the two
+// differ, in words as well as in colour, with a one-line verdict per step.
 import type { StepRecord, StepTask } from '../engine/types';
 import { fmtSeconds, narrate, nextPrinted, resolveStep } from '../state/steps.js';
+import { verdict } from '../python/lockstep.js';
 import { h } from './dom';
 
 export { lineMarks } from '../state/steps.js';
@@ -19,10 +24,24 @@ export interface StepHooks {
   onClose?(): void;
   /** The panel heading's level (the parts' are one below): 3 in the playground, 2 in the embed. */
   level?: 2 | 3;
+  /** The "CPython too" switch: the page loads CPython and steps it beside (setBeside), or stops. */
+  onPython?(on: boolean): void;
+}
+
+/** CPython's records beside the C++ ones: paired by position, each pair's differing fields. */
+export interface Beside {
+  records: StepRecord[];
+  diffs: string[][];
+  /** Per step, the fields (ran, printed) that hold the same items in another order (a set's). */
+  order: string[][];
+  /** Said above the verdict: an edited program, renamed tasks. */
+  notes: string[];
 }
 
 export type StepTo = number | 'next' | 'prev' | 'start' | 'end';
 
+/** CPython's task rows shown at most (those that differ first), the rest counted. */
+const MAX_PY_ROWS = 60;
 /** Steps a second. */
 const SPEEDS = [0.5, 1, 2, 4, 8];
 /** Longer queues are cut here, with a count of the rest (the task table lists everything). */
@@ -57,6 +76,12 @@ export class Stepper {
   private readonly buttons: Record<'start' | 'prev' | 'next' | 'end' | 'print' | 'play', HTMLButtonElement>;
   private readonly speed: HTMLSelectElement;
   private readonly onKey = (e: KeyboardEvent) => this.key(e);
+  private beside: Beside | null = null;
+  private readonly pySwitch: HTMLInputElement | null = null;
+  private readonly pyBar: HTMLProgressElement;
+  private readonly pyStatus: HTMLElement;
+  private readonly pyBox: HTMLElement;
+  private readonly cppHead: HTMLElement;
 
   constructor(host: HTMLElement, private readonly hooks: StepHooks) {
     const button = (text: string, attrs: Record<string, string> = {}) => h('button', { type: 'button', text, ...attrs });
@@ -78,6 +103,19 @@ export class Stepper {
     this.timers = h('ol', { class: 'step-timers', 'aria-label': 'Timers, in firing order' });
     this.tbody = h('div', { role: 'rowgroup', class: 'step-rows' });
     const close = button('Close', { class: 'ghost step-close', title: 'Leave Step mode' });
+    this.pyBar = h('progress', { class: 'py-progress', max: 1, value: 0, hidden: true, 'aria-label': 'Loading CPython' });
+    this.pyStatus = h('p', { class: 'py-status step-py-status', role: 'status' });
+    this.pyBox = h('section', { class: 'step-beside', hidden: true, 'aria-labelledby': 'h-step-py' });
+    let pyRow: HTMLElement | null = null;
+    if (hooks.onPython) {
+      this.pySwitch = h('input', { type: 'checkbox', id: 'step-python', 'aria-describedby': 'step-python-what' });
+      const onPython = hooks.onPython;
+      this.pySwitch.addEventListener('change', () => onPython(this.pySwitch?.checked ?? false));
+      pyRow = h('div', { class: 'step-py' },
+        h('label', { class: 'check', for: 'step-python' }, this.pySwitch, 'CPython too'),
+        h('span', { class: 'step-py-what', id: 'step-python-what', text: 'steps the Python original in CPython (downloaded on first use) beside the C++ port and marks every difference' }),
+        this.pyBar, this.pyStatus);
+    }
     const level = hooks.level ?? 3;
     const top = `h${level}` as 'h3';
     const sub = `h${level + 1}` as 'h4';
@@ -91,18 +129,23 @@ export class Stepper {
       h('div', { class: 'step-scrub' }, h('label', { for: 'step-scrub', text: 'Iteration' }), this.scrub, this.position),
       this.narration,
       h('p', { class: 'kbd-hint step-keys', text: '← → step back / forward · Home End first / last' }),
-      h('div', { class: 'loop-panel' },
-        h('div', { class: 'loop-queue' }, h(sub, { id: 'h-ready', text: 'Ready queue' }), this.ready),
-        h('div', { class: 'loop-timers' }, h(sub, { id: 'h-timers', text: 'Timers' }), this.timers),
-        h('div', { class: 'loop-tasks' }, h(sub, { id: 'h-tasks', text: 'Tasks' }),
-          // A table by its roles (aria-rowcount, aria-rowindex) of which only the rows in view are in the
-          // document: a step that changes a hundred tasks then costs the dozen rows on screen. Its box is
-          // focusable, so that it scrolls from the keyboard too.
-          this.tableWrap = h('div', { class: 'table-wrap step-table-wrap', tabindex: 0, role: 'region', 'aria-labelledby': 'h-tasks' },
-            this.table = h('div', { class: 'step-tasks', role: 'table', 'aria-labelledby': 'h-tasks' },
-              h('div', { role: 'rowgroup', class: 'step-head' },
-                h('div', { role: 'row', class: 'tr', 'aria-rowindex': 1 }, ...['Task', 'State', 'Awaits', 'Result'].map((c) => h('span', { role: 'columnheader', text: c })))),
-              this.tbody)))));
+      pyRow,
+      h('div', { class: 'step-records' },
+        h('div', { class: 'step-cpp' },
+          this.cppHead = h(sub, { class: 'step-cpp-head', id: 'h-step-cpp', hidden: true, text: 'The C++ engine’s record' }),
+          h('div', { class: 'loop-panel' },
+            h('div', { class: 'loop-queue' }, h(sub, { id: 'h-ready', text: 'Ready queue' }), this.ready),
+            h('div', { class: 'loop-timers' }, h(sub, { id: 'h-timers', text: 'Timers' }), this.timers),
+            h('div', { class: 'loop-tasks' }, h(sub, { id: 'h-tasks', text: 'Tasks' }),
+              // A table by its roles (aria-rowcount, aria-rowindex) of which only the rows in view are in the
+              // document: a step that changes a hundred tasks then costs the dozen rows on screen. Its box is
+              // focusable, so that it scrolls from the keyboard too.
+              this.tableWrap = h('div', { class: 'table-wrap step-table-wrap', tabindex: 0, role: 'region', 'aria-labelledby': 'h-tasks' },
+                this.table = h('div', { class: 'step-tasks', role: 'table', 'aria-labelledby': 'h-tasks' },
+                  h('div', { role: 'rowgroup', class: 'step-head' },
+                    h('div', { role: 'row', class: 'tr', 'aria-rowindex': 1 }, ...['Task', 'State', 'Awaits', 'Result'].map((c) => h('span', { role: 'columnheader', text: c })))),
+                  this.tbody))))),
+        this.pyBox));
     this.tableWrap.addEventListener('scroll', () => {
       this.viewTop = this.tableWrap.scrollTop;
       this.viewHeight = this.tableWrap.clientHeight;
@@ -163,6 +206,98 @@ export class Stepper {
     return null;
   }
 
+  /** CPython's records beside the C++ ones (null: none), shown from the current step on. */
+  setBeside(beside: Beside | null): void {
+    this.beside = beside;
+    this.pyBox.hidden = beside === null;
+    this.el.classList.toggle('lockstep', beside !== null);
+    this.cppHead.hidden = beside === null;
+    if (!beside) this.pyBox.replaceChildren();
+    else if (this.records.length) this.showBeside(this.at);
+  }
+
+  /** The "CPython too" line: what is happening (loading, stepping, why not), and the download's
+   *  progress from 0 to 1 (null hides the bar). `on` sets the switch (it goes off when CPython failed). */
+  pythonStatus(text: string, progress: number | null = null, on?: boolean): void {
+    this.pyStatus.textContent = text;
+    this.pyBar.hidden = progress === null;
+    if (progress !== null) this.pyBar.value = progress;
+    if (on !== undefined && this.pySwitch) this.pySwitch.checked = on;
+  }
+
+  /** CPython's record of step i, what differs marked. */
+  private showBeside(i: number): void {
+    const b = this.beside;
+    if (!b) return;
+    const rec = this.records[i];
+    const py = b.records[i];
+    const diffs = new Set(b.diffs[i] ?? []);
+    const level = this.hooks.level ?? 3;
+    const sub = `h${level + 1}` as 'h4';
+    const order = new Set(b.order[i] ?? []);
+    const line = verdict(b.diffs[i] ?? [], [...order]);
+    const same = !diffs.size;
+    const parts: HTMLElement[] = [
+      h(sub, { id: 'h-step-py', text: 'CPython’s record of this step' }),
+      ...b.notes.map((n) => h('p', { class: 'ls-note', text: n })),
+      h('p', { class: 'ls-verdict', 'data-verdict': same ? 'identical' : 'different', 'aria-live': 'polite' },
+        h('span', { class: 'ls-icon', 'aria-hidden': 'true', text: same ? '=' : '≠' }), ' ',
+        `Step ${i + 1}: ${line}`),
+    ];
+    if (!py) {
+      parts.push(h('p', { class: 'ls-missing', text: rec ? `CPython’s run had ended: it recorded ${b.records.length} step${b.records.length === 1 ? '' : 's'}.` : 'No C++ record at this step.' }));
+      this.pyBox.replaceChildren(...parts);
+      return;
+    }
+    const list = (xs: readonly string[]) => (xs.length ? xs.join(', ') : '(none)');
+    /** A field's row: CPython's value, and where it differs the C++ one beside it, in words. */
+    const field = (key: string, label: string, value: string, cppValue: string | null, compared = true) => {
+      const differs = diffs.has(key);
+      return h('div', { class: `ls-field${differs ? ' ls-diff' : ''}`, 'data-field': key },
+        h('dt', {}, label, compared ? '' : h('span', { class: 'ls-nc', text: ' (not compared)' })),
+        h('dd', {}, h('span', { class: 'ls-py', text: value }),
+          order.has(key) ? h('span', { class: 'ls-order', text: ` (the same, in another order: C++ ${cppValue ?? ''})` }) : null,
+          differs ? h('span', { class: 'ls-cpp' }, h('span', { class: 'ls-icon', 'aria-hidden': 'true', text: ' ≠ ' }), h('span', { class: 'sr-only', text: ' — differs; ' }), `C++: ${cppValue ?? '(none)'}`) : null));
+    };
+    parts.push(h('dl', { class: 'ls-fields' },
+      field('time', 'Loop time', `${fmtSeconds(py.time)} s (iteration ${py.iteration})`, rec ? `${fmtSeconds(rec.time)} s (iteration ${rec.iteration})` : null),
+      field('ran', 'Tasks stepped', list(py.ran), rec ? list(rec.ran) : null),
+      field('printed', 'Printed', py.printed.length ? py.printed.map((l) => `“${l}”`).join(' ') : '(nothing)', rec ? (rec.printed.map((l) => `“${l}”`).join(' ') || '(nothing)') : null),
+      field('ready', 'Ready next', list(py.ready), null, false)));
+    // The task rows: those that differ first (up to the cap), then the others, in creation order.
+    const cppTasks = new Map((rec?.tasks ?? []).map((t) => [t.name, t]));
+    const differing = (t: StepTask) => [...diffs].some((d) => d.startsWith(`${t.name}.`)) || (diffs.has('tasks') && !cppTasks.has(t.name));
+    const listed = py.tasks.map((t, k) => ({ t, k, d: differing(t) }));
+    const chosen = [...listed.filter((o) => o.d), ...listed.filter((o) => !o.d)].slice(0, MAX_PY_ROWS).sort((a, c) => a.k - c.k);
+    const ran = new Set(py.ran);
+    const cell = (t: StepTask, key: 'state' | 'py_line' | 'awaiting' | 'until', text: string, cppText: string | null) => {
+      const differs = diffs.has(`${t.name}.${key}`);
+      return h('td', { class: differs ? 'ls-diff' : undefined, 'data-field': `${t.name}.${key}` },
+        text, differs ? h('span', { class: 'ls-cpp' }, h('span', { class: 'ls-icon', 'aria-hidden': 'true', text: ' ≠ ' }), h('span', { class: 'sr-only', text: ' — differs; ' }), `C++: ${cppText ?? '—'}`) : null);
+    };
+    const rows = chosen.map(({ t }) => {
+      const c = cppTasks.get(t.name);
+      const missing = diffs.has('tasks') && !c;
+      return h('tr', { class: `${ran.has(t.name) ? 'ran' : ''}${missing ? ' ls-diff' : ''}` },
+        h('th', { scope: 'row', text: t.name + (missing ? ' (not in the C++ record)' : '') }),
+        cell(t, 'state', t.state, c ? c.state : null),
+        cell(t, 'py_line', t.py_line === null ? '' : `line ${t.py_line}`, c ? (c.py_line === null ? 'none' : `line ${c.py_line}`) : null),
+        cell(t, 'awaiting', t.state === 'waiting' ? awaits(t) : '', c ? (c.state === 'waiting' ? awaits(c) : 'nothing') : null),
+        cell(t, 'until', t.until === null ? '' : `${fmtSeconds(t.until)} s`, c ? (c.until === null ? 'none' : `${fmtSeconds(c.until)} s`) : null));
+    });
+    const absent = diffs.has('tasks') ? [...cppTasks.keys()].filter((n) => !n.includes(' (job ') && !py.tasks.some((t) => t.name === n)) : [];
+    parts.push(h('div', { class: 'table-wrap ls-wrap', tabindex: 0, role: 'region', 'aria-label': 'CPython’s tasks' },
+      h('table', { class: 'ls-tasks' },
+        h('caption', { text: `CPython’s tasks (${py.tasks.length})${absent.length ? `; not in CPython’s record: ${absent.join(', ')}` : ''}` }),
+        h('thead', {}, h('tr', {}, ...['Task', 'State', 'Python line', 'Awaits', 'Wakes at'].map((c) => h('th', { scope: 'col', text: c })))),
+        h('tbody', {}, ...rows))));
+    if (py.tasks.length > chosen.length) {
+      const hidden = listed.filter((o) => o.d).length - chosen.filter((o) => o.d).length;
+      parts.push(h('p', { class: 'ls-more', text: `and ${py.tasks.length - chosen.length} more tasks${hidden ? ` (${hidden} of them differ)` : ', which agree'}` }));
+    }
+    this.pyBox.replaceChildren(...parts);
+  }
+
   destroy(): void {
     this.pause();
     document.removeEventListener('keydown', this.onKey);
@@ -220,6 +355,7 @@ export class Stepper {
     if (!timers.length) this.timers.append(h('li', { class: 'empty', text: 'none' }));
 
     this.showTasks(rec);
+    this.showBeside(i);
     this.hooks.onStep(i, rec);
   }
 
