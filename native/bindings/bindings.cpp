@@ -164,7 +164,7 @@ void flush_events() {
 void trace_to_js(const aio::TraceEvent& e) {
   g_batch += g_batch.empty() ? '[' : ',';
   g_batch += aio::Trace::to_json(e);
-  if (g_batch.size() > (1u << 20)) flush_events();  // a long virtual-clock run: keep the batch bounded
+  if (g_batch.size() > (1u << 18)) flush_events();  // one long step (gather creating 100,000 tasks): bounded batches
 }
 
 void keep_loop(aio::EventLoop& loop) { g_loop = &loop; }

@@ -13,6 +13,10 @@
 namespace aio {
 
 namespace {
+
+// How many callbacks (or timers) run between two looks at the host's clock within one iteration.
+constexpr unsigned kYieldCheck = 128;
+
 // A call_soon callback: a Runnable that runs once and deletes itself.
 struct Callback final : detail::Runnable {
   std::function<void()> fn;
@@ -169,13 +173,23 @@ void EventLoop::run_once_impl() {
     if (!deadline || *deadline > platform_.now()) platform_.idle_wait(deadline, external_ > 0);
     drain_inbox();
   } else if (auto every = platform_.yield_every_ns()) {
-    std::int64_t now = platform_.now();
+    std::int64_t now = platform_.host_now();
     if (now - last_yield_ns_ >= every) {
       platform_.yield_to_host();
-      last_yield_ns_ = platform_.now();
+      last_yield_ns_ = platform_.host_now();
       drain_inbox();
     }
   }
+  // Within the iteration the host gets its turns too, its clock looked at every kYieldCheck callbacks;
+  // the inbox waits for the next iteration, so a turn changes nothing the iteration does. The turn
+  // itself is taken here, not in a helper: it suspends (Asyncify), and only this function is instrumented.
+  const std::int64_t yield_every = platform_.yield_every_ns();
+  unsigned yield_check = kYieldCheck;
+  auto turn_due = [&] {
+    if (!yield_every || --yield_check) return false;
+    yield_check = kYieldCheck;
+    return platform_.host_now() - last_yield_ns_ >= yield_every;
+  };
 
   // The timers due now, fired after the ready callbacks (see loop.hpp). They are popped only then, in
   // order, rather than copied out first: after a long step a good share of a million timers is due at
@@ -194,6 +208,10 @@ void EventLoop::run_once_impl() {
       if constexpr (Record) detail::t_steps->before_run(*r);
       r->run();  // may free r
       if (was_last) break;
+      if (turn_due()) {
+        platform_.yield_to_host();
+        last_yield_ns_ = platform_.host_now();
+      }
     }
   }
 
@@ -210,6 +228,10 @@ void EventLoop::run_once_impl() {
       --stale_timers_;
     }
     e.target->timer_release();
+    if (turn_due()) {
+      platform_.yield_to_host();
+      last_yield_ns_ = platform_.host_now();
+    }
   }
   restore_set_aside();
   if constexpr (Record) detail::t_steps->end_iteration();
@@ -229,7 +251,7 @@ void EventLoop::run_ready() {
 }
 
 void EventLoop::run_until(const std::function<bool()>& done) {
-  last_yield_ns_ = platform_.now();
+  last_yield_ns_ = platform_.host_now();
   while (!done()) run_once();
 }
 

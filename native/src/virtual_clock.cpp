@@ -1,6 +1,7 @@
 // The virtual clock: one more implementation of the seam. Time stands still while anything is ready
 // and jumps to the next deadline when nothing is, so a run is instant and its timings exact; it waits
-// on the host only while a worker job is out (the job's own sleeps are counted, not slept).
+// on the host only while a worker job is out (the job's own sleeps are counted, not slept). It gives the
+// host its turns (yield_to_host) as the host asks, on the host's clock.
 #include <algorithm>
 
 #include "aio/platform.hpp"
@@ -25,6 +26,10 @@ class VirtualPlatform final : public Platform {
   }
   void wake() override { host_->wake(); }
   std::unique_ptr<WorkerPool> make_pool(int max_workers) override { return host_->make_pool(max_workers); }
+  // The host's turns (the browser's page) go by the host's real clock: a long run stays responsive.
+  std::int64_t yield_every_ns() const override { return host_->yield_every_ns(); }
+  std::int64_t host_now() override { return host_->host_now(); }
+  void yield_to_host() override { host_->yield_to_host(); }
 
  private:
   std::unique_ptr<Platform> host_;

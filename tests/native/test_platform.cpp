@@ -201,3 +201,62 @@ TEST_CASE("a platform's worker pool runs a job on a thread and reports it once",
   std::size_t at = 0;
   CHECK(aio::detail::unpack_one<std::string>(o.value, at) == "pool!");
 }
+
+namespace {
+
+// A host that counts the turns it is given; its clock advances 1 ms each time it is read, so that the
+// loop, looking at it every 128 callbacks, owes it a turn every 10 looks or so.
+class TurnCountingHost final : public aio::Platform {
+ public:
+  int turns = 0;
+  aio::ClockKind clock() const override { return aio::ClockKind::real; }
+  double time_scale() const override { return 1.0; }
+  std::int64_t now() override { return ns_ += 1'000'000; }
+  void idle_wait(std::optional<std::int64_t>, bool) override {}
+  void wake() override {}
+  std::unique_ptr<aio::WorkerPool> make_pool(int) override { return nullptr; }
+  std::int64_t yield_every_ns() const override { return 10'000'000; }
+  void yield_to_host() override { ++turns; }
+
+ private:
+  std::int64_t ns_ = 0;
+};
+
+aio::Coro<long> one_fetch(long i) {
+  co_await aio::sleep(0.5);
+  co_return i;
+}
+
+aio::Coro<long> many_fetches(long n) {
+  std::vector<aio::Coro<long>> cs;
+  for (long i = 0; i < n; ++i) cs.push_back(one_fetch(i));
+  auto rs = co_await aio::gather(std::move(cs));
+  long sum = 0;
+  for (long r : rs) sum += r;
+  co_return sum;
+}
+
+}  // namespace
+
+TEST_CASE("the virtual clock gives its host turns on the host's clock, within an iteration too, and computes the same", "[platform]") {
+  constexpr long n = 10'000;
+  auto run_on = [](aio::Platform& p, aio::Trace& trace) {
+    aio::RunOptions o;
+    o.platform = &p;
+    o.trace = &trace;
+    return aio::run(many_fetches(n), o);
+  };
+  TurnCountingHost* host = nullptr;
+  auto owned = std::make_unique<TurnCountingHost>();
+  host = owned.get();
+  auto with_turns = aio::make_virtual_platform(std::move(owned));
+  auto plain = aio::make_virtual_platform(aio::make_platform(aio::ClockKind::real, 1.0));
+  aio::Trace a, b;
+  CHECK(run_on(*with_turns, a) == n * (n - 1) / 2);
+  CHECK(run_on(*plain, b) == n * (n - 1) / 2);
+  CHECK(with_turns->now() == 500'000'000);  // the host's clock never moves the virtual one
+  // Two iterations of 10,000 ready tasks each (their first steps, then their ends): many turns, most of
+  // them within an iteration.
+  CHECK(host->turns >= 10);
+  CHECK(a.to_json() == b.to_json());
+}

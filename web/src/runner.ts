@@ -101,9 +101,9 @@ export class PageRunner {
     if (this.current) return { ok: false, message: 'a run is already in progress' };
     this.current = {};
     try {
-      const result = await this.engine.run(req.pattern.id, { params: req.params, clock: 'virtual' });
-      timeline?.reset(result.ideal);
-      timeline?.set(result.trace, result.elapsed);
+      timeline?.reset(this.engine.ideal(req.pattern.id, req.params));
+      const result = await this.engine.run(req.pattern.id, { params: req.params, clock: 'virtual', onTrace: (ev) => timeline?.push(ev) });
+      timeline?.finish(result.elapsed);
       const steps = await this.engine.steps(req.pattern.id, req.params);
       if (!steps.records.length) return { ok: false, message: steps.error ?? 'the run recorded no iteration' };
       return { ok: true, steps, result };
@@ -150,7 +150,7 @@ export class PageRunner {
       } catch (e) {
         console.error('aio: the onResult callback threw', e);
       }
-      timeline?.set(result.trace, result.elapsed);
+      timeline?.finish(result.elapsed);
       if (result.error) out?.system(`Error: ${result.error}`, 'error');
       else if (result.cancelled) out?.system(`Run cancelled at ${fmtT(result.elapsed)}.`, 'cancel');
       else out?.system(`Finished in ${fmtT(result.elapsed)} (ideal ${fmtT(result.ideal)}).`);

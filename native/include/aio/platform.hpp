@@ -78,10 +78,16 @@ class Platform {
   virtual void wake() = 0;
   // A pool of `max_workers` workers for an executor.
   virtual std::unique_ptr<WorkerPool> make_pool(int max_workers) = 0;
-  // How long the loop may run callbacks before it must give the host a turn (the browser's ~10 ms);
-  // 0 means never. Checked between loop iterations.
+  // How long the loop may run callbacks before it must give the host a turn (the browser's ~10 ms),
+  // measured on host_now(); 0 means never. Checked between loop iterations, and every few hundred
+  // callbacks within one (an iteration of 100,000 ready tasks is far longer than a turn).
   virtual std::int64_t yield_every_ns() const { return 0; }
-  // Gives the host a turn without waiting for a deadline (the browser's MessageChannel post).
+  // The host's own clock for yield_every_ns: the loop's clock, except on the virtual clock, whose time
+  // stands still while callbacks run and whose host keeps real time.
+  virtual std::int64_t host_now() { return now(); }
+  // Gives the host a turn without waiting for a deadline (the browser's MessageChannel post). Nothing the
+  // loop computes depends on it: the inbox is drained only at the start of an iteration, and on the
+  // virtual clock nothing from the host is delivered during a turn.
   virtual void yield_to_host() {}
 };
 

@@ -56,6 +56,10 @@ var AioHost = (function () {
   H.loop = { longest: 0, stretches: 0 };
   var resumedAt = 0;
   H.runStarted = function () { resumedAt = performance.now(); };
+  // Whether compiled code now runs as part of a run the page awaits (ccall with async: true, between
+  // runStarted and runEnded), which may therefore suspend: the virtual clock gives the page turns only
+  // then, never inside a synchronous call (the benchmark's).
+  H.mayYield = function () { return resumedAt !== 0; };
   H.runEnded = function () {
     if (!resumedAt) return;
     var d = performance.now() - resumedAt;

@@ -5,9 +5,10 @@
 //   nothing by rules of its own.
 // - run(): patterns::run_pattern on the main thread. The loop's idle wait suspends through Asyncify on
 //   a Promise (setTimeout at the next deadline, or earlier when a worker reports or stop() is called),
-//   and a busy loop yields to the page every 10 ms, so the page stays responsive during a run. Lines
-//   and trace events stream to onLine/onTrace each time the loop gives the page a turn (in the order
-//   the loop produced them); the result is the CLI's `--json` object plus `trace` and `throttled`.
+//   and a busy loop yields to the page every 10 ms (on the virtual clock too), so the page stays
+//   responsive during a run. Lines and trace events stream to onLine/onTrace after the loop gives the
+//   page a turn (in the order the loop produced them, dispatched in slices of 8 ms); the result is the
+//   CLI's `--json` object plus `trace` and `throttled`.
 // - Executor jobs (loop.run_in_executor) run in module Web Workers (./worker.ts), each with its own
 //   instance of the same module.
 // - steps(): patterns::run_steps, the same run on the virtual clock with one record per loop iteration
@@ -40,6 +41,19 @@ function spawnWorker(wasm: WebAssembly.Module): Worker {
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
   worker.postMessage({ type: 'init', module: wasm });
   return worker;
+}
+
+/** How long the page dispatches a run's events before it lets the loop and the page run again. */
+const SLICE_MS = 8;
+
+/** Resolves on the page's next turn: a MessageChannel post, which the 4 ms clamp of nested timeouts
+ *  does not delay. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => { port1.close(); resolve(); };
+    port2.postMessage(0);
+  });
 }
 
 /** Spare executor workers kept booted: the executor pattern's two pools run one job each, one after the
@@ -207,8 +221,11 @@ export class WasmEngine implements Engine {
     };
     doc?.addEventListener('visibilitychange', onVisibility);
     // Events arrive in batches, whenever the loop gives the page a turn; every printed line is also
-    // a 'line' event, which keeps onLine and onTrace in the order the loop produced them.
-    M.aioOnEvents = (json) => {
+    // a 'line' event, which keeps onLine and onTrace in the order the loop produced them. A batch is
+    // handed over inside the loop's own slice of the main thread: it is queued there and parsed and
+    // dispatched in slices of its own (a run of 100,000 tasks makes half a million events), and the
+    // run resolves once every event has been dispatched.
+    const dispatch = (json: string) => {
       for (const event of JSON.parse(json) as TraceEvent[]) {
         trace.push(event);
         if (onTrace) {
@@ -226,6 +243,21 @@ export class WasmEngine implements Engine {
           }
         }
       }
+    };
+    const batches: string[] = [];
+    let draining: Promise<void> | null = null;
+    const drain = async () => {
+      await nextTurn();
+      while (batches.length) {
+        const start = performance.now();
+        while (batches.length && performance.now() - start < SLICE_MS) dispatch(batches.shift() as string);
+        if (batches.length) await nextTurn();
+      }
+      draining = null;
+    };
+    M.aioOnEvents = (json) => {
+      batches.push(json);
+      draining ??= drain();
     };
 
     const bytes = encodeParams(options.params);
@@ -257,6 +289,7 @@ export class WasmEngine implements Engine {
       }
     }
     const r = takeReply(M, Channel.Run);
+    while (draining) await draining;
     if (!r.ok) throw new Error(replyText(r));
     const result = JSON.parse(replyText(r)) as RunResult;
     result.trace = trace;

@@ -84,7 +84,8 @@ function plural(phrase) {
  */
 export function narrate(rec, prev = null) {
   const byName = new Map(rec.tasks.map((t) => [t.name, t]));
-  const ran = [...new Set(rec.ran)];
+  const ranSet = new Set(rec.ran);
+  const ran = [...ranSet];
   /** @type {string[]} */
   const clauses = [];
 
@@ -111,7 +112,7 @@ export function narrate(rec, prev = null) {
   // Callbacks that are not timers wake the tasks waiting on what they completed: a task that waited
   // before this iteration and is ready after it resumes next iteration.
   const resumed = (/** @type {(t: StepTask) => boolean} */ on) => (prev?.tasks ?? [])
-    .filter((t) => t.state === 'waiting' && on(t) && !ran.includes(t.name) && byName.get(t.name)?.state === 'ready')
+    .filter((t) => t.state === 'waiting' && on(t) && !ranSet.has(t.name) && byName.get(t.name)?.state === 'ready')
     .map((t) => t.name);
   const resumes = (/** @type {string[]} */ names) => `${nameList(names)} ${names.length === 1 ? 'resumes' : 'resume'}`;
   // gather's callbacks: a child's result arrived; when it was the last, the awaiting task is ready.
@@ -125,7 +126,8 @@ export function narrate(rec, prev = null) {
   // Timers fire after the ready callbacks: their tasks run in the next iteration.
   const fired = rec.callbacks.filter((c) => c.startsWith(TIMER_FIRED)).map((c) => c.slice(TIMER_FIRED.length));
   if (fired.length) {
-    const next = fired.filter((n) => rec.ready.includes(n));
+    const ready = new Set(rec.ready);
+    const next = fired.filter((n) => ready.has(n));
     const head = fired.length === 1 ? `the timer for ${fired[0]} fired` : `the timers for ${nameList(fired)} fired`;
     if (next.length === fired.length) clauses.push(`${head}; ${fired.length === 1 ? `${fired[0]} runs` : 'they run'} next iteration`);
     else clauses.push(head);

@@ -12,54 +12,92 @@
 const TASK_SPAN = { created: 'ready', running: 'running', sleeping: 'sleeping', waiting: 'waiting' };
 
 /**
- * Builds one row per task (in order of id) and one per executor worker (in order of worker).
- * Open spans are closed at `end` (the current time of a live run).
- * @param {readonly TraceEvent[]} trace
- * @param {number} [end]
- * @returns {{ rows: Row[], end: number }}
+ * What a row's tasks do, as a key to group them by: its label with the numbers taken out
+ * ("fetch_user #17" and "fetch_user #18" are one group).
+ * @param {string} label
+ * @param {'task' | 'worker'} type
  */
-export function buildTimeline(trace, end) {
-  let last = 0;
-  for (const ev of trace) if (ev.t > last) last = ev.t;
-  const stop = end !== undefined && end > last ? end : last;
-  /** @type {Map<number, Row & { open?: { t: number, kind: SpanKind, detail?: string } }>} */
-  const tasks = new Map();
-  /** @type {Map<string, Row & { jobs: Map<number, { t: number, name?: string }> }>} */
-  const workers = new Map();
-  /** @type {Map<number, string>} job id -> worker row key */
-  const jobWorker = new Map();
-  for (const ev of trace) {
+export function groupKey(label, type) {
+  return `${type}:${label.replace(/\d+/g, '#')}`;
+}
+
+/**
+ * @typedef {Row & { group: string, open?: { t: number, kind: SpanKind, detail?: string } }} LiveRow
+ * A row as it grows: the spans closed so far and the one still open (drawn up to the current time).
+ */
+
+/**
+ * The timeline's rows, built as the events stream (one `add` per event, constant time), so that a run
+ * of 100,000 tasks costs the page one pass over its events, not one per frame.
+ */
+export class TimelineBuilder {
+  constructor() {
+    /** @type {Map<number, LiveRow>} */
+    this.tasks = new Map();
+    /** @type {Map<string, LiveRow & { jobs: Map<number, { t: number, name?: string }> }>} */
+    this.workers = new Map();
+    /** @type {Map<number, string>} job id -> worker row key */
+    this.jobWorker = new Map();
+    /** @type {Map<number, { t0: number, t1?: number }>} tasks another task created, for `comparison` */
+    this.children = new Map();
+    /** The latest event time. */
+    this.last = 0;
+    /** Events taken in. */
+    this.events = 0;
+    /** The row list, built again after a row is added or relabelled. @type {LiveRow[] | null} */
+    this.list = null;
+    this.maxTaskId = -Infinity;
+    this.sorted = true;
+  }
+
+  /** @param {TraceEvent} ev */
+  add(ev) {
+    this.events++;
+    if (ev.t > this.last) this.last = ev.t;
     if (ev.kind === 'task') {
-      let row = tasks.get(ev.id);
+      let row = this.tasks.get(ev.id);
       if (!row) {
-        row = { key: `task:${ev.id}`, label: ev.name || `Task #${ev.id}`, type: 'task', spans: [], marks: [] };
-        tasks.set(ev.id, row);
-      } else if (ev.name) {
+        const label = ev.name || `Task #${ev.id}`;
+        row = { key: `task:${ev.id}`, label, type: 'task', group: groupKey(label, 'task'), spans: [], marks: [] };
+        this.tasks.set(ev.id, row);
+        if (ev.id < this.maxTaskId) this.sorted = false; else this.maxTaskId = ev.id;
+        this.changed();
+      } else if (ev.name && ev.name !== row.label) {
         row.label = ev.name;
+        row.group = groupKey(ev.name, 'task');
+        this.changed();
       }
-      if (row.open) {
-        if (ev.t > row.open.t || row.open.kind !== 'ready') {
-          row.spans.push({ t0: row.open.t, t1: ev.t, kind: row.open.kind, ...(row.open.detail ? { detail: row.open.detail } : {}) });
+      const open = row.open;
+      if (open) {
+        if (ev.t > open.t || open.kind !== 'ready') {
+          row.spans.push(open.detail ? { t0: open.t, t1: ev.t, kind: open.kind, detail: open.detail } : { t0: open.t, t1: ev.t, kind: open.kind });
         }
         row.open = undefined;
       }
       const kind = TASK_SPAN[ev.state];
-      if (kind) row.open = { t: ev.t, kind, ...(ev.detail ? { detail: ev.detail } : {}) };
+      if (kind) row.open = ev.detail ? { t: ev.t, kind, detail: ev.detail } : { t: ev.t, kind };
       if (ev.state === 'cancelled') row.marks.push({ t: ev.t, kind: 'cancel', ...(ev.detail ? { detail: ev.detail } : {}) });
       if (ev.state === 'failed') row.marks.push({ t: ev.t, kind: 'error', ...(ev.detail ? { detail: ev.detail } : {}) });
+      if (ev.state === 'created' && ev.parent !== undefined) this.children.set(ev.id, { t0: ev.t });
+      else if (ev.state === 'done' || ev.state === 'cancelled' || ev.state === 'failed') {
+        const c = this.children.get(ev.id);
+        if (c) c.t1 = ev.t;
+      }
     } else if (ev.kind === 'job') {
       if (ev.state === 'running') {
         const key = ev.worker !== undefined ? `worker:${ev.worker}` : 'worker:?';
-        let row = workers.get(key);
+        let row = this.workers.get(key);
         if (!row) {
-          row = { key, label: ev.worker !== undefined ? `worker ${ev.worker}` : 'executor', type: 'worker', spans: [], marks: [], jobs: new Map() };
-          workers.set(key, row);
+          const label = ev.worker !== undefined ? `worker ${ev.worker}` : 'executor';
+          row = { key, label, type: 'worker', group: groupKey(label, 'worker'), spans: [], marks: [], jobs: new Map() };
+          this.workers.set(key, row);
+          this.changed();
         }
         row.jobs.set(ev.id, { t: ev.t, ...(ev.name ? { name: ev.name } : {}) });
-        jobWorker.set(ev.id, key);
+        this.jobWorker.set(ev.id, key);
       } else if (ev.state === 'done' || ev.state === 'failed') {
-        const key = jobWorker.get(ev.id);
-        const row = key ? workers.get(key) : undefined;
+        const key = this.jobWorker.get(ev.id);
+        const row = key ? this.workers.get(key) : undefined;
         const job = row?.jobs.get(ev.id);
         if (row && job) {
           row.spans.push({ t0: job.t, t1: ev.t, kind: 'worker', detail: job.name ? `${job.name} (job ${ev.id})` : `job ${ev.id}` });
@@ -69,19 +107,72 @@ export function buildTimeline(trace, end) {
       }
     }
   }
-  /** @type {Row[]} */
-  const rows = [];
-  for (const row of [...tasks.keys()].sort((a, b) => a - b).map((k) => /** @type {NonNullable<ReturnType<typeof tasks.get>>} */ (tasks.get(k)))) {
-    if (row.open) row.spans.push({ t0: row.open.t, t1: stop, kind: row.open.kind, ...(row.open.detail ? { detail: row.open.detail } : {}) });
-    rows.push({ key: row.key, label: row.label, type: row.type, spans: row.spans, marks: row.marks });
+
+  /** @private */
+  changed() {
+    this.list = null;
   }
-  const wkeys = [...workers.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  for (const k of wkeys) {
-    const row = /** @type {NonNullable<ReturnType<typeof workers.get>>} */ (workers.get(k));
-    for (const [id, job] of row.jobs) row.spans.push({ t0: job.t, t1: stop, kind: 'worker', detail: job.name ? `${job.name} (job ${id})` : `job ${id}` });
-    rows.push({ key: row.key, label: row.label, type: row.type, spans: row.spans, marks: row.marks });
+
+  /**
+   * The rows as they stand: one per task (in order of id), then one per executor worker (in order of
+   * worker). Live objects: a row's open span is `open`, and the running jobs of a worker are in `jobs`.
+   * @returns {LiveRow[]}
+   */
+  rows() {
+    if (this.list) return this.list;
+    /** @type {LiveRow[]} */
+    const list = [];
+    if (this.sorted) for (const row of this.tasks.values()) list.push(row);
+    else for (const id of [...this.tasks.keys()].sort((a, b) => a - b)) list.push(/** @type {LiveRow} */ (this.tasks.get(id)));
+    const wkeys = [...this.workers.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    for (const k of wkeys) list.push(/** @type {LiveRow} */ (this.workers.get(k)));
+    this.list = list;
+    return list;
   }
-  return { rows, end: stop };
+
+  /**
+   * Every span of a row, its open one (and a worker's running jobs) closed at `stop`.
+   * @param {LiveRow} row
+   * @param {number} stop
+   * @returns {Span[]}
+   */
+  static spans(row, stop) {
+    const jobs = /** @type {{ jobs?: Map<number, { t: number, name?: string }> }} */ (row).jobs;
+    if (!row.open && !jobs?.size) return row.spans;
+    const out = row.spans.slice();
+    if (row.open) out.push({ t0: row.open.t, t1: Math.max(stop, row.open.t), kind: row.open.kind, ...(row.open.detail ? { detail: row.open.detail } : {}) });
+    if (jobs) for (const [id, job] of jobs) out.push({ t0: job.t, t1: Math.max(stop, job.t), kind: 'worker', detail: job.name ? `${job.name} (job ${id})` : `job ${id}` });
+    return out;
+  }
+
+  /**
+   * Plain rows with every open span closed at `end` (the current time of a live run), as buildTimeline.
+   * @param {number} [end]
+   * @returns {{ rows: Row[], end: number }}
+   */
+  finish(end) {
+    const stop = end !== undefined && end > this.last ? end : this.last;
+    const rows = this.rows().map((r) => ({ key: r.key, label: r.label, type: r.type, spans: TimelineBuilder.spans(r, stop), marks: r.marks }));
+    return { rows, end: stop };
+  }
+
+  /** What running the tasks concurrently saved (see concurrencyComparison). */
+  comparison() {
+    return compare(this.children.values());
+  }
+}
+
+/**
+ * Builds one row per task (in order of id) and one per executor worker (in order of worker).
+ * Open spans are closed at `end` (the current time of a live run).
+ * @param {readonly TraceEvent[]} trace
+ * @param {number} [end]
+ * @returns {{ rows: Row[], end: number }}
+ */
+export function buildTimeline(trace, end) {
+  const b = new TimelineBuilder();
+  for (const ev of trace) b.add(ev);
+  return b.finish(end);
 }
 
 /**
@@ -90,28 +181,40 @@ export function buildTimeline(trace, end) {
  */
 export function toChromeTrace(result) {
   const { rows } = buildTimeline(result.trace, result.elapsed);
+  return { traceEvents: [...chromeTraceEvents(result, rows)], displayTimeUnit: 'ms', metadata: chromeTraceMetadata(result) };
+}
+
+/**
+ * The trace's events one by one, from rows already built (a page that took the events in as they
+ * streamed has them; spans still open are closed at the run's end): a large trace can then be written
+ * a slice at a time.
+ * @param {Pick<RunResult, 'id' | 'trace' | 'elapsed'>} result
+ * @param {readonly (Row | LiveRow)[]} rows
+ * @returns {Generator<Record<string, unknown>>}
+ */
+export function* chromeTraceEvents(result, rows) {
   const us = (/** @type {number} */ t) => Math.round(t * 1e6);
-  /** @type {Array<Record<string, unknown>>} */
-  const events = [{ name: 'process_name', ph: 'M', pid: 1, tid: 0, args: { name: `asyncio pattern ${result.id}` } }];
-  rows.forEach((row, i) => {
+  yield { name: 'process_name', ph: 'M', pid: 1, tid: 0, args: { name: `asyncio pattern ${result.id}` } };
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
     const tid = i + 1;
-    events.push({ name: 'thread_name', ph: 'M', pid: 1, tid, args: { name: row.label } });
-    events.push({ name: 'thread_sort_index', ph: 'M', pid: 1, tid, args: { sort_index: i } });
-    for (const s of row.spans) {
-      events.push({ name: s.kind, cat: row.type, ph: 'X', pid: 1, tid, ts: us(s.t0), dur: us(s.t1) - us(s.t0), ...(s.detail ? { args: { detail: s.detail } } : {}) });
+    yield { name: 'thread_name', ph: 'M', pid: 1, tid, args: { name: row.label } };
+    yield { name: 'thread_sort_index', ph: 'M', pid: 1, tid, args: { sort_index: i } };
+    for (const s of TimelineBuilder.spans(/** @type {LiveRow} */ (row), result.elapsed)) {
+      yield { name: s.kind, cat: row.type, ph: 'X', pid: 1, tid, ts: us(s.t0), dur: us(s.t1) - us(s.t0), ...(s.detail ? { args: { detail: s.detail } } : {}) };
     }
     for (const m of row.marks) {
-      events.push({ name: m.kind, cat: row.type, ph: 'i', s: 't', pid: 1, tid, ts: us(m.t), ...(m.detail ? { args: { detail: m.detail } } : {}) });
+      yield { name: m.kind, cat: row.type, ph: 'i', s: 't', pid: 1, tid, ts: us(m.t), ...(m.detail ? { args: { detail: m.detail } } : {}) };
     }
-  });
-  for (const ev of result.trace) {
-    if (ev.kind === 'line') events.push({ name: ev.text, cat: 'output', ph: 'i', s: 'p', pid: 1, tid: 0, ts: us(ev.t) });
   }
-  return {
-    traceEvents: events,
-    displayTimeUnit: 'ms',
-    metadata: { pattern: result.id, params: result.params, clock: result.clock, time_scale: result.time_scale, elapsed: result.elapsed, ideal: result.ideal },
-  };
+  for (const ev of result.trace) {
+    if (ev.kind === 'line') yield { name: ev.text, cat: 'output', ph: 'i', s: 'p', pid: 1, tid: 0, ts: us(ev.t) };
+  }
+}
+
+/** @param {Pick<RunResult, 'id' | 'params' | 'clock' | 'time_scale' | 'elapsed' | 'ideal'>} result */
+export function chromeTraceMetadata(result) {
+  return { pattern: result.id, params: result.params, clock: result.clock, time_scale: result.time_scale, elapsed: result.elapsed, ideal: result.ideal };
 }
 
 /**
@@ -142,18 +245,27 @@ export function concurrencyComparison(trace) {
       if (c) c.t1 = ev.t;
     }
   }
-  const ended = [...children.values()].filter((c) => c.t1 !== undefined);
-  if (ended.length < 2) return null;
+  return compare(children.values());
+}
+
+/**
+ * @param {Iterable<{ t0: number, t1?: number }>} children
+ * @returns {{ sequential: number, concurrent: number, tasks: number } | null}
+ */
+function compare(children) {
   let sequential = 0;
   let first = Infinity;
   let last = -Infinity;
-  for (const c of ended) {
-    const t1 = /** @type {number} */ (c.t1);
-    sequential += t1 - c.t0;
+  let tasks = 0;
+  for (const c of children) {
+    if (c.t1 === undefined) continue;
+    tasks++;
+    sequential += c.t1 - c.t0;
     first = Math.min(first, c.t0);
-    last = Math.max(last, t1);
+    last = Math.max(last, c.t1);
   }
-  return sequential > 0 ? { sequential, concurrent: last - first, tasks: ended.length } : null;
+  if (tasks < 2) return null;
+  return sequential > 0 ? { sequential, concurrent: last - first, tasks } : null;
 }
 
 /** Loop timestamp as shown in the console, e.g. 0.500s */

@@ -6,7 +6,9 @@ import { h, store } from './dom';
 
 const fmtS = (n: number) => `${n.toFixed(3)} s`;
 
-export function renderSummary(box: HTMLElement, r: RunResult): void {
+/** `cmp`: what concurrency saved, when the page has it already (the timeline takes it in as the events
+ *  stream); otherwise it is computed from the trace. */
+export function renderSummary(box: HTMLElement, r: RunResult, cmp = concurrencyComparison(r.trace)): void {
   const o = overhead(r.elapsed, r.ideal);
   const status = r.error ? 'failed' : r.cancelled ? 'cancelled' : 'finished';
   const items: Array<[string, string]> = [
@@ -20,7 +22,6 @@ export function renderSummary(box: HTMLElement, r: RunResult): void {
   for (const [k, v] of items) dl.append(h('div', {}, h('dt', { text: k }), h('dd', { text: v })));
   box.replaceChildren(dl);
   if (r.throttled) box.append(h('p', { class: 'msg msg-notice', text: 'The page was hidden during the run, so the browser throttled its timers: the elapsed time is inflated.' }));
-  const cmp = concurrencyComparison(r.trace);
   if (cmp) {
     const max = Math.max(cmp.sequential, cmp.concurrent, 1e-9);
     const bar = (label: string, v: number, cls: string) => {

@@ -3,19 +3,44 @@
 // scales and cursor; the spans and marks are drawn in a `draw` hook. Live updates are batched
 // to one redraw per animation frame. uPlot is loaded after the page is up (it is not needed until
 // the first run draws), which keeps its parse and evaluation off the time to ready.
+//
+// At any task count: the events are taken in as they stream (state/trace.js, TimelineBuilder), and the
+// canvas never grows past ROWS_ALL rows. Beyond that the chart shows, above a window of ROWS_SHOWN rows
+// that the frame scrolls through, one density band per group of rows that do the same thing (the
+// same label but for its numbers): in each pixel column, how many of the group's tasks are in each
+// state. Dragging across the chart (or the zoom buttons) zooms into time; a double click resets.
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { TraceEvent } from '../engine/types';
-import { buildTimeline, fmtT } from '../state/trace.js';
+import { TimelineBuilder, fmtT, type LiveRow } from '../state/trace.js';
 import { h } from './dom';
 import { onThemeChange } from './theme';
 
-type Row = ReturnType<typeof buildTimeline>['rows'][number];
 const ROW_H = 26;
+/** Up to this many rows the chart shows them all; beyond, a scrolled window of ROWS_SHOWN. */
+const ROWS_ALL = 24;
+const ROWS_SHOWN = 12;
+/** Density bands: at most this many groups (the largest), of at least two rows each. */
+const MAX_BANDS = 3;
+/** A density band's buckets, in CSS pixels. */
+const BUCKET_PX = 2;
 const KINDS = ['running', 'sleeping', 'waiting', 'worker', 'ready'] as const;
-const KIND_LABEL: Record<(typeof KINDS)[number], string> = {
+type Kind = (typeof KINDS)[number];
+const KIND_LABEL: Record<Kind, string> = {
   running: 'running', sleeping: 'sleeping (timer)', waiting: 'waiting on tasks', worker: 'running in a worker', ready: 'created, not started',
 };
+
+interface Band {
+  label: string;
+  rows: LiveRow[];
+  /** Per kind, the number of the group's rows in that state in each bucket. */
+  counts: Record<Kind, Int32Array> | null;
+  /** The closed spans counted so far, as differences (kind k, bucket b at k * (buckets + 1) + b), and
+   *  how many of each row's spans they hold: closed spans never change, so a count adds only new ones. */
+  closed: Int32Array | null;
+  counted: Int32Array;
+}
+const KIND_INDEX: Record<Kind, number> = { running: 0, sleeping: 1, waiting: 2, worker: 3, ready: 4 };
 
 let UPlot: typeof uPlot | null = null;
 let loading: Promise<void> | null = null;
@@ -30,22 +55,54 @@ function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 }
 
+const numbers = new Intl.NumberFormat('en');
+const count = (n: number) => numbers.format(n);
+const compactNumbers = new Intl.NumberFormat('en', { notation: 'compact' });
+const compact = (n: number) => compactNumbers.format(n);
+
 export class Timeline {
+  /** The chart itself (role img, its label says what it shows; data-rows the number of rows). */
   readonly el: HTMLElement;
+  /** What the timeline puts in its host: the zoom tools, the scrolled frame around `el`. */
+  readonly frame: HTMLElement;
+  private readonly scroller: HTMLElement;
+  private readonly spacer: HTMLElement;
+  private readonly tools: HTMLElement;
+  private readonly toolNote: HTMLElement;
+  private readonly zoomOut: HTMLButtonElement;
+  private readonly zoomReset: HTMLButtonElement;
   private plotHost: HTMLElement;
   private tip: HTMLElement;
   private empty: HTMLElement;
   private plot: uPlot | null = null;
-  private trace: TraceEvent[] = [];
-  private rows: Row[] = [];
+  private model = new TimelineBuilder();
+  private rows: LiveRow[] = [];
+  private bands: Band[] = [];
+  /** The events the bands were grouped after, and when; whether a run is streaming its events in. */
+  private groupedEvents = -1;
+  private groupedAt = 0;
+  private streaming = false;
+  /** The view and width the bands were counted for, the events they counted, and when. */
+  private bandGeometry = '';
+  private bandRange = '';
+  private bandData = '';
+  private bandAt = 0;
+  /** The first row shown, when they do not all fit. */
+  private first = 0;
+  /** The rows drawn: all, or the window. */
+  private shown = 0;
+  private plotHeight = 0;
   private end = 0;
   private xMax = 1;
+  /** A zoomed time range, or null: the whole run. */
+  private view: [number, number] | null = null;
   private minEnd = 0;
   private finalEnd = 0;
   private liveNow: (() => number) | null = null;
-  private frame = 0;
+  private frameReq = 0;
   private width = 0;
   private cursorT: number | null = null;
+  private palette = { colors: {} as Record<Kind, string>, cancel: '', error: '', grid: '', cursor: '' };
 
   constructor(host: HTMLElement) {
     this.plotHost = h('div', { class: 'timeline-plot' });
@@ -55,8 +112,20 @@ export class Timeline {
       ...KINDS.map((k) => h('li', {}, h('span', { class: `swatch sw-${k}`, 'aria-hidden': 'true' }), KIND_LABEL[k])),
       h('li', {}, h('span', { class: 'mark-cancel', 'aria-hidden': 'true', text: '×' }), 'cancelled'),
       h('li', {}, h('span', { class: 'mark-error', 'aria-hidden': 'true', text: '!' }), 'failed'));
-    this.el = h('div', { class: 'timeline', role: 'img', 'aria-label': 'Task timeline' }, this.empty, this.plotHost, this.tip, legend);
-    host.append(this.el);
+    this.el = h('div', { class: 'timeline', role: 'img', 'aria-label': 'Task timeline' }, this.empty, this.plotHost, this.tip);
+    const zoomIn = h('button', { type: 'button', class: 'ghost', text: 'Zoom in', title: 'Zoom into the middle of the time shown (or drag across the chart)' });
+    this.zoomOut = h('button', { type: 'button', class: 'ghost', text: 'Zoom out', disabled: true });
+    this.zoomReset = h('button', { type: 'button', class: 'ghost', text: 'Whole run', disabled: true, title: 'Show the whole run (or double-click the chart)' });
+    this.toolNote = h('p', { class: 'timeline-note', role: 'status' });
+    this.tools = h('div', { class: 'timeline-tools', role: 'group', 'aria-label': 'Timeline zoom', hidden: true }, zoomIn, this.zoomOut, this.zoomReset, this.toolNote);
+    zoomIn.addEventListener('click', () => this.zoom(0.5));
+    this.zoomOut.addEventListener('click', () => this.zoom(2));
+    this.zoomReset.addEventListener('click', () => this.setView(null));
+    this.spacer = h('div', { class: 'timeline-spacer' });
+    this.scroller = h('div', { class: 'timeline-scroll' }, this.el, this.spacer);
+    this.scroller.addEventListener('scroll', () => this.scrolled(), { passive: true });
+    this.frame = h('div', { class: 'timeline-frame' }, this.tools, this.scroller, legend);
+    host.append(this.frame);
     new ResizeObserver(() => this.resize()).observe(host);
     onThemeChange(() => this.rebuild());
     // Fetch the library once the page has painted, so the first run rarely waits for it.
@@ -67,28 +136,52 @@ export class Timeline {
    *  `now` (the loop's current time, for real-clock runs) extends the open spans and the chart is
    *  redrawn every animation frame; otherwise it is redrawn once per frame with new events. */
   reset(ideal: number, now?: () => number): void {
-    this.trace = [];
+    this.model = new TimelineBuilder();
     this.rows = [];
+    this.bands = [];
+    this.groupedEvents = -1;
+    this.streaming = true;
     this.end = 0;
     this.finalEnd = 0;
+    this.view = null;
     this.liveNow = now ?? null;
     this.cursorT = null;
     this.minEnd = ideal > 0 ? ideal : 1;
+    this.scroller.scrollTop = 0;
+    this.first = 0;
     this.schedule();
   }
 
   push(ev: TraceEvent): void {
-    this.trace.push(ev);
+    this.model.add(ev);
+    this.schedule();
+  }
+
+  /** The run that streamed its events through `push` ended at `end`. */
+  finish(end: number): void {
+    this.streaming = false;
+    this.liveNow = null;
+    this.finalEnd = end;
+    this.minEnd = end > 0 ? end : 0.001;
     this.schedule();
   }
 
   /** Replaces the trace with the final one of a run. */
   set(trace: readonly TraceEvent[], end: number): void {
-    this.trace = [...trace];
-    this.liveNow = null;
-    this.finalEnd = end;
-    this.minEnd = end > 0 ? end : 0.001;
-    this.schedule();
+    this.model = new TimelineBuilder();
+    for (const ev of trace) this.model.add(ev);
+    this.groupedEvents = -1;
+    this.finish(end);
+  }
+
+  /** What running the tasks concurrently saved, from the events taken in (concurrencyComparison). */
+  comparison(): ReturnType<TimelineBuilder['comparison']> {
+    return this.model.comparison();
+  }
+
+  /** The rows as they stand (live: see TimelineBuilder.spans), for the trace download. */
+  traceRows(): LiveRow[] {
+    return this.model.rows();
   }
 
   /** Step mode: a vertical cursor at loop time `t` (null removes it); redraws without rebuilding. */
@@ -104,31 +197,94 @@ export class Timeline {
   }
 
   private schedule(): void {
-    if (!this.frame) this.frame = requestAnimationFrame(() => { this.frame = 0; this.update(); });
+    if (!this.frameReq) this.frameReq = requestAnimationFrame(() => { this.frameReq = 0; this.update(); });
+  }
+
+  private get stop(): number {
+    const now = this.liveNow ? this.liveNow() : this.finalEnd;
+    return now > this.model.last ? now : this.model.last;
   }
 
   private update(): void {
-    const tl = buildTimeline(this.trace, this.liveNow ? this.liveNow() : this.finalEnd);
     if (this.liveNow) this.schedule();
-    const rowsChanged = tl.rows.length !== this.rows.length;
-    this.rows = tl.rows;
-    this.end = tl.end;
+    this.rows = this.model.rows();
+    this.end = this.stop;
     this.xMax = Math.max(this.end, this.minEnd, 0.001) * 1.02; // room for an end mark
-    this.empty.hidden = this.rows.length > 0;
-    this.el.setAttribute('aria-label', `Task timeline: ${this.rows.length} rows (${this.rows.map((r) => r.label).join(', ')})`);
-    this.el.dataset.rows = String(this.rows.length);
-    if (!this.rows.length) { this.destroy(); return; }
-    if (!this.plot || rowsChanged) { this.rebuild(); return; }
+    const n = this.rows.length;
+    this.empty.hidden = n > 0;
+    this.el.dataset.rows = String(n);
+    if (!n) { this.label(); this.destroy(); this.tools.hidden = true; return; }
+    const windowed = n > ROWS_ALL;
+    // Grouping is a pass over every row: while the events stream in, at most once a second; once more
+    // when the run has ended.
+    const stale = this.groupedEvents !== this.model.events;
+    if (windowed && stale && (!this.bands.length || !this.streaming || performance.now() - this.groupedAt > 1000)) this.group();
+    else if (windowed && stale) this.schedule();
+    if (!windowed) this.bands = [];
+    this.shown = windowed ? ROWS_SHOWN : n;
+    this.first = windowed ? Math.min(this.first, n - ROWS_SHOWN) : 0;
+    this.spacer.style.height = windowed ? `${(n - ROWS_SHOWN) * ROW_H}px` : '0';
+    this.scroller.classList.toggle('scrolling', windowed);
+    this.scroller.style.height = windowed ? `${this.height()}px` : '';
+    if (windowed) {
+      this.scroller.setAttribute('tabindex', '0');
+      this.scroller.setAttribute('role', 'region');
+      this.scroller.setAttribute('aria-label', 'Timeline rows: scroll for more');
+    } else {
+      for (const a of ['tabindex', 'role', 'aria-label']) this.scroller.removeAttribute(a);
+    }
+    this.tools.hidden = !windowed && !this.view;
+    this.label();
+    if (!this.plot || this.height() !== this.plotHeight) { this.rebuild(); return; }
     this.plot.setScale('x', { min: 0, max: this.xMax });
+    this.plot.redraw(false, true);
+  }
+
+  /** The chart's name for assistive technology: what it shows, in a sentence of bounded length. */
+  private label(): void {
+    const n = this.rows.length;
+    if (n <= ROWS_ALL) {
+      this.el.setAttribute('aria-label', `Task timeline: ${n} rows (${this.rows.map((r) => r.label).join(', ')})`);
+      this.toolNote.textContent = '';
+      return;
+    }
+    const groups = this.bands.map((b) => `${b.label} ×${count(b.rows.length)}`).join(', ');
+    const last = Math.min(n, this.first + ROWS_SHOWN);
+    this.el.setAttribute('aria-label', `Task timeline: ${count(n)} rows; ${groups ? `density bands for ${groups}; ` : ''}rows ${count(this.first + 1)} to ${count(last)} shown`);
+    this.toolNote.textContent = `${count(n)} rows: ${count(this.first + 1)}–${count(last)} shown, scroll for more; bands above show how many of a group's tasks are in each state.`;
+  }
+
+  /** The density bands: rows grouped by what they do — the same label but for its numbers, and the
+   *  same states they waited in, in order ("Task-# sleeping", "Task-# waiting") — the largest groups
+   *  of two or more. */
+  private group(): void {
+    this.groupedEvents = this.model.events;
+    this.groupedAt = performance.now();
+    this.bandGeometry = '';
+    const by = new Map<string, { label: string; rows: LiveRow[] }>();
+    for (const r of this.rows) {
+      let waits = '';
+      for (let i = 0; i <= r.spans.length; i++) {
+        const k = i < r.spans.length ? r.spans[i].kind : r.open?.kind;
+        if (k && k !== 'ready' && k !== 'running' && !waits.includes(k)) waits += waits ? `, ${k}` : k;
+      }
+      const key = `${r.group}|${waits}`;
+      const g = by.get(key);
+      if (g) g.rows.push(r);
+      else by.set(key, { label: `${r.label.replace(/\d+/g, '#')}${waits ? ` ${waits}` : ''}`, rows: [r] });
+    }
+    this.bands = [...by.values()].filter((g) => g.rows.length > 1).sort((a, b) => b.rows.length - a.rows.length).slice(0, MAX_BANDS)
+      .map(({ label, rows }) => ({ label, rows, counts: null, closed: null, counted: new Int32Array(rows.length) }));
   }
 
   private height(): number {
-    return Math.max(2, this.rows.length) * ROW_H + 44;
+    return Math.max(2, this.bands.length + this.shown) * ROW_H + 44;
   }
 
   private destroy(): void {
     this.plot?.destroy();
     this.plot = null;
+    this.plotHeight = 0;
   }
 
   private resize(): void {
@@ -136,6 +292,37 @@ export class Timeline {
     if (!w || w === this.width) return;
     this.width = w;
     this.plot?.setSize({ width: w, height: this.height() });
+  }
+
+  private scrolled(): void {
+    const first = Math.max(0, Math.min(Math.round(this.scroller.scrollTop / ROW_H), this.rows.length - ROWS_SHOWN));
+    if (first === this.first) return;
+    this.first = first;
+    this.label();
+    this.plot?.redraw(false, true);
+  }
+
+  /** Zooms the time shown by `factor` (0.5: in) around its middle. */
+  private zoom(factor: number): void {
+    const [a, b] = this.view ?? [0, this.xMax];
+    const mid = (a + b) / 2;
+    const half = Math.max((b - a) * factor / 2, 1e-6);
+    this.setView(half * 2 >= this.xMax ? null : [Math.max(0, mid - half), Math.min(this.xMax, mid + half)]);
+  }
+
+  private setView(view: [number, number] | null): void {
+    this.view = view;
+    this.zoomOut.disabled = this.zoomReset.disabled = view === null;
+    this.el.dataset.view = view ? `${view[0]},${view[1]}` : '';
+    this.tools.hidden = this.rows.length <= ROWS_ALL && !view;
+    this.plot?.setScale('x', { min: 0, max: this.xMax });
+  }
+
+  /** Which row a display position shows: a band, a row, or nothing. */
+  private at(d: number): { band: Band } | { row: LiveRow } | null {
+    if (d < 0) return null;
+    if (d < this.bands.length) return { band: this.bands[d] };
+    return this.rows[this.first + d - this.bands.length] ? { row: this.rows[this.first + d - this.bands.length] } : null;
   }
 
   private rebuild(): void {
@@ -150,63 +337,92 @@ export class Timeline {
     }
     const axisStroke = cssVar('--fg-muted');
     const grid = cssVar('--grid');
+    // The theme's colours, read once per chart (reading styles at every frame costs a style pass).
+    const colors = {} as Record<Kind, string>;
+    for (const k of KINDS) colors[k] = cssVar(`--tl-${k}`);
+    this.palette = { colors, cancel: cssVar('--tl-cancel'), error: cssVar('--tl-error'), grid, cursor: cssVar('--step-cursor') };
     const font = '12px system-ui, sans-serif';
     const width = this.plotHost.clientWidth || 600;
     this.width = width;
+    this.plotHeight = this.height();
+    const nShown = () => this.bands.length + this.shown;
+    const labelOf = (d: number) => {
+      const x = this.at(d);
+      if (x && 'band' in x) return `${x.band.label.length > 20 ? x.band.label.slice(0, 19) + '…' : x.band.label} ×${compact(x.band.rows.length)}`;
+      const label = x ? x.row.label : '';
+      return label.length > 20 ? label.slice(0, 19) + '…' : label;
+    };
     const opts: uPlot.Options = {
       width,
-      height: this.height(),
+      height: this.plotHeight,
       legend: { show: false },
-      cursor: { y: false, points: { show: false }, drag: { x: false, y: false } },
+      cursor: { y: false, points: { show: false }, drag: { x: true, y: false, setScale: false } },
+      select: { show: true, left: 0, top: 0, width: 0, height: 0 },
       scales: {
-        x: { time: false, auto: false, range: () => [0, this.xMax] },
-        y: { auto: false, range: () => [-0.5, this.rows.length - 0.5] },
+        x: { time: false, auto: false, range: () => this.view ? [this.view[0], this.view[1]] : [0, this.xMax] },
+        y: { auto: false, range: () => [-0.5, nShown() - 0.5] },
       },
       axes: [
-        { stroke: axisStroke, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, values: (_u, splits) => splits.map((v) => `${+v.toFixed(3)}s`) },
+        { stroke: axisStroke, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, values: (_u, splits) => splits.map((v) => `${+v.toFixed(6)}s`) },
         {
-          stroke: axisStroke, font, size: () => Math.min(160, Math.max(48, 14 + 7 * Math.max(...this.rows.map((r) => Math.min(20, r.label.length))))),
+          stroke: axisStroke, font,
+          size: () => this.bands.length ? 200 : Math.min(160, Math.max(48, 14 + 7 * this.rows.reduce((m, r) => Math.max(m, Math.min(20, r.label.length)), 0))),
           grid: { show: false }, ticks: { show: false }, gap: 6,
-          splits: () => this.rows.map((_r, i) => i),
-          values: (_u, splits) => splits.map((v) => {
-            const label = this.rows[this.rows.length - 1 - v]?.label ?? '';
-            return label.length > 20 ? label.slice(0, 19) + '…' : label;
-          }),
+          splits: () => Array.from({ length: nShown() }, (_v, i) => i),
+          values: (_u, splits) => splits.map((v) => labelOf(nShown() - 1 - v)),
         },
       ],
       series: [{}],
       hooks: {
         draw: [(u) => this.draw(u)],
         setCursor: [(u) => this.hover(u)],
+        setSelect: [(u) => this.selected(u)],
       },
     };
     this.plot = new UPlot(opts, [[0, this.xMax]], this.plotHost);
+    this.plot.over.addEventListener('dblclick', () => this.setView(null));
+  }
+
+  /** A drag across the chart: zoom into the time it covered. */
+  private selected(u: uPlot): void {
+    const { left, width } = u.select;
+    if (width < 4) return;
+    const a = u.posToVal(left, 'x');
+    const b = u.posToVal(left + width, 'x');
+    u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+    this.setView([Math.max(0, a), b]);
   }
 
   private draw(u: uPlot): void {
     const ctx = u.ctx;
-    const colors: Record<string, string> = {};
-    for (const k of KINDS) colors[k] = cssVar(`--tl-${k}`);
-    const cancel = cssVar('--tl-cancel');
-    const error = cssVar('--tl-error');
+    const { colors, cancel, error, grid, cursor } = this.palette;
     const { left, top, width, height } = u.bbox;
-    const n = this.rows.length;
+    const nb = this.bands.length;
+    const n = nb + this.shown;
     const rowPx = height / n;
     const barH = Math.max(4, Math.min(rowPx * 0.62, 18 * devicePixelRatio));
+    const [x0, x1] = this.view ?? [0, this.xMax];
+    const stop = this.end;
     ctx.save();
     ctx.beginPath();
     ctx.rect(left, top, width, height);
     ctx.clip();
-    this.rows.forEach((row, i) => {
-      const cy = u.valToPos(n - 1 - i, 'y', true);
-      for (const s of row.spans) {
-        const x0 = u.valToPos(s.t0, 'x', true);
-        const x1 = u.valToPos(s.t1, 'x', true);
+    if (nb) this.drawBands(u, colors, barH, x0, x1, stop);
+    const minW = 1.5 * devicePixelRatio;
+    for (let i = 0; i < this.shown; i++) {
+      const row = this.rows[this.first + i];
+      if (!row) break;
+      const cy = u.valToPos(n - 1 - (nb + i), 'y', true);
+      for (const s of TimelineBuilder.spans(row, stop)) {
+        if (s.t1 < x0 || s.t0 > x1) continue;
+        const a = u.valToPos(s.t0, 'x', true);
+        const b = u.valToPos(s.t1, 'x', true);
         ctx.fillStyle = colors[s.kind];
         const hh = s.kind === 'ready' ? barH * 0.35 : barH;
-        ctx.fillRect(x0, cy - hh / 2, Math.max(x1 - x0, 1.5 * devicePixelRatio), hh);
+        ctx.fillRect(a, cy - hh / 2, Math.max(b - a, minW), hh);
       }
       for (const m of row.marks) {
+        if (m.t < x0 || m.t > x1) continue;
         const x = u.valToPos(m.t, 'x', true);
         const r = barH / 2;
         ctx.lineWidth = 2 * devicePixelRatio;
@@ -222,10 +438,20 @@ export class Timeline {
           ctx.fill();
         }
       }
-    });
+    }
+    if (nb) {
+      // The bands end here: a rule between them and the rows.
+      const y = Math.round((u.valToPos(n - nb, 'y', true) + u.valToPos(n - 1 - nb, 'y', true)) / 2);
+      ctx.strokeStyle = grid;
+      ctx.lineWidth = devicePixelRatio;
+      ctx.beginPath();
+      ctx.moveTo(left, y);
+      ctx.lineTo(left + width, y);
+      ctx.stroke();
+    }
     if (this.cursorT !== null) {
       const x = Math.round(u.valToPos(this.cursorT, 'x', true));
-      ctx.strokeStyle = cssVar('--step-cursor');
+      ctx.strokeStyle = cursor;
       ctx.lineWidth = 2 * devicePixelRatio;
       ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
       ctx.beginPath();
@@ -236,15 +462,115 @@ export class Timeline {
     ctx.restore();
   }
 
+  /** Counts, per bucket of BUCKET_PX and per state, the rows of each band in that state at some time
+   *  within the bucket. The closed spans are counted once per zoom and width (then only the new ones),
+   *  the open ones at every count; while the events stream in, at most every 200 ms. */
+  private countBands(buckets: number, x0: number, x1: number, stop: number): void {
+    // What the visitor changed (the width, the zoom) is counted at once; what the run changed (new
+    // events, a longer time axis) at most every 200 ms, the chart drawing the last counts meanwhile.
+    const geometry = `${buckets}|${this.view ? this.view.join(',') : ''}`;
+    const range = `${x0}|${x1}`;
+    const data = `${this.model.events}|${stop}|${range}`;
+    if (geometry === this.bandGeometry && data === this.bandData) return;
+    if (geometry === this.bandGeometry && this.bands[0]?.counts && performance.now() - this.bandAt < 200) {
+      this.schedule();
+      return;
+    }
+    const fresh = geometry !== this.bandGeometry || range !== this.bandRange;
+    this.bandGeometry = geometry;
+    this.bandRange = range;
+    this.bandData = data;
+    this.bandAt = performance.now();
+    const width = buckets + 1;
+    const scale = buckets / (x1 - x0);
+    const last = buckets - 1;
+    const put = (diff: Int32Array, t0: number, t1: number, kind: Kind) => {
+      if (t1 < x0 || t0 > x1) return;
+      const a = Math.max(0, Math.floor((t0 - x0) * scale));
+      const b = Math.min(last, Math.floor((t1 - x0) * scale));
+      const k = KIND_INDEX[kind] * width;
+      diff[k + a]++;
+      diff[k + b + 1]--;
+    };
+    for (const band of this.bands) {
+      if (fresh || !band.closed) { band.closed = new Int32Array(KINDS.length * width); band.counted.fill(0); }
+      const closed = band.closed;
+      const rows = band.rows;
+      for (let i = 0; i < rows.length; i++) {
+        const spans = rows[i].spans;
+        for (let j = band.counted[i]; j < spans.length; j++) put(closed, spans[j].t0, spans[j].t1, spans[j].kind);
+        band.counted[i] = spans.length;
+      }
+      const diff = closed.slice();
+      for (const r of rows) {
+        if (r.open) put(diff, r.open.t, Math.max(stop, r.open.t), r.open.kind);
+        const jobs = (r as { jobs?: Map<number, { t: number }> }).jobs;
+        if (jobs) for (const job of jobs.values()) put(diff, job.t, Math.max(stop, job.t), 'worker');
+      }
+      const counts = {} as Record<Kind, Int32Array>;
+      KINDS.forEach((k, i) => {
+        const c = diff.subarray(i * width, i * width + width);
+        for (let b = 1; b < buckets; b++) c[b] += c[b - 1];
+        counts[k] = c;
+      });
+      band.counts = counts;
+    }
+  }
+
+  private drawBands(u: uPlot, colors: Record<Kind, string>, barH: number, x0: number, x1: number, stop: number): void {
+    const { ctx } = u;
+    const { left, width } = u.bbox;
+    const buckets = Math.max(1, Math.floor(width / (BUCKET_PX * devicePixelRatio)));
+    this.countBands(buckets, x0, x1, stop);
+    const n = this.bands.length + this.shown;
+    const bw = width / buckets;
+    this.bands.forEach((band, i) => {
+      const counts = band.counts;
+      if (!counts) return;
+      const cy = u.valToPos(n - 1 - i, 'y', true);
+      // A band's ground, so that it reads as a count and not as one more task.
+      ctx.fillStyle = this.palette.grid;
+      ctx.fillRect(left, cy - barH / 2, width, barH);
+      const base = cy + barH / 2;
+      const size = band.rows.length;
+      for (let b = 0; b < buckets; b++) {
+        let total = 0;
+        for (const k of KINDS) total += counts[k][b];
+        if (!total) continue;
+        const scale = barH / Math.max(size, total);
+        let y = base;
+        for (const k of KINDS) {
+          const c = counts[k][b];
+          if (!c) continue;
+          const hh = Math.max(c * scale, devicePixelRatio);
+          ctx.fillStyle = colors[k];
+          ctx.fillRect(left + b * bw, y - hh, bw + 0.5, hh);
+          y -= hh;
+        }
+      }
+    });
+  }
+
   private hover(u: uPlot): void {
     const { left, top } = u.cursor;
     if (left === undefined || top === undefined || left < 0 || top < 0 || !this.rows.length) { this.tip.hidden = true; return; }
     const t = u.posToVal(left, 'x');
-    const v = Math.round(u.posToVal(top, 'y'));
-    const row = this.rows[this.rows.length - 1 - v];
-    const span = row?.spans.find((s) => t >= s.t0 && t <= s.t1);
-    if (!row || !span) { this.tip.hidden = true; return; }
-    this.tip.textContent = `${row.label}: ${KIND_LABEL[span.kind]} ${fmtT(span.t0)}–${fmtT(span.t1)}${span.detail ? ` · ${span.detail}` : ''}`;
+    const n = this.bands.length + this.shown;
+    const d = n - 1 - Math.round(u.posToVal(top, 'y'));
+    const x = this.at(d);
+    if (!x) { this.tip.hidden = true; return; }
+    if ('band' in x) {
+      const counts = x.band.counts;
+      const [x0, x1] = this.view ?? [0, this.xMax];
+      const buckets = counts ? counts.running.length - 1 : 0;
+      const b = Math.floor(((t - x0) / (x1 - x0)) * buckets);
+      const parts = counts && b >= 0 && b < buckets ? KINDS.filter((k) => counts[k][b] > 0).map((k) => `${count(counts[k][b])} ${KIND_LABEL[k]}`) : [];
+      this.tip.textContent = `${x.band.label} (${count(x.band.rows.length)} rows) near ${fmtT(t)}: ${parts.join(', ') || 'none alive'}`;
+    } else {
+      const span = TimelineBuilder.spans(x.row, this.end).find((s) => t >= s.t0 && t <= s.t1);
+      if (!span) { this.tip.hidden = true; return; }
+      this.tip.textContent = `${x.row.label}: ${KIND_LABEL[span.kind]} ${fmtT(span.t0)}–${fmtT(span.t1)}${span.detail ? ` · ${span.detail}` : ''}`;
+    }
     this.tip.hidden = false;
     const over = u.over.getBoundingClientRect();
     const host = this.el.getBoundingClientRect();
