@@ -110,7 +110,8 @@ export function playgroundLoad(url: string, timeoutMs = 30_000): Promise<PageLoa
       clearInterval(poll);
       const readyMs = w.performance.now();
       setTimeout(() => {
-        const urls = [w.location.href, ...w.performance.getEntriesByType('resource').map((e) => e.name)];
+        // Each file once: the module is both preloaded and fetched, and each warm worker asks for its script.
+        const urls = [...new Set([w.location.href, ...w.performance.getEntriesByType('resource').map((e) => e.name)])];
         Promise.all(urls.map(async (u) => {
           const body = await (await fetch(u)).arrayBuffer();
           return { raw: body.byteLength, gz: await gzipSize(body) };
