@@ -139,6 +139,24 @@ export class WasmEngine implements Engine {
     return this.warming;
   }
 
+  /** Runs the loop through a suspending export (numbers in, the reply on a channel), then frees
+   *  `owned`. A throw means the module trapped: it is broken from then on and its heap is not touched. */
+  private async callLoop(name: string, args: number[], owned: number[]): Promise<void> {
+    const M = this.M;
+    this.busy = true;
+    M.aioHost.runStarted();
+    try {
+      await M.ccall(name, null, args.map(() => 'number'), args, { async: true });
+    } catch (e) {
+      this.broken = e instanceof Error ? e : new Error(String(e));
+      throw new Error(`the scheduler failed: ${this.broken.message}`);
+    } finally {
+      M.aioHost.runEnded();
+      this.busy = false;
+      if (!this.broken) for (const p of owned) M._free(p);
+    }
+  }
+
   async steps(id: string, params: Record<string, string> = {}): Promise<StepRun> {
     await this.warming;
     this.usable();
@@ -147,21 +165,7 @@ export class WasmEngine implements Engine {
     const bytes = encodeParams(params);
     const idp = cString(M, String(id));
     const pp = toHeap(M, bytes);
-    this.busy = true;
-    M.aioHost.runStarted();
-    try {
-      await M.ccall('aio_steps', null, ['number', 'number', 'number'], [idp, pp, bytes.length], { async: true });
-    } catch (e) {
-      this.broken = e instanceof Error ? e : new Error(String(e));
-      throw new Error(`the scheduler failed: ${this.broken.message}`);
-    } finally {
-      M.aioHost.runEnded();
-      this.busy = false;
-      if (!this.broken) {
-        M._free(idp);
-        M._free(pp);
-      }
-    }
+    await this.callLoop('aio_steps', [idp, pp, bytes.length], [idp, pp]);
     const r = takeReply(M, Channel.Run);
     if (!r.ok) throw new Error(replyText(r));
     return JSON.parse(replyText(r)) as StepRun;
@@ -264,29 +268,11 @@ export class WasmEngine implements Engine {
     const idp = cString(M, String(id));
     const pp = toHeap(M, bytes);
     const cp = cString(M, String(clock));
-    this.busy = true;
-    M.aioHost.runStarted();
     try {
-      await M.ccall(
-        'aio_run',
-        null,
-        ['number', 'number', 'number', 'number', 'number'],
-        [idp, pp, bytes.length, cp, scale],
-        { async: true },
-      );
-    } catch (e) {
-      this.broken = e instanceof Error ? e : new Error(String(e));
-      throw new Error(`the scheduler failed: ${this.broken.message}`);
+      await this.callLoop('aio_run', [idp, pp, bytes.length, cp, scale], [idp, pp, cp]);
     } finally {
-      M.aioHost.runEnded();
-      this.busy = false;
       M.aioOnEvents = undefined;
       doc?.removeEventListener('visibilitychange', onVisibility);
-      if (!this.broken) {
-        M._free(idp);
-        M._free(pp);
-        M._free(cp);
-      }
     }
     const r = takeReply(M, Channel.Run);
     while (draining) await draining;
