@@ -74,6 +74,7 @@ EventLoop::EventLoop(Platform& platform, Trace* trace)
 
 EventLoop::~EventLoop() {
   { std::lock_guard<std::mutex> wait_for_wakers(inbox_mutex_); }
+  release_leftovers();
   // Whatever is left (only after an error stopped the loop): drop the timers' references.
   restore_set_aside();
   timers_.remove_if([](const Entry& e) {
@@ -117,15 +118,21 @@ void EventLoop::call_soon_threadsafe(std::function<void()> fn) {
   platform_.wake();
 }
 
-void EventLoop::drain_inbox() {
-  if (!inbox_pending_.load(std::memory_order_acquire)) return;
-  std::vector<std::function<void()>> batch;
-  {
-    std::lock_guard<std::mutex> lock(inbox_mutex_);
-    batch.swap(inbox_);
-    inbox_pending_.store(false, std::memory_order_relaxed);
+bool EventLoop::drain_inbox() noexcept {
+  if (!inbox_pending_.load(std::memory_order_acquire)) return true;
+  try {
+    std::vector<std::function<void()>> batch;
+    {
+      std::lock_guard<std::mutex> lock(inbox_mutex_);
+      batch.swap(inbox_);
+      inbox_pending_.store(false, std::memory_order_relaxed);
+    }
+    for (auto& fn : batch) fn();
+    return true;
+  } catch (...) {
+    failure_ = std::current_exception();
+    return false;
   }
-  for (auto& fn : batch) fn();
 }
 
 std::size_t EventLoop::ready_count() const noexcept {
@@ -144,52 +151,34 @@ void EventLoop::sweep_stale_timers() {
   stale_timers_ = 0;
 }
 
-void EventLoop::run_once() {
+bool EventLoop::run_once() {
   if (detail::t_steps) [[unlikely]]
-    run_once_impl<true>();
-  else
-    run_once_impl<false>();
+    return run_once_impl<true>();
+  return run_once_impl<false>();
 }
 
+// On the suspending path (see run_until in loop.hpp): the turns and the idle wait are taken here, and
+// everything between them that may throw runs in the helpers below.
 template <bool Record>
-void EventLoop::run_once_impl() {
-  if constexpr (Record) detail::t_steps->begin_iteration();
-  restore_set_aside();  // left over only if a timer callback threw out of the last iteration
-  drain_inbox();
-  if (stale_timers_ > 100 && stale_timers_ * 2 > timers_.size()) sweep_stale_timers();
-  // Stale entries at the top would only make the loop wait for nothing.
-  while (!timers_.empty() && !timers_.top().target->timer_live(timers_.top().seq)) {
-    timers_.pop().target->timer_release();
-    if (stale_timers_) --stale_timers_;
-  }
-
+bool EventLoop::run_once_impl() {
+  if (!begin_iteration<Record>()) return false;
   if (!head_) {
-    if (timers_.empty() && external_ == 0)
-      throw LoopStalled(
-          "aio: the event loop stalled: no task is ready, no timer is set and nothing can wake it "
-          "(a task awaits something that never happens)");
+    if (timers_.empty() && external_ == 0) return stalled();
     std::optional<std::int64_t> deadline;
     if (!timers_.empty()) deadline = timers_.top().when;
     if (!deadline || *deadline > platform_.now()) platform_.idle_wait(deadline, external_ > 0);
-    drain_inbox();
+    if (!drain_inbox()) return false;
   } else if (auto every = platform_.yield_every_ns()) {
     std::int64_t now = platform_.host_now();
     if (now - last_yield_ns_ >= every) {
       platform_.yield_to_host();
       last_yield_ns_ = platform_.host_now();
-      drain_inbox();
+      if (!drain_inbox()) return false;
     }
   }
-  // Within the iteration the host gets its turns too, its clock looked at every kYieldCheck callbacks;
-  // the inbox waits for the next iteration, so a turn changes nothing the iteration does. The turn
-  // itself is taken here, not in a helper: it suspends (Asyncify), and only this function is instrumented.
-  const std::int64_t yield_every = platform_.yield_every_ns();
-  unsigned yield_check = kYieldCheck;
-  auto turn_due = [&] {
-    if (!yield_every || --yield_check) return false;
-    yield_check = kYieldCheck;
-    return platform_.host_now() - last_yield_ns_ >= yield_every;
-  };
+  // Within the iteration the host gets its turns too, its clock looked at every kYieldCheck callbacks
+  // (turn_due); the inbox waits for the next iteration, so a turn changes nothing the iteration does.
+  Turns turns{platform_.yield_every_ns(), kYieldCheck};
 
   // The timers due now, fired after the ready callbacks (see loop.hpp). They are popped only then, in
   // order, rather than copied out first: after a long step a good share of a million timers is due at
@@ -201,40 +190,115 @@ void EventLoop::run_once_impl() {
 
   if (detail::Runnable* last = tail_) {
     for (;;) {
+      const Next next = run_ready_callbacks<Record>(last, turns);
+      if (next == Next::done) break;
+      if (next == Next::failed) return false;
+      platform_.yield_to_host();
+      last_yield_ns_ = platform_.host_now();
+    }
+  }
+  for (;;) {
+    const Next next = fire_due_timers<Record>(now, last_seq, turns);
+    if (next == Next::done) break;
+    if (next == Next::failed) return false;
+    platform_.yield_to_host();
+    last_yield_ns_ = platform_.host_now();
+  }
+  return end_iteration<Record>();
+}
+
+template <bool Record>
+bool EventLoop::begin_iteration() noexcept {
+  try {
+    if constexpr (Record) detail::t_steps->begin_iteration();
+    restore_set_aside();  // left over only if a timer callback threw out of the last iteration
+    if (!drain_inbox()) return false;
+    if (stale_timers_ > 100 && stale_timers_ * 2 > timers_.size()) sweep_stale_timers();
+    // Stale entries at the top would only make the loop wait for nothing.
+    while (!timers_.empty() && !timers_.top().target->timer_live(timers_.top().seq)) {
+      timers_.pop().target->timer_release();
+      if (stale_timers_) --stale_timers_;
+    }
+    return true;
+  } catch (...) {
+    failure_ = std::current_exception();
+    return false;
+  }
+}
+
+bool EventLoop::stalled() noexcept {
+  try {
+    failure_ = std::make_exception_ptr(LoopStalled(
+        "aio: the event loop stalled: no task is ready, no timer is set and nothing can wake it "
+        "(a task awaits something that never happens)"));
+  } catch (...) {
+    failure_ = std::current_exception();
+  }
+  return false;
+}
+
+bool EventLoop::turn_due(Turns& turns) {
+  if (!turns.every || --turns.countdown) return false;
+  turns.countdown = kYieldCheck;
+  return platform_.host_now() - last_yield_ns_ >= turns.every;
+}
+
+// The callbacks ready when the iteration began, up to `last`; Next::turn when the host's turn is due
+// before the rest.
+template <bool Record>
+EventLoop::Next EventLoop::run_ready_callbacks(detail::Runnable* last, Turns& turns) noexcept {
+  try {
+    for (;;) {
       detail::Runnable* r = head_;
       head_ = r->next_ready;
       if (!head_) tail_ = nullptr;
       const bool was_last = (r == last);
       if constexpr (Record) detail::t_steps->before_run(*r);
       r->run();  // may free r
-      if (was_last) break;
-      if (turn_due()) {
-        platform_.yield_to_host();
-        last_yield_ns_ = platform_.host_now();
-      }
+      if (was_last) return Next::done;
+      if (turn_due(turns)) return Next::turn;
     }
+  } catch (...) {
+    failure_ = std::current_exception();
+    return Next::failed;
   }
+}
 
-  while (!timers_.empty() && timers_.top().when <= now) {
-    Entry e = timers_.pop();
-    if (e.seq > last_seq) {
-      set_aside_.push_back(e);
-      continue;
+template <bool Record>
+EventLoop::Next EventLoop::fire_due_timers(std::int64_t now, std::uint64_t last_seq, Turns& turns) noexcept {
+  try {
+    while (!timers_.empty() && timers_.top().when <= now) {
+      Entry e = timers_.pop();
+      if (e.seq > last_seq) {
+        set_aside_.push_back(e);
+        continue;
+      }
+      if (e.target->timer_live(e.seq)) {
+        if constexpr (Record) detail::t_steps->before_fire(*e.target);
+        e.target->timer_fire(e.seq);  // a call_later callback may throw: the rest stay queued
+      } else if (stale_timers_) {
+        --stale_timers_;
+      }
+      e.target->timer_release();
+      if (turn_due(turns)) return Next::turn;
     }
-    if (e.target->timer_live(e.seq)) {
-      if constexpr (Record) detail::t_steps->before_fire(*e.target);
-      e.target->timer_fire(e.seq);  // a call_later callback may throw: the rest stay queued
-    } else if (stale_timers_) {
-      --stale_timers_;
-    }
-    e.target->timer_release();
-    if (turn_due()) {
-      platform_.yield_to_host();
-      last_yield_ns_ = platform_.host_now();
-    }
+    return Next::done;
+  } catch (...) {
+    failure_ = std::current_exception();
+    return Next::failed;
   }
-  restore_set_aside();
-  if constexpr (Record) detail::t_steps->end_iteration();
+}
+
+template <bool Record>
+bool EventLoop::end_iteration() noexcept {
+  try {
+    restore_set_aside();
+    if constexpr (Record) detail::t_steps->end_iteration();
+    return true;
+  } catch (...) {
+    failure_ = std::current_exception();
+    return false;
+  }
 }
 
 void EventLoop::restore_set_aside() {
@@ -242,29 +306,48 @@ void EventLoop::restore_set_aside() {
   set_aside_.clear();
 }
 
-void EventLoop::run_ready() {
+bool EventLoop::run_ready() {
   for (;;) {
-    drain_inbox();
-    if (!head_) return;  // nothing ready: not an idle wait, and not a stall either
-    run_once();
+    if (!drain_inbox()) return false;
+    if (!head_) return true;  // nothing ready: not an idle wait, and not a stall either
+    if (!run_once()) return false;
   }
 }
 
-void EventLoop::run_until(const std::function<bool()>& done) {
-  last_yield_ns_ = platform_.host_now();
-  while (!done()) run_once();
+// The leftovers are kept in the loop, not in a local: see run_until.
+bool EventLoop::cancel_all_tasks() {
+  if (!cancel_leftovers()) return false;
+  if (leftovers_.empty()) return true;
+  const bool ok = run_until([this] { return leftovers_done(); });
+  release_leftovers();
+  return ok;
 }
 
-void EventLoop::cancel_all_tasks() {
-  std::vector<detail::Ref<detail::TaskBase>> left;
-  for (auto* t = tasks_; t; t = t->next_task_) left.emplace_back(t);
-  if (left.empty()) return;
-  for (auto& t : left) t->cancel();
-  run_until([&] {
-    for (auto& t : left)
-      if (!t->done()) return false;
+bool EventLoop::cancel_leftovers() noexcept {
+  release_leftovers();
+  try {
+    for (auto* t = tasks_; t; t = t->next_task_) {
+      leftovers_.push_back(t);
+      t->add_ref();
+    }
+    for (auto* t : leftovers_) t->cancel();
     return true;
-  });
+  } catch (...) {
+    failure_ = std::current_exception();
+    release_leftovers();
+    return false;
+  }
+}
+
+bool EventLoop::leftovers_done() const noexcept {
+  for (auto* t : leftovers_)
+    if (!t->done()) return false;
+  return true;
+}
+
+void EventLoop::release_leftovers() noexcept {
+  for (auto* t : leftovers_) t->release();
+  leftovers_.clear();
 }
 
 void EventLoop::request_stop(std::string msg) {

@@ -30,30 +30,49 @@ Runner::Runner(const RunOptions& opts) {
 
 Runner::~Runner() = default;
 
-void Runner::run(TaskBase& main) {
-  loop_->set_main(&main);
+namespace {
+
+// Not inlined into Runner::run, which must hold no handler (see EventLoop::run_until).
+[[gnu::noinline]] bool is_stall(const std::exception_ptr& e) {
   try {
-    loop_->run_until([&] { return main.done(); });
+    std::rethrow_exception(e);
   } catch (const LoopStalled&) {
-    // Every task waits on something that will never happen: cancelling them cancels what they wait
-    // on, so they can finish and free their frames. Then the stall is reported.
-    auto stalled = std::current_exception();
-    try {
-      loop_->cancel_all_tasks();
-      loop_->run_ready();
-    } catch (...) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+}  // namespace
+
+bool Runner::run(TaskBase& main) {
+  loop_->set_main(&main);
+  if (!loop_->run_until([&main] { return main.done(); })) {
+    failure_ = loop_->take_failure();
+    if (is_stall(failure_)) {
+      // Every task waits on something that will never happen: cancelling them cancels what they wait
+      // on, so they can finish and free their frames. Then the stall is reported (and what went
+      // wrong meanwhile is not).
+      if (loop_->cancel_all_tasks()) loop_->run_ready();
+      loop_->take_failure();
     }
     shutdown_default_executor(*loop_);
-    std::rethrow_exception(stalled);
-  } catch (...) {
-    shutdown_default_executor(*loop_);
-    throw;
+    return false;
   }
   loop_->set_main(nullptr);
-  loop_->cancel_all_tasks();
+  if (!loop_->cancel_all_tasks()) {
+    failure_ = loop_->take_failure();
+    return false;
+  }
   shutdown_default_executor(*loop_);
   // Done callbacks scheduled by the last tasks or by the executor's shutdown still run.
-  loop_->run_ready();
+  if (!loop_->run_ready()) {
+    failure_ = loop_->take_failure();
+    return false;
+  }
+  return true;
 }
+
+void Runner::rethrow_failure() const { std::rethrow_exception(failure_); }
 
 }  // namespace aio::detail

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -117,13 +118,32 @@ class EventLoop {
   void hold_external() noexcept { ++external_; }
   void release_external() noexcept { --external_; }
 
-  // Runs iterations until `done()` is true. Throws LoopStalled when nothing is ready, no timer is set
-  // and nothing external is outstanding, yet `done()` is false: nothing could ever wake it.
-  void run_until(const std::function<bool()>& done);
+  // Running the loop. What stops an iteration — a callback that throws, a stall (LoopStalled: nothing is
+  // ready, no timer is set and nothing external is outstanding, yet more is awaited) — is not thrown
+  // from these: they return false and the loop keeps the exception for take_failure() (aio::run
+  // rethrows it).
+  //
+  // Why: these functions are the suspending path. In the browser the platform's idle_wait and
+  // yield_to_host suspend the WebAssembly stack (Asyncify), and Binaryen's Asyncify (Emscripten 3.1.6)
+  // cannot instrument a function in which a handler encloses a call that may suspend: a catch, or the
+  // cleanup that destroys a local when a call throws. So on the way from aio::run down to the platform
+  // no function holds a local with a destructor across such a call, and none catches; what may throw
+  // in an iteration runs in helpers that catch (and never suspend).
+  //
+  // Runs iterations until `done()` is true.
+  template <class Done>
+  bool run_until(Done done) {
+    last_yield_ns_ = platform_.host_now();
+    while (!done())
+      if (!run_once()) return false;
+    return true;
+  }
   // One iteration (see the top of this file).
-  void run_once();
+  bool run_once();
   // Runs iterations while callbacks are ready (the done callbacks left when the last task finished).
-  void run_ready();
+  bool run_ready();
+  // Why the last run_until, run_once, run_ready or cancel_all_tasks returned false (and forgets it).
+  std::exception_ptr take_failure() noexcept { return std::move(failure_); }
 
   // Task bookkeeping, for names ("Task-N"), asyncio.all_tasks() and cancelling leftovers at exit.
   std::uint64_t next_task_id() noexcept { return ++task_counter_; }
@@ -131,7 +151,7 @@ class EventLoop {
   std::size_t ready_count() const noexcept;
   std::size_t timer_count() const noexcept { return timers_.size(); }
   // Cancels every unfinished task and runs the loop until they have all finished (asyncio.run's exit).
-  void cancel_all_tasks();
+  bool cancel_all_tasks();
 
   // The task aio::run is running; request_stop() cancels it (thread-safe).
   void set_main(detail::TaskBase* t) noexcept { main_ = t; }
@@ -148,11 +168,33 @@ class EventLoop {
   // run_once, and its copy that tells a step recorder (steps.hpp) what runs: chosen once per
   // iteration, so that nothing in the loop over ready callbacks tests for a recorder.
   template <bool Record>
-  void run_once_impl();
+  bool run_once_impl();
+  // The parts of an iteration that may throw, between the points where it may suspend (see run_until):
+  // each catches into failure_ and returns false (or Next::failed). Never inlined into the suspending
+  // functions, so that their handlers stay out of them (noinline here; wasm-opt's inlining of functions
+  // with one caller is turned off for the page's module, native/bindings/CMakeLists.txt).
+  enum class Next { done, turn, failed };
+  struct Turns {
+    std::int64_t every;  // Platform::yield_every_ns, read once an iteration
+    unsigned countdown;  // callbacks until the host's clock is looked at again
+  };
+  template <bool Record>
+  [[gnu::noinline]] bool begin_iteration() noexcept;
+  template <bool Record>
+  [[gnu::noinline]] Next run_ready_callbacks(detail::Runnable* last, Turns& turns) noexcept;
+  template <bool Record>
+  [[gnu::noinline]] Next fire_due_timers(std::int64_t now, std::uint64_t last_seq, Turns& turns) noexcept;
+  template <bool Record>
+  [[gnu::noinline]] bool end_iteration() noexcept;
+  [[gnu::noinline]] bool stalled() noexcept;
+  [[gnu::noinline]] bool cancel_leftovers() noexcept;
+  bool leftovers_done() const noexcept;
+  void release_leftovers() noexcept;
+  bool turn_due(Turns& turns);
   friend class StepRecorder;  // reads the ready queue and the timers when an iteration ends
   void sweep_stale_timers();
   void restore_set_aside();
-  void drain_inbox();
+  [[gnu::noinline]] bool drain_inbox() noexcept;
 
   Platform& platform_;
   Trace* trace_;
@@ -169,6 +211,8 @@ class EventLoop {
   friend class detail::TaskBase;
   detail::TaskBase* tasks_ = nullptr;  // unfinished tasks, an intrusive list
   detail::TaskBase* main_ = nullptr;
+  std::vector<detail::TaskBase*> leftovers_;  // cancel_all_tasks' tasks (a reference each) until they finish
+  std::exception_ptr failure_;
   LineSink output_;
   friend ThreadPoolExecutor& detail::default_executor(EventLoop&);
   friend void shutdown_default_executor(EventLoop&);

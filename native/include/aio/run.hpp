@@ -7,6 +7,7 @@
 // on different threads are independent.
 #pragma once
 
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string_view>
@@ -40,21 +41,43 @@ class Runner {
   explicit Runner(const RunOptions& opts);
   ~Runner();
   EventLoop& loop() noexcept { return *loop_; }
-  // Runs `main` to its end, then cancels and finishes the leftovers and the default executor.
-  void run(TaskBase& main);
+  // Runs `main` to its end, then cancels and finishes the leftovers and the default executor. False
+  // when the loop failed (it stalled, a callback threw): rethrow_failure() throws why. On the suspending
+  // path, so it catches nothing (see EventLoop::run_until).
+  bool run(TaskBase& main);
+  [[noreturn]] void rethrow_failure() const;
 
  private:
   std::unique_ptr<Platform> owned_;
   std::unique_ptr<EventLoop> loop_;
+  std::exception_ptr failure_;
+};
+
+// aio::run in three steps, for a caller that must hold nothing across the run (in the browser the run
+// suspends: see EventLoop::run_until): the constructor makes the loop and schedules `main`, run() runs
+// them, result() returns or rethrows what aio::run does.
+template <class T>
+class MainRun {
+ public:
+  MainRun(Coro<T> main, const RunOptions& opts) : runner_(opts), task_(create_task(std::move(main))) {}
+  void run() { ok_ = runner_.run(access::base(task_)); }
+  decltype(auto) result() const {
+    if (!ok_) runner_.rethrow_failure();
+    return task_.result();
+  }
+
+ private:
+  Runner runner_;
+  Task<T> task_;
+  bool ok_ = false;
 };
 }  // namespace detail
 
 template <class T>
 T run(Coro<T> main, const RunOptions& opts = {}) {
-  detail::Runner runner(opts);
-  Task<T> task = create_task(std::move(main));
-  runner.run(detail::access::base(task));
-  return task.result();
+  detail::MainRun<T> run(std::move(main), opts);
+  run.run();
+  return run.result();
 }
 
 }  // namespace aio
