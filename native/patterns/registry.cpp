@@ -235,39 +235,75 @@ const std::string& Params::text(const std::string& key) const {
   return it->second;
 }
 
-RunResult run_pattern(const Pattern& p, const Params& params, const RunConfig& config) {
-  RunResult r;
-  r.id = p.id;
-  r.params = params.values();
-  r.clock = config.clock;
-  r.time_scale = config.clock == aio::ClockKind::virtual_time ? 1.0 : config.time_scale;
-  r.ideal = p.ideal(params);
+namespace {
+
+// The main coroutine records the loop time at which it ends: cleanup after it does not count.
+aio::Coro<> stamped(const Pattern& p, const Params& params, RunResult& r) {
+  struct Stamp {
+    RunResult& r;
+    ~Stamp() { r.elapsed = aio::EventLoop::current().time(); }
+  } stamp{r};
+  co_await p.main(params);
+}
+
+}  // namespace
+
+PatternRun::PatternRun(const Pattern& p, const Params& params, const RunConfig& config) : config_(config) {
+  r_.id = p.id;
+  r_.params = params.values();
+  r_.clock = config.clock;
+  r_.time_scale = config.clock == aio::ClockKind::virtual_time ? 1.0 : config.time_scale;
+  r_.ideal = p.ideal(params);
   aio::RunOptions opts;
   opts.clock = config.clock;
   opts.time_scale = config.time_scale;
   opts.trace = config.trace;
   opts.platform = config.platform;
   opts.on_start = config.on_start;
-  opts.output = [&](std::string_view text, double t) {
-    r.lines.push_back(Line{t, std::string(text)});
-    if (config.on_line) config.on_line(r.lines.back());
-  };
-  // The main coroutine records the loop time at which it ends: cleanup after it does not count.
-  auto main = [&]() -> aio::Coro<> {
-    struct Stamp {
-      RunResult& r;
-      ~Stamp() { r.elapsed = aio::EventLoop::current().time(); }
-    } stamp{r};
-    co_await p.main(params);
+  opts.output = [this](std::string_view text, double t) {
+    r_.lines.push_back(Line{t, std::string(text)});
+    if (config_.on_line) config_.on_line(r_.lines.back());
   };
   try {
-    aio::run(main(), opts);
-  } catch (const aio::CancelledError&) {
-    r.cancelled = true;
+    run_.emplace(stamped(p, params, r_), opts);
   } catch (...) {
-    r.error = aio::describe(std::current_exception());
+    record(std::current_exception());
   }
-  return r;
+}
+
+// On the suspending path: nothing here catches or is destroyed across run_->run() (see
+// aio::EventLoop::run_until); finish() does that after.
+void PatternRun::run() {
+  if (!run_) return;  // it could not start: the result says why
+  run_->run();
+  finish();
+}
+
+void PatternRun::finish() {
+  std::exception_ptr error;
+  try {
+    run_->result();
+  } catch (...) {
+    error = std::current_exception();
+  }
+  run_.reset();  // as aio::run returns: the loop is gone before the error is looked at
+  if (error) record(error);
+}
+
+void PatternRun::record(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const aio::CancelledError&) {
+    r_.cancelled = true;
+  } catch (...) {
+    r_.error = aio::describe(std::current_exception());
+  }
+}
+
+RunResult run_pattern(const Pattern& p, const Params& params, const RunConfig& config) {
+  PatternRun run(p, params, config);
+  run.run();
+  return std::move(run.result());
 }
 
 std::string RunResult::to_json() const {

@@ -155,6 +155,26 @@ struct RunResult {
 // Runs the pattern on a new loop. Exceptions of the pattern end up in `error`, a stop in `cancelled`.
 RunResult run_pattern(const Pattern& p, const Params& params, const RunConfig& config);
 
+// run_pattern in three steps, for a caller that must hold nothing across the run (the browser's
+// exports: the run suspends there, see aio::EventLoop::run_until): the constructor prepares the run
+// and throws what run_pattern throws before the run starts; run() runs it; result() is then
+// run_pattern's answer. `p`, `params` and `config` must outlive it.
+class PatternRun {
+ public:
+  PatternRun(const Pattern& p, const Params& params, const RunConfig& config);
+  PatternRun(const PatternRun&) = delete;
+  PatternRun& operator=(const PatternRun&) = delete;
+  void run();
+  RunResult& result() noexcept { return r_; }
+
+ private:
+  void finish();
+  void record(const std::exception_ptr& e);
+  const RunConfig& config_;
+  RunResult r_;
+  std::optional<aio::detail::MainRun<void>> run_;
+};
+
 // The registry as JSON: [{id, title, summary, group, params: [...], ideal}], the page's PatternInfo[].
 std::string patterns_json();
 

@@ -21,39 +21,48 @@ const LineMap& line_map(const Pattern& p) {
   throw std::runtime_error("pattern " + p.id + ": its sources (" + cpp_file + ", " + p.id + ".py) are not built in");
 }
 
+StepsRun::StepsRun(const Pattern& p, const Params& params, const std::function<void(const std::string&)>& on_record)
+    : map_(line_map(p)),
+      on_record_(on_record),
+      recorder_([this](aio::StepRecord& rec) { record(rec); }, "patterns/" + map_.cpp_file) {
+  config_.clock = aio::ClockKind::virtual_time;
+  config_.trace = &recorder_.trace();
+  config_.on_start = [this](aio::EventLoop& loop) { recorder_.attach(loop); };
+  run_.emplace(p, params, config_);
+}
+
+// On the suspending path, as PatternRun::run.
+void StepsRun::run() {
+  run_->run();
+  recorder_.detach();
+}
+
+// The record ends with the iteration after the one in which the main task finished, as CPython's
+// run_until_complete stops there; what aio::run does later (cancelling leftovers) is not recorded.
+void StepsRun::record(aio::StepRecord& rec) {
+  if (main_done_at_ && rec.iteration > main_done_at_ + 1) return;
+  if (!main_done_at_ && !rec.tasks.empty() &&
+      (rec.tasks[0].state == "done" || rec.tasks[0].state == "failed" || rec.tasks[0].state == "cancelled"))
+    main_done_at_ = rec.iteration;
+  for (auto& t : rec.tasks) {
+    if (t.cpp_line) {
+      auto it = map_.await_lines.find(*t.cpp_line);
+      if (it != map_.await_lines.end()) t.py_line = it->second;
+    } else if (!t.function.empty()) {
+      auto it = map_.defs.find(t.function);
+      if (it != map_.defs.end()) {
+        t.cpp_line = it->second.cpp_line;
+        t.py_line = it->second.py_line;
+      }
+    }
+  }
+  on_record_(rec.to_json());
+}
+
 RunResult run_steps(const Pattern& p, const Params& params, const std::function<void(const std::string&)>& on_record) {
-  const LineMap& map = line_map(p);
-  // The record ends with the iteration after the one in which the main task finished, as CPython's
-  // run_until_complete stops there; what aio::run does later (cancelling leftovers) is not recorded.
-  std::uint64_t main_done_at = 0;
-  aio::StepRecorder recorder(
-      [&](aio::StepRecord& rec) {
-        if (main_done_at && rec.iteration > main_done_at + 1) return;
-        if (!main_done_at && !rec.tasks.empty() &&
-            (rec.tasks[0].state == "done" || rec.tasks[0].state == "failed" || rec.tasks[0].state == "cancelled"))
-          main_done_at = rec.iteration;
-        for (auto& t : rec.tasks) {
-          if (t.cpp_line) {
-            auto it = map.await_lines.find(*t.cpp_line);
-            if (it != map.await_lines.end()) t.py_line = it->second;
-          } else if (!t.function.empty()) {
-            auto it = map.defs.find(t.function);
-            if (it != map.defs.end()) {
-              t.cpp_line = it->second.cpp_line;
-              t.py_line = it->second.py_line;
-            }
-          }
-        }
-        on_record(rec.to_json());
-      },
-      "patterns/" + map.cpp_file);
-  RunConfig config;
-  config.clock = aio::ClockKind::virtual_time;
-  config.trace = &recorder.trace();
-  config.on_start = [&](aio::EventLoop& loop) { recorder.attach(loop); };
-  RunResult r = run_pattern(p, params, config);
-  recorder.detach();
-  return r;
+  StepsRun run(p, params, on_record);
+  run.run();
+  return std::move(run.result());
 }
 
 std::vector<std::string> run_steps(const Pattern& p, const Params& params) {

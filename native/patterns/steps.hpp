@@ -22,7 +22,9 @@
 // lines against CPython's (_steps.py).
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,5 +45,26 @@ const LineMap& line_map(const Pattern& p);
 RunResult run_steps(const Pattern& p, const Params& params, const std::function<void(const std::string&)>& on_record);
 // The same, collected: one JSON line per iteration in which anything ran.
 std::vector<std::string> run_steps(const Pattern& p, const Params& params);
+
+// run_steps in three steps, as PatternRun is run_pattern's (for the browser's exports): the
+// constructor throws what run_steps throws before the run (line_map's errors); `p`, `params` and
+// `on_record` must outlive it.
+class StepsRun {
+ public:
+  StepsRun(const Pattern& p, const Params& params, const std::function<void(const std::string&)>& on_record);
+  StepsRun(const StepsRun&) = delete;
+  StepsRun& operator=(const StepsRun&) = delete;
+  void run();
+  RunResult& result() noexcept { return run_->result(); }
+
+ private:
+  void record(aio::StepRecord& rec);
+  const LineMap& map_;
+  const std::function<void(const std::string&)>& on_record_;
+  std::uint64_t main_done_at_ = 0;
+  aio::StepRecorder recorder_;
+  RunConfig config_;
+  std::optional<PatternRun> run_;
+};
 
 }  // namespace patterns
