@@ -38,6 +38,8 @@
 #include <malloc.h>
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -169,8 +171,111 @@ void trace_to_js(const aio::TraceEvent& e) {
 
 void keep_loop(aio::EventLoop& loop) { g_loop = &loop; }
 
+// The exports that run suspend (Asyncify) and so hold nothing across the run themselves (see
+// aio::EventLoop::run_until): what a run needs is kept here, made before it and dropped after it by
+// the helpers below, never inlined into the exports (their handlers would be). One run at a time
+// (g_running); a benchmark's run only when none is on.
+struct PageRun {
+  Prepared prep;
+  aio::Trace trace;
+  patterns::RunConfig config;
+  std::optional<patterns::PatternRun> run;
+};
+std::optional<PageRun> g_run;
+
+// A record holds every task, so a run of many tasks makes large records: past this many bytes the run is
+// stopped and what was recorded is returned, marked truncated (the page says so).
+constexpr std::size_t kMaxStepBytes = 48u << 20;
+
+struct StepsPageRun {
+  Prepared prep;
+  std::string out = "{\"records\":[";
+  bool first = true;
+  bool truncated = false;
+  std::function<void(const std::string&)> on_record;
+  std::optional<patterns::StepsRun> run;
+};
+std::optional<StepsPageRun> g_steps;
+
+std::optional<aio::detail::MainRun<void>> g_bench;
+
+[[gnu::noinline]] bool start_run(const char* id, const char* params, int len, const char* clock, double scale) {
+  if (g_running) {
+    reply(kRun, false, "a run is already in progress: stop it or wait for its result");
+    return false;
+  }
+  PageRun& run = g_run.emplace();
+  if (!prepare(id, params, len, clock, scale, run.prep)) {
+    g_run.reset();
+    return false;
+  }
+  g_running = true;
+  run.trace.keep = false;  // the page collects the events as they stream
+  run.trace.listener = &trace_to_js;
+  run.config.clock = run.prep.clock;
+  run.config.time_scale = run.prep.clock == aio::ClockKind::virtual_time ? 1.0 : scale;
+  run.config.trace = &run.trace;
+  run.config.on_start = &keep_loop;
+  aio::browser::set_before_suspend(&flush_events);
+  run.run.emplace(*run.prep.pattern, run.prep.params, run.config);
+  return true;
+}
+
+[[gnu::noinline]] void end_run() {
+  aio::browser::set_before_suspend(nullptr);
+  flush_events();
+  g_loop = nullptr;
+  g_running = false;
+  reply(kRun, true, g_run->run->result().to_json());
+  g_run.reset();
+}
+
+[[gnu::noinline]] bool start_steps(const char* id, const char* params, int len) {
+  if (g_running) {
+    reply(kRun, false, "a run is already in progress: stop it or wait for its result");
+    return false;
+  }
+  StepsPageRun& run = g_steps.emplace();
+  if (!prepare(id, params, len, "virtual", 1.0, run.prep)) {
+    g_steps.reset();
+    return false;
+  }
+  try {
+    patterns::line_map(*run.prep.pattern);  // what run_steps would throw (sources not built in, a bad marker), here
+  } catch (const std::exception& e) {
+    reply(kRun, false, e.what());
+    g_steps.reset();
+    return false;
+  }
+  g_running = true;
+  run.on_record = [&run](const std::string& record) {
+    if (run.truncated) return;
+    if (run.out.size() + record.size() > kMaxStepBytes) {
+      run.truncated = true;
+      if (aio::EventLoop* loop = aio::EventLoop::current_or_null()) loop->request_stop();
+      return;
+    }
+    if (!run.first) run.out += ',';
+    run.first = false;
+    run.out += record;
+  };
+  run.run.emplace(*run.prep.pattern, run.prep.params, run.on_record);
+  return true;
+}
+
+[[gnu::noinline]] void end_steps() {
+  g_running = false;
+  StepsPageRun& run = *g_steps;
+  const patterns::RunResult& r = run.run->result();
+  run.out += ']';
+  if (run.truncated) run.out += ",\"truncated\":true";
+  if (!run.truncated && !r.error.empty()) run.out += ",\"error\":" + aio::json_quote(r.error);
+  reply(kRun, true, run.out + "}");
+  g_steps.reset();
+}
+
 // The browser benchmarks on the real clock. Coro<void>, so that they take the patterns' suspending path
-// (aio::run<void>, asyncify-only.txt).
+// (aio::detail::MainRun<void>, asyncify-only.txt).
 aio::Coro<int> sleeper(double delay, int i) {
   co_await aio::sleep(delay);
   co_return i;
@@ -187,6 +292,41 @@ aio::Coro<> sleep0(int turns, double& ms) {
   const double t0 = emscripten_get_now();
   for (int i = 0; i < turns; ++i) co_await aio::sleep(0);
   ms = emscripten_get_now() - t0;
+}
+
+std::int64_t g_bench_sum = 0;
+double g_bench_ms = 0;
+double g_bench_t0 = 0;
+
+// The benchmark's checks, and its main coroutine (made by `make`, which is called only if they pass).
+template <class Make>
+[[gnu::noinline]] bool start_bench(int n, const char* what, Make make) {
+  if (n < 1 || g_running) {
+    reply(kRun, false, n < 1 ? std::string(what) + " must be at least 1" : "a run is in progress");
+    return false;
+  }
+  g_bench_sum = 0;
+  g_bench_ms = 0;
+  g_bench_t0 = emscripten_get_now();
+  g_bench.emplace(make(), aio::RunOptions{});
+  return true;
+}
+
+[[gnu::noinline]] void end_timers(int n) {
+  g_bench->result();  // what aio::run would return or throw
+  g_bench.reset();
+  const double t1 = emscripten_get_now();
+  if (g_bench_sum != std::int64_t{n} * (n - 1) / 2) {
+    reply(kRun, false, "wrong sum " + std::to_string(g_bench_sum));
+    return;
+  }
+  reply(kRun, true, "{\"seconds\":" + std::to_string((t1 - g_bench_t0) / 1e3) + "}");
+}
+
+[[gnu::noinline]] void end_sleep0() {
+  g_bench->result();
+  g_bench.reset();
+  reply(kRun, true, "{\"ms\":" + std::to_string(g_bench_ms) + "}");
 }
 
 }  // namespace
@@ -236,67 +376,15 @@ EMSCRIPTEN_KEEPALIVE void aio_ideal(const char* id, const char* params, int len)
 }
 
 EMSCRIPTEN_KEEPALIVE void aio_run(const char* id, const char* params, int len, const char* clock, double scale) {
-  if (g_running) {
-    reply(kRun, false, "a run is already in progress: stop it or wait for its result");
-    return;
-  }
-  Prepared prep;
-  if (!prepare(id, params, len, clock, scale, prep)) return;
-  g_running = true;
-  aio::Trace trace;
-  trace.keep = false;  // the page collects the events as they stream
-  trace.listener = &trace_to_js;
-  patterns::RunConfig config;
-  config.clock = prep.clock;
-  config.time_scale = prep.clock == aio::ClockKind::virtual_time ? 1.0 : scale;
-  config.trace = &trace;
-  config.on_start = &keep_loop;
-  aio::browser::set_before_suspend(&flush_events);
-  patterns::RunResult r = patterns::run_pattern(*prep.pattern, prep.params, config);
-  aio::browser::set_before_suspend(nullptr);
-  flush_events();
-  g_loop = nullptr;
-  g_running = false;
-  reply(kRun, true, r.to_json());
+  if (!start_run(id, params, len, clock, scale)) return;
+  g_run->run->run();
+  end_run();
 }
 
-// A record holds every task, so a run of many tasks makes large records: past this many bytes the run is
-// stopped and what was recorded is returned, marked truncated (the page says so).
-constexpr std::size_t kMaxStepBytes = 48u << 20;
-
 EMSCRIPTEN_KEEPALIVE void aio_steps(const char* id, const char* params, int len) {
-  if (g_running) {
-    reply(kRun, false, "a run is already in progress: stop it or wait for its result");
-    return;
-  }
-  Prepared prep;
-  if (!prepare(id, params, len, "virtual", 1.0, prep)) return;
-  try {
-    patterns::line_map(*prep.pattern);  // what run_steps would throw (sources not built in, a bad marker), here
-  } catch (const std::exception& e) {
-    reply(kRun, false, e.what());
-    return;
-  }
-  g_running = true;
-  std::string out = "{\"records\":[";
-  bool first = true;
-  bool truncated = false;
-  patterns::RunResult r = patterns::run_steps(*prep.pattern, prep.params, [&](const std::string& record) {
-    if (truncated) return;
-    if (out.size() + record.size() > kMaxStepBytes) {
-      truncated = true;
-      if (aio::EventLoop* loop = aio::EventLoop::current_or_null()) loop->request_stop();
-      return;
-    }
-    if (!first) out += ',';
-    first = false;
-    out += record;
-  });
-  g_running = false;
-  out += ']';
-  if (truncated) out += ",\"truncated\":true";
-  if (!truncated && !r.error.empty()) out += ",\"error\":" + aio::json_quote(r.error);
-  reply(kRun, true, out + "}");
+  if (!start_steps(id, params, len)) return;
+  g_steps->run->run();
+  end_steps();
 }
 
 EMSCRIPTEN_KEEPALIVE void aio_stop() {
@@ -340,29 +428,15 @@ EMSCRIPTEN_KEEPALIVE void aio_bench_spawn_gather(int n) {
 }
 
 EMSCRIPTEN_KEEPALIVE void aio_bench_timers(int n) {
-  if (n < 1 || g_running) {
-    reply(kRun, false, n < 1 ? "n must be at least 1" : "a run is in progress");
-    return;
-  }
-  std::int64_t sum = 0;
-  const double t0 = emscripten_get_now();
-  aio::run(timers(n, sum));
-  const double t1 = emscripten_get_now();
-  if (sum != std::int64_t{n} * (n - 1) / 2) {
-    reply(kRun, false, "wrong sum " + std::to_string(sum));
-    return;
-  }
-  reply(kRun, true, "{\"seconds\":" + std::to_string((t1 - t0) / 1e3) + "}");
+  if (!start_bench(n, "n", [n] { return timers(n, g_bench_sum); })) return;
+  g_bench->run();
+  end_timers(n);
 }
 
 EMSCRIPTEN_KEEPALIVE void aio_bench_sleep0(int turns) {
-  if (turns < 1 || g_running) {
-    reply(kRun, false, turns < 1 ? "turns must be at least 1" : "a run is in progress");
-    return;
-  }
-  double ms = 0;
-  aio::run(sleep0(turns, ms));
-  reply(kRun, true, "{\"ms\":" + std::to_string(ms) + "}");
+  if (!start_bench(turns, "turns", [turns] { return sleep0(turns, g_bench_ms); })) return;
+  g_bench->run();
+  end_sleep0();
 }
 
 }  // extern "C"
