@@ -67,6 +67,12 @@ std::string json_quote(std::string_view s) {
 std::string json_number(double v) {
   if (!std::isfinite(v)) return "null";
   char buf[32];
+  // Small whole numbers (times of 0 and 2, ids, counts), by far the most common, without formatting a
+  // double: below 10^5 the shortest form is the integer's digits either way, and -0 keeps its sign below.
+  if (std::fabs(v) < 1e5 && v == std::trunc(v) && !(v == 0 && std::signbit(v))) {
+    auto r = std::to_chars(buf, buf + sizeof buf, static_cast<int>(v));
+    return std::string(buf, r.ptr);
+  }
 #if defined(_LIBCPP_VERSION) && _LIBCPP_VERSION < 14000
   // libc++ before 14 (Emscripten 3.1.6) has no floating-point to_chars: the fewest digits that round-trip
   // (%g drops trailing zeros, so 15 digits gives the shortest form whenever 15 or fewer round-trip).
