@@ -247,6 +247,7 @@ bool EventLoop::turn_due(Turns& turns) {
 // before the rest.
 template <bool Record>
 EventLoop::Next EventLoop::run_ready_callbacks(detail::Runnable* last, Turns& turns) noexcept {
+  Turns t = turns;  // a local: kept in registers across the callbacks
   try {
     for (;;) {
       detail::Runnable* r = head_;
@@ -255,8 +256,14 @@ EventLoop::Next EventLoop::run_ready_callbacks(detail::Runnable* last, Turns& tu
       const bool was_last = (r == last);
       if constexpr (Record) detail::t_steps->before_run(*r);
       r->run();  // may free r
-      if (was_last) return Next::done;
-      if (turn_due(turns)) return Next::turn;
+      if (was_last) {
+        turns = t;  // the timers go on counting from here
+        return Next::done;
+      }
+      if (turn_due(t)) {
+        turns = t;
+        return Next::turn;
+      }
     }
   } catch (...) {
     failure_ = std::current_exception();
@@ -266,6 +273,7 @@ EventLoop::Next EventLoop::run_ready_callbacks(detail::Runnable* last, Turns& tu
 
 template <bool Record>
 EventLoop::Next EventLoop::fire_due_timers(std::int64_t now, std::uint64_t last_seq, Turns& turns) noexcept {
+  Turns t = turns;
   try {
     while (!timers_.empty() && timers_.top().when <= now) {
       Entry e = timers_.pop();
@@ -280,7 +288,10 @@ EventLoop::Next EventLoop::fire_due_timers(std::int64_t now, std::uint64_t last_
         --stale_timers_;
       }
       e.target->timer_release();
-      if (turn_due(turns)) return Next::turn;
+      if (turn_due(t)) {
+        turns = t;
+        return Next::turn;
+      }
     }
     return Next::done;
   } catch (...) {
