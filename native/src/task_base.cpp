@@ -146,9 +146,8 @@ void TaskBase::complete() noexcept {
 }
 
 bool TaskBase::cancel_wait(std::string_view msg) {
-  if (std::uint64_t* seq = sleep_seq()) {
-    *seq = 0;  // the heap entry goes stale
-    loop().timer_went_stale();
+  if (is_sleeping()) {
+    loop().timer_went_stale();  // wake() below makes the entry stale
     request_cancel_on_resume();
     wake();
     return true;
@@ -158,7 +157,7 @@ bool TaskBase::cancel_wait(std::string_view msg) {
 }
 
 // Inlined into both callers below: a sleep and a wait each pay one call.
-[[gnu::always_inline]] inline TaskBase& TaskBase::suspend(coro_ns::coroutine_handle<> h, std::uintptr_t on, bool sleeping) {
+[[gnu::always_inline]] inline TaskBase& TaskBase::suspend(coro_ns::coroutine_handle<> h, std::uint64_t on, bool sleeping) {
   resume_ = h;
   waiting_on_ = on;
   deliver_cancel_ = false;
@@ -174,13 +173,13 @@ bool TaskBase::cancel_wait(std::string_view msg) {
 TaskBase& suspend_current(coro_ns::coroutine_handle<> h, Suspension* s, bool sleeping) {
   TaskBase* t = t_current_task;
   if (!t) throw std::logic_error("aio: awaited outside a task");
-  return t->suspend(h, reinterpret_cast<std::uintptr_t>(s), sleeping);
+  return t->suspend(h, TaskBase::suspended_on(s), sleeping);
 }
 
-TaskBase& suspend_sleeping(coro_ns::coroutine_handle<> h, std::uint64_t* timer_seq) {
+TaskBase& suspend_sleeping(coro_ns::coroutine_handle<> h, std::uint64_t timer_seq) {
   TaskBase* t = t_current_task;
   if (!t) throw std::logic_error("aio: awaited outside a task");
-  return t->suspend(h, reinterpret_cast<std::uintptr_t>(timer_seq) | 1, true);
+  return t->suspend(h, TaskBase::sleeping_on(timer_seq), true);
 }
 
 void TaskBase::raise_cancel() {

@@ -17,6 +17,7 @@
 #include "detail/frame_allocator.hpp"
 #include "detail/step_hooks.hpp"
 #include "detail/task_base.hpp"
+#include "sleep.hpp"
 
 namespace aio {
 
@@ -72,6 +73,12 @@ class Promise final : public TaskBase, public ReturnValue<T> {
       step_note_await(*r, file, line, f);
     }
     return std::forward<A>(awaited);
+  }
+  Sleeping await_transform(SleepAwaiter s, unsigned line = __builtin_LINE(), const char* file = __builtin_FILE()) noexcept {
+    if (StepRecorder* r = t_steps) [[unlikely]]
+      step_note_await(*r, file, line, nullptr);
+    t_sleep_delay_ns = s.delay_ns();  // see Sleeping
+    return {};
   }
 
   struct FinalAwaiter {

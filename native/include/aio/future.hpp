@@ -112,8 +112,8 @@ class FutureBase : public Runnable {
   // Makes `p` the inline parent, told before any waiter; false (nothing done) if the future is done,
   // already has a parent, or already has waiters (the parent would then be told out of order).
   bool set_parent(Parent& p) noexcept {
-    if (done() || parent_ || head_) return false;
-    parent_ = &p;
+    if (done() || head_) return false;
+    head_ = parent_link(&p);
     return true;
   }
 
@@ -147,8 +147,12 @@ class FutureBase : public Runnable {
   // years to create), in bytes of their own: setting it never has to merge with a flag just written.
   std::uint8_t : 0;
   std::uint64_t id_ : 48 = 0;
-  Parent* parent_ = nullptr;       // told first, see set_parent
-  Waiter* head_ = nullptr;         // waiters in registration order (rarely more than one)
+  // Who is told of the completion: the waiters in registration order (rarely more than one), the list
+  // ending in the parent if there is one (see set_parent), its address tagged with the low bit. One
+  // word for both, since a gathered child is rarely awaited by anyone else.
+  Waiter* head_ = nullptr;
+  static Waiter* parent_link(Parent* p) noexcept { return reinterpret_cast<Waiter*>(reinterpret_cast<std::uintptr_t>(p) | 1); }
+  static bool is_parent_link(const Waiter* w) noexcept { return reinterpret_cast<std::uintptr_t>(w) & 1; }
   std::exception_ptr error_;       // failed: the exception; cancelled: the CancelledError to raise
 };
 
@@ -180,9 +184,9 @@ inline TaskBase* current_task_base() noexcept { return t_current_task; }
 // Suspends the running task on `s` at `h`: the loop resumes `h` when the task is woken.
 // `sleeping` picks the trace state (a timer) over "waiting" (on other tasks or futures).
 TaskBase& suspend_current(coro_ns::coroutine_handle<> h, Suspension* s, bool sleeping);
-// Suspends the running task in a sleep whose timer entry has sequence number *timer_seq (the entry is
-// live while it matches; cancelling the task zeroes it and wakes the task with CancelledError).
-TaskBase& suspend_sleeping(coro_ns::coroutine_handle<> h, std::uint64_t* timer_seq);
+// Suspends the running task in a sleep whose timer entry has sequence number `timer_seq` (the entry is
+// live while the task sleeps on it; cancelling the task wakes it with CancelledError).
+TaskBase& suspend_sleeping(coro_ns::coroutine_handle<> h, std::uint64_t timer_seq);
 // throw_if_cancel_requested(), which every awaiter calls first thing on resumption: detail/task_base.hpp.
 
 // A done callback: calls fn once f is done, scheduled like call_soon (at once if f is done already).

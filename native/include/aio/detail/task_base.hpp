@@ -38,10 +38,7 @@ class TaskBase : public FutureBase {
   // The next resumption raises CancelledError (what a cancelled sleep or wait delivers).
   void request_cancel_on_resume() noexcept { must_cancel_ = true; }
 
-  bool timer_live(std::uint64_t seq) const override {
-    const std::uint64_t* s = sleep_seq();
-    return s && *s == seq;
-  }
+  bool timer_live(std::uint64_t seq) const override { return waiting_on_ == sleeping_on(seq); }
   void timer_fire(std::uint64_t) override { wake(); }
 
  protected:
@@ -59,8 +56,8 @@ class TaskBase : public FutureBase {
 
  private:
   friend TaskBase& suspend_current(coro_ns::coroutine_handle<>, Suspension*, bool);
-  friend TaskBase& suspend_sleeping(coro_ns::coroutine_handle<>, std::uint64_t*);
-  TaskBase& suspend(coro_ns::coroutine_handle<> h, std::uintptr_t on, bool sleeping);
+  friend TaskBase& suspend_sleeping(coro_ns::coroutine_handle<>, std::uint64_t);
+  TaskBase& suspend(coro_ns::coroutine_handle<> h, std::uint64_t on, bool sleeping);
   // Cancels what the task is suspended on (CPython's fut_waiter.cancel()); true if that took the request.
   bool cancel_wait(std::string_view msg);
   friend void throw_if_cancel_requested();
@@ -77,15 +74,20 @@ class TaskBase : public FutureBase {
   std::string cancel_message() const;
   void set_cancel_message(std::string_view msg);
 
-  // What the suspended task waits on: a Suspension, or, with the low bit set, the timer sequence number
-  // of its sleep (sleep.hpp: a sleep keeps that one word in the frame, not a whole Suspension). 0 when
-  // it waits on nothing (running, ready, or a bare yield).
-  std::uintptr_t waiting_on_ = 0;
-  Suspension* suspension() const noexcept {
-    return (waiting_on_ & 1) ? nullptr : reinterpret_cast<Suspension*>(waiting_on_);
+  // What the suspended task waits on, in Runnable's word (waiting_on_), by its two low bits: a
+  // Suspension's address tagged 2, or the timer sequence number of its sleep shifted and tagged 1 (a
+  // sleep keeps nothing in the frame: its timer entry is live while the task sleeps on that number).
+  // Untagged, it waits on nothing: 0 while it runs or after a bare yield, the ready queue's link while
+  // it is queued (only the low bits are tested, so a 32-bit link's stale upper half does not matter).
+  static constexpr std::uint64_t kTagMask = 3, kSleeping = 1, kSuspended = 2;
+  static constexpr std::uint64_t sleeping_on(std::uint64_t seq) noexcept { return seq << 2 | kSleeping; }
+  static std::uint64_t suspended_on(Suspension* s) noexcept {
+    return s ? static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(s)) | kSuspended : 0;
   }
-  std::uint64_t* sleep_seq() const noexcept {
-    return (waiting_on_ & 1) ? reinterpret_cast<std::uint64_t*>(waiting_on_ - 1) : nullptr;
+  bool is_sleeping() const noexcept { return (waiting_on_ & kTagMask) == kSleeping; }
+  Suspension* suspension() const noexcept {
+    if ((waiting_on_ & kTagMask) != kSuspended) return nullptr;
+    return reinterpret_cast<Suspension*>(static_cast<std::uintptr_t>(waiting_on_ - kSuspended));
   }
   TaskBase* prev_task_ = nullptr;  // the loop's list of unfinished tasks
   TaskBase* next_task_ = nullptr;
