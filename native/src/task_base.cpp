@@ -66,7 +66,9 @@ void TaskBase::start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::s
   id_ = loop.next_task_id();
   refs_ = 2;  // the Task handle, and the loop's until the coroutine finishes
   if (name && !name->empty()) set_name(std::move(*name));
+  // error_ is null (its destructor would do nothing): its word becomes the list link.
   next_task_ = loop.tasks_;
+  listed_ = true;
   if (next_task_) next_task_->prev_task_ = this;
   loop.tasks_ = this;
   ++loop.task_total_;
@@ -102,6 +104,7 @@ bool TaskBase::cancel(std::string_view msg) {
 void TaskBase::run() {
   if (!started_ && must_cancel_) {
     // Cancelled before it ever ran: the coroutine body never starts.
+    leave_task_list();
     error_ = std::make_exception_ptr(CancelledError(cancel_message()));
     must_cancel_ = false;
     complete();
@@ -120,12 +123,8 @@ void TaskBase::run() {
 
 void TaskBase::complete() noexcept {
   finished_ = true;
-  // Unlink from the loop's unfinished tasks.
+  leave_task_list();
   EventLoop& l = loop();
-  if (prev_task_) prev_task_->next_task_ = next_task_; else l.tasks_ = next_task_;
-  if (next_task_) next_task_->prev_task_ = prev_task_;
-  prev_task_ = next_task_ = nullptr;
-  --l.task_total_;
 
   State s = State::done;
   if (error_) {
@@ -143,6 +142,18 @@ void TaskBase::complete() noexcept {
     if (StepRecorder* r = t_steps) step_task_finished(*r, *this);  // while the value is still here
   }
   finish(s);
+}
+
+void TaskBase::leave_task_list() noexcept {
+  if (!listed_) return;
+  EventLoop& l = loop();
+  TaskBase* next = next_task_;
+  if (prev_task_) prev_task_->next_task_ = next; else l.tasks_ = next;
+  if (next) next->prev_task_ = prev_task_;
+  prev_task_ = nullptr;
+  listed_ = false;
+  new (&error_) std::exception_ptr();
+  --l.task_total_;
 }
 
 bool TaskBase::cancel_wait(std::string_view msg) {

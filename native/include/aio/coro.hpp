@@ -106,7 +106,10 @@ class Promise final : public TaskBase, public ReturnValue<T> {
     void await_resume() const noexcept {}
   };
   FinalAwaiter final_suspend() noexcept { return {}; }
-  void unhandled_exception() noexcept { error_ = std::current_exception(); }
+  void unhandled_exception() noexcept {
+    leave_task_list();
+    error_ = std::current_exception();
+  }
 
   void start_task(EventLoop& loop, std::string* name) { start(loop, Handle::from_promise(*this), name); }
   void set_continuation(coro_ns::coroutine_handle<> h) noexcept { resume_ = h; }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -126,8 +127,10 @@ class FutureBase : public Runnable {
   void timer_release() noexcept override { release(); }
 
  protected:
-  FutureBase() = default;
-  virtual ~FutureBase() = default;
+  FutureBase() noexcept : error_() {}
+  virtual ~FutureBase() {
+    if (!listed_) error_.~exception_ptr();
+  }
   virtual void destroy() noexcept { delete this; }
   // Marks the outcome and notifies every waiter, in order.
   void finish(State s) noexcept;
@@ -143,6 +146,7 @@ class FutureBase : public Runnable {
   bool finished_ : 1 = false;        // tasks: the coroutine has returned (the frame may go)
   bool is_task_ : 1 = false;         // a scheduled task, not a coroutine awaited directly
   bool has_extras_ : 1 = false;      // tasks: a name or cancel message is kept by the loop
+  bool listed_ : 1 = false;          // tasks: in the loop's list of unfinished tasks (next_task_ below)
   // Tasks: the number of "Task-N", in creation order. 48 bits fill the padding here (2^48 tasks take
   // years to create), in bytes of their own: setting it never has to merge with a flag just written.
   std::uint8_t : 0;
@@ -153,7 +157,12 @@ class FutureBase : public Runnable {
   Waiter* head_ = nullptr;
   static Waiter* parent_link(Parent* p) noexcept { return reinterpret_cast<Waiter*>(reinterpret_cast<std::uintptr_t>(p) | 1); }
   static bool is_parent_link(const Waiter* w) noexcept { return reinterpret_cast<std::uintptr_t>(w) & 1; }
-  std::exception_ptr error_;       // failed: the exception; cancelled: the CancelledError to raise
+  // A task's link in the loop's list of unfinished tasks, while it is there, shares a word with the
+  // error, which a task only gets once its coroutine has ended and it has left that list.
+  union {
+    std::exception_ptr error_;  // failed: the exception; cancelled: the CancelledError to raise
+    TaskBase* next_task_;       // tasks, while listed_
+  };
 };
 
 // Intrusive shared ownership of a FutureBase-derived object.

@@ -30,10 +30,7 @@ class TaskBase : public FutureBase {
   EventLoop& loop() const noexcept { return *EventLoop::current_or_null(); }
 
   // Puts the task back on the ready queue (what it was suspended on no longer holds it).
-  void wake() noexcept {
-    waiting_on_ = 0;
-    loop().push(*this);
-  }
+  void wake() noexcept { loop().push(*this); }  // the queue's link replaces what it waited on
 
   // The next resumption raises CancelledError (what a cancelled sleep or wait delivers).
   void request_cancel_on_resume() noexcept { must_cancel_ = true; }
@@ -49,6 +46,9 @@ class TaskBase : public FutureBase {
   void start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string* name);
   // Called at the coroutine's final suspension: records the outcome and wakes the waiters.
   void complete() noexcept;
+  // Leaves the loop's list of unfinished tasks (if still there), which frees the word of error_: before
+  // the error is stored, and at the latest when the task completes.
+  void leave_task_list() noexcept;
 
   // A root task: what the next step resumes (the innermost awaiting coroutine). A coroutine awaited
   // directly (a child, not a task): the coroutine to return to when it finishes.
@@ -81,16 +81,16 @@ class TaskBase : public FutureBase {
   // it is queued (only the low bits are tested, so a 32-bit link's stale upper half does not matter).
   static constexpr std::uint64_t kTagMask = 3, kSleeping = 1, kSuspended = 2;
   static constexpr std::uint64_t sleeping_on(std::uint64_t seq) noexcept { return seq << 2 | kSleeping; }
+  // A bare yield (s null) is tagged too: it reads as a Suspension that cannot cancel.
   static std::uint64_t suspended_on(Suspension* s) noexcept {
-    return s ? static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(s)) | kSuspended : 0;
+    return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(s)) | kSuspended;
   }
   bool is_sleeping() const noexcept { return (waiting_on_ & kTagMask) == kSleeping; }
   Suspension* suspension() const noexcept {
     if ((waiting_on_ & kTagMask) != kSuspended) return nullptr;
     return reinterpret_cast<Suspension*>(static_cast<std::uintptr_t>(waiting_on_ - kSuspended));
   }
-  TaskBase* prev_task_ = nullptr;  // the loop's list of unfinished tasks
-  TaskBase* next_task_ = nullptr;
+  TaskBase* prev_task_ = nullptr;  // the loop's list of unfinished tasks (next_task_: FutureBase)
 };
 
 // Delivers a pending cancellation: throws CancelledError if cancel() reached the running task while it
