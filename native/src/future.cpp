@@ -119,7 +119,7 @@ struct DoneCallback final : Waiter, Runnable {
   DoneCallback(std::function<void()> f, EventLoop& l) : fn(std::move(f)), loop(&l) {
     notify = [](Waiter* w, FutureBase&) {
       auto* self = static_cast<DoneCallback*>(w);
-      self->loop->push(*self);
+      access::push(*self->loop, *self);
     };
   }
   void run() override {

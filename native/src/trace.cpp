@@ -1,5 +1,7 @@
 #include "aio/trace.hpp"
 
+#include "aio/detail/json_writer.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -65,6 +67,12 @@ std::string json_quote(std::string_view s) {
 std::string json_number(double v) {
   if (!std::isfinite(v)) return "null";
   char buf[32];
+  // Small whole numbers (times of 0 and 2, ids, counts), by far the most common, without formatting a
+  // double: below 10^5 the shortest form is the integer's digits either way, and -0 keeps its sign below.
+  if (std::fabs(v) < 1e5 && v == std::trunc(v) && !(v == 0 && std::signbit(v))) {
+    auto r = std::to_chars(buf, buf + sizeof buf, static_cast<int>(v));
+    return std::string(buf, r.ptr);
+  }
 #if defined(_LIBCPP_VERSION) && _LIBCPP_VERSION < 14000
   // libc++ before 14 (Emscripten 3.1.6) has no floating-point to_chars: the fewest digits that round-trip
   // (%g drops trailing zeros, so 15 digits gives the shortest form whenever 15 or fewer round-trip).
@@ -80,60 +88,64 @@ std::string json_number(double v) {
 }
 
 std::string Trace::to_json(const TraceEvent& e) {
-  std::string o = "{\"kind\":";
+  detail::JsonWriter w;
+  w.begin_object();
+  const auto id = static_cast<std::int64_t>(e.id);
+  const auto parent = static_cast<std::int64_t>(e.parent);
   switch (e.kind) {
     case TraceEvent::Kind::task:
-      o += "\"task\",\"t\":" + json_number(e.t) + ",\"id\":" + std::to_string(e.id) + ",\"state\":\"" +
-           to_string(static_cast<TaskState>(e.state)) + "\"";
+      w.field("kind", "task").field("t", e.t).key("id").integer(id);
+      w.field("state", to_string(static_cast<TaskState>(e.state)));
       if (e.state == static_cast<std::uint8_t>(TaskState::created)) {
-        o += ",\"name\":" + json_quote(e.text);
-        if (e.parent) o += ",\"parent\":" + std::to_string(e.parent);
+        w.field("name", e.text);
+        if (e.parent) w.key("parent").integer(parent);
       } else if (!e.text.empty()) {
-        o += ",\"detail\":" + json_quote(e.text);
+        w.field("detail", e.text);
       }
       break;
     case TraceEvent::Kind::job:
-      o += "\"job\",\"t\":" + json_number(e.t) + ",\"id\":" + std::to_string(e.id) + ",\"state\":\"" +
-           to_string(static_cast<JobState>(e.state)) + "\"";
+      w.field("kind", "job").field("t", e.t).key("id").integer(id);
+      w.field("state", to_string(static_cast<JobState>(e.state)));
       if (e.state == static_cast<std::uint8_t>(JobState::queued)) {
-        o += ",\"name\":" + json_quote(e.text);
-        if (e.parent) o += ",\"task\":" + std::to_string(e.parent);
+        w.field("name", e.text);
+        if (e.parent) w.key("task").integer(parent);
       } else if (!e.text.empty()) {
-        o += ",\"detail\":" + json_quote(e.text);
+        w.field("detail", e.text);
       }
-      if (e.worker >= 0) o += ",\"worker\":" + std::to_string(e.worker);
+      if (e.worker >= 0) w.key("worker").integer(e.worker);
       break;
     case TraceEvent::Kind::line:
-      o += "\"line\",\"t\":" + json_number(e.t) + ",\"text\":" + json_quote(e.text);
-      if (e.id) o += ",\"task\":" + std::to_string(e.id);
+      w.field("kind", "line").field("t", e.t).field("text", e.text);
+      if (e.id) w.key("task").integer(id);
       break;
   }
-  o += '}';
-  return o;
+  w.end_object();
+  return w.str();
 }
 
 std::string Trace::to_json() const {
-  std::string o = "[";
-  for (std::size_t i = 0; i < events_.size(); ++i) {
-    if (i) o += ',';
-    o += to_json(events_[i]);
-  }
-  o += ']';
-  return o;
+  detail::JsonWriter w;
+  w.begin_array();
+  for (const auto& e : events_) w.raw(to_json(e));
+  w.end_array();
+  return w.str();
 }
 
 // Tasks are threads of process 1, workers threads of process 2; each state is a complete ("X") slice.
 std::string Trace::to_chrome_json() const {
-  std::string o = "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[";
-  bool first = true;
-  auto emit = [&](const std::string& ev) {
-    if (!first) o += ',';
-    first = false;
-    o += ev;
+  detail::JsonWriter w;
+  w.begin_object().field("displayTimeUnit", "ms").key("traceEvents").begin_array();
+  auto us = [](double t) { return std::round(t * 1e9) / 1e3; };
+  // An event of phase `ph` on a thread (tid) of process `pid`; the caller adds its fields and closes it.
+  auto event = [&](std::string_view name, const char* ph, int pid, std::uint64_t tid) -> detail::JsonWriter& {
+    return w.begin_object().field("name", name).field("ph", ph).key("pid").integer(pid).key("tid").integer(
+        static_cast<std::int64_t>(tid));
   };
-  auto us = [](double t) { return json_number(std::round(t * 1e9) / 1e3); };
-  emit(R"({"name":"process_name","ph":"M","pid":1,"tid":0,"args":{"name":"tasks"}})");
-  emit(R"({"name":"process_name","ph":"M","pid":2,"tid":0,"args":{"name":"executor workers"}})");
+  auto name_of = [&](int pid, std::uint64_t tid, const char* meta, std::string_view name) {
+    event(meta, "M", pid, tid).key("args").begin_object().field("name", name).end_object().end_object();
+  };
+  name_of(1, 0, "process_name", "tasks");
+  name_of(2, 0, "process_name", "executor workers");
   struct Open {
     double t;
     std::string state;
@@ -141,9 +153,8 @@ std::string Trace::to_chrome_json() const {
   std::map<std::uint64_t, Open> task_open;
   std::map<std::uint64_t, std::pair<double, int>> job_open;
   std::map<std::uint64_t, std::string> job_name;
-  auto slice = [&](int pid, std::uint64_t tid, const std::string& name, double t0, double t1) {
-    emit("{\"name\":" + json_quote(name) + ",\"ph\":\"X\",\"pid\":" + std::to_string(pid) + ",\"tid\":" +
-         std::to_string(tid) + ",\"ts\":" + us(t0) + ",\"dur\":" + us(t1 - t0) + "}");
+  auto slice = [&](int pid, std::uint64_t tid, std::string_view name, double t0, double t1) {
+    event(name, "X", pid, tid).field("ts", us(t0)).field("dur", us(t1 - t0)).end_object();
   };
   for (const auto& e : events_) {
     if (e.kind == TraceEvent::Kind::task) {
@@ -153,14 +164,11 @@ std::string Trace::to_chrome_json() const {
         slice(1, e.id, it->second.state, it->second.t, e.t);
         task_open.erase(it);
       }
-      if (st == TaskState::created) {
-        emit("{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":" + std::to_string(e.id) +
-             ",\"args\":{\"name\":" + json_quote(e.text) + "}}");
-      }
+      if (st == TaskState::created) name_of(1, e.id, "thread_name", e.text);
       if (st == TaskState::done || st == TaskState::cancelled || st == TaskState::failed) {
-        emit("{\"name\":\"" + std::string(to_string(st)) + "\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":" +
-             std::to_string(e.id) + ",\"ts\":" + us(e.t) +
-             (e.text.empty() ? std::string() : ",\"args\":{\"error\":" + json_quote(e.text) + "}") + "}");
+        event(to_string(st), "i", 1, e.id).field("s", "t").field("ts", us(e.t));
+        if (!e.text.empty()) w.key("args").begin_object().field("error", e.text).end_object();
+        w.end_object();
       } else {
         task_open[e.id] = Open{e.t, st == TaskState::created ? "ready" : to_string(st)};
       }
@@ -176,12 +184,11 @@ std::string Trace::to_chrome_json() const {
         }
       }
     } else {
-      emit("{\"name\":" + json_quote(e.text) + ",\"ph\":\"i\",\"s\":\"p\",\"pid\":1,\"tid\":" +
-           std::to_string(e.id) + ",\"ts\":" + us(e.t) + "}");
+      event(e.text, "i", 1, e.id).field("s", "p").field("ts", us(e.t)).end_object();
     }
   }
-  o += "]}";
-  return o;
+  w.end_array().end_object();
+  return w.str();
 }
 
 }  // namespace aio

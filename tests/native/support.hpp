@@ -117,6 +117,11 @@ inline aio::Coro<std::string> job(std::string name, double delay, bool fail = fa
 
 // ---- processes and files (the python3 oracle) ----------------------------------------------------
 
+// The source tree, for the tests that read it ([host]) or run its Python files ([python]). Defined in
+// source_dir.cpp, the one test file compiled with the clone's path in it: every other file compiles
+// the same in any clone, so the compiler cache serves them all.
+std::string source_dir();
+
 // Runs a shell command and returns its standard output.
 inline std::string run_command(const std::string& cmd) {
   std::string out;

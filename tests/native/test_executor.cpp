@@ -108,6 +108,17 @@ TEST_CASE("executor: run_in_executor(nullptr, fn, args...) returns the function'
   }());
 }
 
+TEST_CASE("executor: make_job packs a call that run_job runs on the calling thread; job_result unpacks it",
+          "[executor]") {
+  aio::Job j = aio::make_job(&describe_args, 1, 2.5, true, std::string("s"));
+  CHECK(j.clock == aio::ClockKind::real);
+  aio::JobOutcome o = aio::run_job(j, 0);
+  REQUIRE(o.ok);
+  CHECK(aio::job_result<std::string>(o.value) == describe_args(1, 2.5, true, "s"));
+  // A value that is not an R's is refused, not misread.
+  CHECK_THROWS_AS(aio::job_result<std::string>(std::string("\x01")), std::runtime_error);
+}
+
 TEST_CASE("executor: to_thread returns the function's result", "[executor][threads]") {
   g_loop_thread = std::this_thread::get_id();
   test::run_virtual([]() -> aio::Coro<> {

@@ -23,3 +23,11 @@ TEST_CASE("JsonWriter embeds an already-written document", "[json]") {
   w.begin_array().raw(inner.str()).raw(inner.str()).end_array();
   CHECK(w.str() == "[[1],[1]]");
 }
+
+TEST_CASE("JsonWriter refuses to nest deeper than 16 containers, keeping what it wrote", "[json]") {
+  aio::detail::JsonWriter w;
+  for (int i = 0; i < 16; ++i) w.begin_array();
+  CHECK_THROWS_AS(w.begin_object(), std::length_error);
+  for (int i = 0; i < 16; ++i) w.end_array();
+  CHECK(w.str() == std::string(16, '[') + std::string(16, ']'));
+}

@@ -55,7 +55,7 @@ std::string shown(const Given& given) {
 }
 
 std::string python_args(const std::string& id, const Given& given) {
-  std::string args = std::string(AIO_SOURCE_DIR) + "/native/patterns/python/" + id + ".py";
+  std::string args = test::source_dir() + "/native/patterns/python/" + id + ".py";
   for (const auto& [k, v] : given) args += " '" + k + "=" + v + "'";
   return args;
 }
@@ -83,7 +83,7 @@ void check_against_python(const std::string& id, const Given& given, Order order
   CHECK(r.elapsed == r.ideal);
   std::vector<test::Printed> py;
   for (const auto& row : test::split_lines(test::run_command(
-           "python3 " + std::string(AIO_SOURCE_DIR) + "/tests/native/python_lines.py " + python_args(id, given) + " 2>&1")))
+           "python3 " + test::source_dir() + "/tests/native/python_lines.py " + python_args(id, given) + " 2>&1")))
     py.push_back(python_line(row));
   std::vector<test::Printed> cpp;
   for (const auto& l : r.lines) cpp.push_back({l.t, l.text});
@@ -410,7 +410,7 @@ std::pair<double, double> readme_range(std::string v) {
 }  // namespace
 
 TEST_CASE("README's limits table says what the registry enforces", "[patterns][params][host]") {
-  std::ifstream f(std::string(AIO_SOURCE_DIR) + "/README.md");
+  std::ifstream f(test::source_dir() + "/README.md");
   REQUIRE(f);
   std::string line;
   int rows = 0;

@@ -23,10 +23,7 @@ int job_throws(int) { throw std::domain_error("job failed"); }
 
 template <class R, class... P, class... A>
 aio::Job make_job(R (*fn)(P...), aio::ClockKind clock, A... args) {
-  aio::Job j;
-  j.invoke = &aio::detail::invoke_packed<R, P...>;
-  j.fn = reinterpret_cast<std::uintptr_t>(fn);
-  j.args = aio::detail::pack(static_cast<std::decay_t<P>>(args)...);
+  aio::Job j = aio::make_job(fn, args...);
   j.clock = clock;
   return j;
 }
@@ -140,8 +137,7 @@ TEST_CASE("run_job runs a packed job and packs its result", "[platform]") {
   CHECK(o.ok);
   CHECK_FALSE(o.skipped);
   CHECK(o.worker == 3);
-  std::size_t at = 0;
-  CHECK(aio::detail::unpack_one<std::string>(o.value, at) == "hi!");
+  CHECK(aio::job_result<std::string>(o.value) == "hi!");
 }
 
 TEST_CASE("run_job on the virtual clock counts blocking sleeps instead of sleeping", "[platform]") {
@@ -149,8 +145,7 @@ TEST_CASE("run_job on the virtual clock counts blocking sleeps instead of sleepi
   aio::JobOutcome o = aio::run_job(j, 0);
   CHECK(o.ok);
   CHECK(o.virtual_seconds == 3500.5);
-  std::size_t at = 0;
-  CHECK(aio::detail::unpack_one<int>(o.value, at) == 7);
+  CHECK(aio::job_result<int>(o.value) == 7);
 }
 
 TEST_CASE("run_job reports a job's exception, keeping the exception itself", "[platform]") {
@@ -198,8 +193,7 @@ TEST_CASE("a platform's worker pool runs a job on a thread and reports it once",
   CHECK(o.ok);
   CHECK(started_worker >= 0);
   CHECK(started_worker < 2);
-  std::size_t at = 0;
-  CHECK(aio::detail::unpack_one<std::string>(o.value, at) == "pool!");
+  CHECK(aio::job_result<std::string>(o.value) == "pool!");
 }
 
 namespace {

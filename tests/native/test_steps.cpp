@@ -194,7 +194,7 @@ TEST_CASE("steps: nothing is recorded, and no hook is set, without a recorder", 
 namespace {
 
 std::string source_file(const std::string& path) {
-  std::ifstream f(std::string(AIO_SOURCE_DIR) + "/native/patterns/" + path, std::ios::binary);
+  std::ifstream f(test::source_dir() + "/native/patterns/" + path, std::ios::binary);
   REQUIRE(f);
   std::ostringstream s;
   s << f.rdbuf();
@@ -301,7 +301,7 @@ void check_steps_against_python(const std::string& id, const std::vector<std::st
   std::string shown;
   for (const auto& kv : given) shown += kv + " ";
   INFO(id << " " << shown);
-  const std::string dir = std::string(AIO_SOURCE_DIR) + "/native/patterns/python/";
+  const std::string dir = test::source_dir() + "/native/patterns/python/";
   const std::string cpp_path = test::temp_path("steps_cpp"), py_path = test::temp_path("steps_py");
   {
     std::ofstream f(cpp_path);
@@ -313,7 +313,7 @@ void check_steps_against_python(const std::string& id, const std::vector<std::st
     std::ofstream f(py_path);
     f << test::run_command(cmd);
   }
-  std::string verdict = test::run_command("python3 " + std::string(AIO_SOURCE_DIR) + "/tests/native/steps_compare.py " +
+  std::string verdict = test::run_command("python3 " + test::source_dir() + "/tests/native/steps_compare.py " +
                                           cpp_path + " " + py_path + (sets ? " --sets" : "") + " 2>&1");
   std::remove(cpp_path.c_str());
   std::remove(py_path.c_str());

@@ -193,6 +193,10 @@ TEST_CASE("json_number prints the shortest round-trip form and null for non-fini
   CHECK(aio::json_number(0) == "0");
   CHECK(aio::json_number(0.5) == "0.5");
   CHECK(aio::json_number(2) == "2");
+  CHECK(aio::json_number(-3) == "-3");
+  CHECK(aio::json_number(99999) == "99999");
+  CHECK(aio::json_number(-0.0) == "-0");
+  CHECK(aio::json_number(2.5e-7) == "2.5e-07");
   CHECK(aio::json_number(0.1 + 0.2) == "0.30000000000000004");
   CHECK(aio::json_number(std::nan("")) == "null");
   CHECK(aio::json_number(1.0 / 0.0) == "null");

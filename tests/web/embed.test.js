@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setup, serve, guard, tutorialPage, ROOT } from './helpers.js';
+import { setup, serveHost, guard, ROOT } from './helpers.js';
 
 const TUTORIAL = readFileSync(join(ROOT, 'web/examples/tutorial.html'), 'utf8');
 
@@ -11,20 +11,7 @@ let env;
 let host;
 before(async () => {
   env = await setup();
-  // The host page lives on another origin (localhost:other-port vs 127.0.0.1:dist-port).
-  const page = `<!doctype html><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,">
-<iframe id="f" width="800" height="400" sandbox="allow-scripts allow-same-origin"></iframe>
-<script>
-  window.msgs = [];
-  const f = document.getElementById('f');
-  addEventListener('message', (e) => { if (e.source === f.contentWindow) window.msgs.push({ origin: e.origin, data: e.data }); });
-  f.src = new URLSearchParams(location.search).get('src');
-  window.send = (m) => f.contentWindow.postMessage(m, new URL(f.src).origin);
-</script>`;
-  host = await serve(null, {
-    '/host.html': ['text/html; charset=utf-8', page],
-    '/tutorial.html': ['text/html; charset=utf-8', tutorialPage(env.site.url)],
-  }, 'localhost');
+  host = await serveHost(env.site.url, { width: 800, height: 400 });
 });
 after(async () => { await host?.close(); await env?.teardown(); });
 

@@ -102,7 +102,6 @@ export async function setup() {
   };
 }
 
-/** Fails the test on page errors and dialogs (an executed payload would open one). */
 /**
  * The README's tutorial page (web/examples/tutorial.html) as an author publishes it: its placeholder
  * host replaced by `siteUrl`, where the test serves the embed.
@@ -114,6 +113,28 @@ export function tutorialPage(siteUrl) {
   return page.replaceAll(placeholder, siteUrl);
 }
 
+/**
+ * A tutorial author's site, on another origin than the embed (localhost vs 127.0.0.1): /host.html?src=<embed
+ * URL> frames the embed (width x height), keeps every message it posts in `window.msgs` as
+ * {origin, data}, and `window.send(m)` posts to it; /tutorial.html is the README's example page.
+ */
+export function serveHost(siteUrl, { width = 900, height = 700 } = {}) {
+  const page = `<!doctype html><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,">
+<iframe id="f" width="${width}" height="${height}" sandbox="allow-scripts allow-same-origin"></iframe>
+<script>
+  window.msgs = [];
+  const f = document.getElementById('f');
+  addEventListener('message', (e) => { if (e.source === f.contentWindow) window.msgs.push({ origin: e.origin, data: e.data }); });
+  f.src = new URLSearchParams(location.search).get('src');
+  window.send = (m) => f.contentWindow.postMessage(m, new URL(f.src).origin);
+</script>`;
+  return serve(null, {
+    '/host.html': ['text/html; charset=utf-8', page],
+    '/tutorial.html': ['text/html; charset=utf-8', tutorialPage(siteUrl)],
+  }, 'localhost');
+}
+
+/** Fails the test on page errors and dialogs (an executed payload would open one). */
 export function guard(page, problems) {
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); void d.dismiss(); });

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setup, serve, guard, openPlayground, ROOT } from './helpers.js';
+import { setup, serveHost, guard, openPlayground, ROOT } from './helpers.js';
 
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
 const SHOTS = process.env.AIO_LOCKSTEP_SHOTS || '/tmp/shots';
@@ -243,21 +243,13 @@ test('a program that never ends: turning "CPython too" off stops its stepped run
 });
 
 test('the embed: aio:step with engine "python" from another origin answers with CPython\'s record beside, identical at every step', async () => {
-  const host = await serve(null, { '/host.html': ['text/html; charset=utf-8', `<!doctype html><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,">
-<iframe id="f" width="900" height="700" sandbox="allow-scripts allow-same-origin"></iframe>
-<script>
-  window.msgs = [];
-  const f = document.getElementById('f');
-  addEventListener('message', (e) => { if (e.source === f.contentWindow) window.msgs.push(e.data); });
-  f.src = new URLSearchParams(location.search).get('src');
-  window.send = (m) => f.contentWindow.postMessage(m, new URL(f.src).origin);
-</script>`] }, 'localhost');
+  const host = await serveHost(env.site.url);
   try {
     const p = await ctx.newPage();
     guard(p, problems);
     await p.goto(`${host.url}host.html?src=${encodeURIComponent(env.site.url + 'embed.html?p=gather')}`);
-    await p.waitForFunction(() => window.msgs.some((m) => m.type === 'aio:ready'), null, { timeout: 30_000 });
-    const answer = (id) => p.waitForFunction((i) => window.msgs.find((m) => m.id === i && (m.type === 'aio:state' || m.type === 'aio:error')) ?? null, id, { timeout: LOAD_MS }).then((h) => h.jsonValue());
+    await p.waitForFunction(() => window.msgs.some((m) => m.data.type === 'aio:ready'), null, { timeout: 30_000 });
+    const answer = (id) => p.waitForFunction((i) => window.msgs.find((m) => m.data.id === i && (m.data.type === 'aio:state' || m.data.type === 'aio:error'))?.data ?? null, id, { timeout: LOAD_MS }).then((h) => h.jsonValue());
     await p.evaluate(() => window.send({ type: 'aio:step', pattern: 'gather', params: { users: '3' }, engine: 'python', id: 'ls1' }));
     const first = await answer('ls1');
     assert.equal(first.type, 'aio:state', JSON.stringify(first));
@@ -265,7 +257,7 @@ test('the embed: aio:step with engine "python" from another origin answers with 
     assert.deepEqual(first.python.differs, []);
     assert.equal(first.python.record.iteration, 1);
     assert.deepEqual(first.python.record.ran, first.ran);
-    assert.equal(await p.evaluate(() => window.msgs.filter((m) => m.id === 'ls1').length), 1, 'one answer');
+    assert.equal(await p.evaluate(() => window.msgs.filter((m) => m.data.id === 'ls1').length), 1, 'one answer');
     for (let k = 2; k <= first.count; k++) {
       await p.evaluate((id) => window.send({ type: 'aio:step', to: 'next', id }), `ls${k}`);
       const s = await answer(`ls${k}`);

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { setup, serve, guard, openPlayground, tutorialPage, ROOT, SHOTS } from './helpers.js';
+import { setup, serveHost, guard, openPlayground, ROOT, SHOTS } from './helpers.js';
 
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
 
@@ -15,19 +15,7 @@ let host;
 before(async () => {
   env = await setup();
   mkdirSync(SHOTS, { recursive: true });
-  const page = `<!doctype html><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,">
-<iframe id="f" width="900" height="700" sandbox="allow-scripts allow-same-origin"></iframe>
-<script>
-  window.msgs = [];
-  const f = document.getElementById('f');
-  addEventListener('message', (e) => { if (e.source === f.contentWindow) window.msgs.push({ origin: e.origin, data: e.data }); });
-  f.src = new URLSearchParams(location.search).get('src');
-  window.send = (m) => f.contentWindow.postMessage(m, new URL(f.src).origin);
-</script>`;
-  host = await serve(null, {
-    '/host.html': ['text/html; charset=utf-8', page],
-    '/tutorial.html': ['text/html; charset=utf-8', tutorialPage(env.site.url)],
-  }, 'localhost');
+  host = await serveHost(env.site.url);
 });
 after(async () => { await host?.close(); await env?.teardown(); });
 

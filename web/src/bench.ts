@@ -134,7 +134,8 @@ async function run(runner: PageRunner): Promise<void> {
 
     // spawn + gather: the peers take turns, run by run, so that a slow moment hits them alike.
     const peers: Array<[string, (n: number) => Promise<SpawnGather>, string]> = [
-      ['aio', spawnGatherWasm, 'WebAssembly, fresh instance, virtual clock'],
+      ['aio', (n) => spawnGatherWasm(n), 'WebAssembly, fresh instance, virtual clock'],
+      ['aio (warm instance)', (n) => spawnGatherWasm(n, true), 'WebAssembly, the second run in an instance, virtual clock'],
       ['Promise.all (await null)', (n) => spawnGatherPromiseAll(n, 'microtask'), 'one microtask hop per task'],
       ['Promise.all (loop turn)', (n) => spawnGatherPromiseAll(n, 'turn'), 'one MessageChannel turn per task'],
     ];

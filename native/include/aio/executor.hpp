@@ -87,17 +87,35 @@ template <class... P, class... A>
 inline constexpr bool args_fit_v<std::tuple<P...>, std::tuple<A...>> = (std::is_convertible_v<A, std::decay_t<P>> && ...);
 }  // namespace detail
 
+// The job that calls fn(args...) on a worker: its arguments packed, named as register_job_name named
+// fn, on the real clock (run_in_executor sets the loop's). A WorkerPool of one's own runs such jobs.
+template <class R, class... P, class... A>
+  requires(Packable<R> && (Packable<P> && ...) && detail::args_fit_v<std::tuple<P...>, std::tuple<A...>>)
+Job make_job(R (*fn)(P...), A&&... args) {
+  Job job;
+  job.invoke = &detail::invoke_packed<R, P...>;
+  job.fn = reinterpret_cast<std::uintptr_t>(fn);
+  job.args = detail::pack(static_cast<std::decay_t<P>>(std::forward<A>(args))...);
+  job.name = detail::job_name_of(job.fn);
+  return job;
+}
+
+// A job's result, from the packed value of its JobOutcome (when `ok`). Throws std::runtime_error when
+// the value is not an R's.
+template <class R>
+  requires(Packable<R> && !std::is_void_v<R>)
+R job_result(const std::string& packed) {
+  std::size_t at = 0;
+  return detail::unpack_one<R>(packed, at);
+}
+
 // fn is a plain function whose parameters and result are Packable, called with matching arguments.
 template <class R, class... P, class... A>
   requires(Packable<R> && (Packable<P> && ...) && detail::args_fit_v<std::tuple<P...>, std::tuple<A...>>)
 Future<R> run_in_executor(ThreadPoolExecutor* executor, R (*fn)(P...), A&&... args) {
   EventLoop& loop = EventLoop::current();
   ThreadPoolExecutor& ex = executor ? *executor : detail::default_executor(loop);
-  Job job;
-  job.invoke = &detail::invoke_packed<R, P...>;
-  job.fn = reinterpret_cast<std::uintptr_t>(fn);
-  job.args = detail::pack(static_cast<std::decay_t<P>>(std::forward<A>(args))...);
-  job.name = detail::job_name_of(job.fn);
+  Job job = make_job(fn, std::forward<A>(args)...);
   job.clock = loop.platform().clock();
   job.time_scale = loop.platform().time_scale();
 
@@ -121,8 +139,7 @@ Future<R> run_in_executor(ThreadPoolExecutor* executor, R (*fn)(P...), A&&... ar
         if constexpr (std::is_void_v<R>) {
           b->out.set_result();
         } else {
-          std::size_t at = 0;
-          b->out.set_result(detail::unpack_one<R>(*src.value, at));
+          b->out.set_result(job_result<R>(*src.value));
         }
       } catch (...) {
         b->out.set_exception(std::current_exception());

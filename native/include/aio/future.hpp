@@ -53,6 +53,7 @@ struct access {
   static void submit(E& executor, A&&... a) { executor.submit(std::forward<A>(a)...); }
   template <class G, class... A>
   static auto join(G& group, A&&... a) { return group.join(std::forward<A>(a)...); }
+  static void push(EventLoop& loop, Runnable& r) noexcept { loop.push(r); }
 };
 
 // A registration on a future, called synchronously when it completes, in registration order. A

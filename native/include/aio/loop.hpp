@@ -31,10 +31,13 @@ class Trace;
 class StepRecorder;
 class ThreadPoolExecutor;
 class EventLoop;
+class SleepAwaiter;
 
 namespace detail {
 
 class TaskBase;
+class GatherBase;
+struct access;
 ThreadPoolExecutor& default_executor(EventLoop& loop);
 
 // The loop running on this thread. In the header so that the paths every task step takes read it inline.
@@ -97,18 +100,6 @@ class EventLoop {
   // Divided, not multiplied by 1e-9: sleep(0.3) from 0 then reads exactly 0.3.
   double time() { return static_cast<double>(now_ns()) / 1e9; }
 
-  // Appends to the ready queue. The object must not be queued already.
-  void push(detail::Runnable& r) noexcept {
-    r.next_ready = nullptr;
-    if (tail_) tail_->next_ready = &r; else head_ = &r;
-    tail_ = &r;
-  }
-
-  // Adds a timer; takes over one reference to `target`. Returns the entry's sequence number.
-  std::uint64_t add_timer(std::int64_t when_ns, detail::Runnable& target);
-  // Tells the loop that one entry went stale, so it can sweep the heap when most entries are stale.
-  void timer_went_stale() noexcept { ++stale_timers_; }
-
   // asyncio's call_soon / call_later, for callbacks that are not tasks. A call_later handle cancels.
   void call_soon(std::function<void()> fn);
   class TimerHandle;
@@ -132,7 +123,6 @@ class EventLoop {
   void run_ready();
 
   // Task bookkeeping, for names ("Task-N"), asyncio.all_tasks() and cancelling leftovers at exit.
-  std::uint64_t next_task_id() noexcept { return ++task_counter_; }
   std::size_t task_count() const noexcept { return task_total_; }
   std::size_t ready_count() const noexcept;
   std::size_t timer_count() const noexcept { return timers_.size(); }
@@ -149,6 +139,25 @@ class EventLoop {
   void print_line(std::string_view text);
 
  private:
+  // What tasks, gather and sleep do to the queue and the timers (their friends below), never user code:
+  // a Runnable is queued at most once, and a timer entry owns a reference, rules only they keep.
+  friend class detail::TaskBase;
+  friend class detail::GatherBase;
+  friend class SleepAwaiter;
+  friend struct detail::access;  // a future's done callbacks (future.cpp)
+  // Appends to the ready queue. The object must not be queued already.
+  void push(detail::Runnable& r) noexcept {
+    r.next_ready = nullptr;
+    if (tail_) tail_->next_ready = &r; else head_ = &r;
+    tail_ = &r;
+  }
+  // Adds a timer; takes over one reference to `target`. Returns the entry's sequence number.
+  std::uint64_t add_timer(std::int64_t when_ns, detail::Runnable& target);
+  // Tells the loop that one entry went stale, so it can sweep the heap when most entries are stale.
+  void timer_went_stale() noexcept { ++stale_timers_; }
+  // The next task's number, for its name ("Task-N").
+  std::uint64_t next_task_id() noexcept { return ++task_counter_; }
+
   using Entry = detail::TimerEntry;
   [[noreturn]] static void no_running_loop();
   // run_once, and its copy that tells a step recorder (steps.hpp) what runs: chosen once per
@@ -172,7 +181,6 @@ class EventLoop {
   std::size_t external_ = 0;
   std::uint64_t task_counter_ = 0;
   std::size_t task_total_ = 0;
-  friend class detail::TaskBase;
   detail::TaskBase* tasks_ = nullptr;  // unfinished tasks, an intrusive list
   detail::TaskBase* main_ = nullptr;
   LineSink output_;

@@ -1,16 +1,17 @@
 // JsonWriter: builds one JSON document without hand-placed commas and quotes.
 //
-// Every JSON the project prints (the registry, a run's result, the step records) goes through it, so
-// escaping and number formatting are decided once: strings by json_quote, numbers in their shortest
-// round-trip form by json_number (both in trace.hpp). Misnesting is a programming error, checked by
-// assertions only.
+// Every JSON the project prints (the registry, a run's result, the step records, the trace) goes
+// through it, so escaping and number formatting are decided once: strings by json_quote, numbers in
+// their shortest round-trip form by json_number (both in trace.hpp). Misnesting is a programming
+// error, checked by assertions only; nesting deeper than 16 containers throws std::length_error.
 #pragma once
 
+#include <array>
 #include <cassert>
 #include <cstdint>
 #include <string>
+#include <stdexcept>
 #include <string_view>
-#include <vector>
 
 #include "../trace.hpp"
 
@@ -49,7 +50,7 @@ class JsonWriter {
 
   // The document; every object and array must be closed.
   const std::string& str() const {
-    assert(open_.empty());
+    assert(depth_ == 0);
     return out_;
   }
 
@@ -60,9 +61,9 @@ class JsonWriter {
       after_key_ = false;
       return;
     }
-    if (!open_.empty()) {
-      if (open_.back().has_items) out_ += ',';
-      open_.back().has_items = true;
+    if (depth_ > 0) {
+      if (open_[depth_ - 1].has_items) out_ += ',';
+      open_[depth_ - 1].has_items = true;
     }
   }
   JsonWriter& scalar(std::string_view text) {
@@ -71,14 +72,15 @@ class JsonWriter {
     return *this;
   }
   JsonWriter& open(char c) {
+    if (depth_ == open_.size()) throw std::length_error("JsonWriter: more than 16 nested containers");
     separate();
     out_ += c;
-    open_.push_back({c, false});
+    open_[depth_++] = {c, false};
     return *this;
   }
   JsonWriter& close(char c) {
-    assert(!open_.empty() && !after_key_ && (open_.back().bracket == '{') == (c == '}'));
-    open_.pop_back();
+    assert(depth_ > 0 && !after_key_ && (open_[depth_ - 1].bracket == '{') == (c == '}'));
+    --depth_;
     out_ += c;
     return *this;
   }
@@ -88,7 +90,10 @@ class JsonWriter {
     bool has_items;
   };
   std::string out_;
-  std::vector<Level> open_;
+  // The open containers, innermost last: a fixed stack, so that a writer allocates only its text
+  // (the trace writes one document per event).
+  std::array<Level, 16> open_{};
+  std::size_t depth_ = 0;
   bool after_key_ = false;
 };
 
