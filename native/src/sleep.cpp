@@ -1,17 +1,17 @@
 #include "aio/sleep.hpp"
 
-namespace aio::detail {
+namespace aio {
 
-void sleep_for(coro_ns::coroutine_handle<> h, std::int64_t delay_ns) {
+void SleepAwaiter::start(coro_ns::coroutine_handle<> h, std::int64_t delay_ns) {
   if (delay_ns <= 0) {
     // A bare yield: nothing to cancel, the task is simply queued again.
-    suspend_current(h, nullptr, true).wake();
+    detail::suspend_current(h, nullptr, true).wake();
     return;
   }
-  auto* t = current_task_base();
+  auto* t = detail::current_task_base();
   EventLoop& loop = EventLoop::current();
   t->add_ref();  // the timer entry's
-  suspend_sleeping(h, loop.add_timer(loop.now_ns() + delay_ns, *t));
+  detail::suspend_sleeping(h, loop.add_timer(loop.now_ns() + delay_ns, *t));
 }
 
-}  // namespace aio::detail
+}  // namespace aio

@@ -19,9 +19,26 @@
 namespace aio {
 
 namespace detail {
-// Starts the sleep of the running task, suspended at `h`: a bare yield for a delay of 0, else a timer.
-void sleep_for(coro_ns::coroutine_handle<> h, std::int64_t delay_ns);
+struct Sleeping;
+}
 
+// The delay until the sleep starts; awaited as it is only outside aio's own coroutines (see Sleeping).
+class [[nodiscard]] SleepAwaiter {
+ public:
+  explicit SleepAwaiter(std::int64_t delay_ns) noexcept : delay_ns_(delay_ns) {}
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(coro_ns::coroutine_handle<> h) { start(h, delay_ns_); }
+  void await_resume() { detail::throw_if_cancel_requested(); }
+  std::int64_t delay_ns() const noexcept { return delay_ns_; }
+
+ private:
+  friend struct detail::Sleeping;
+  // Starts the sleep of the running task, suspended at `h`: a bare yield for a delay of 0, else a timer.
+  static void start(coro_ns::coroutine_handle<> h, std::int64_t delay_ns);
+  std::int64_t delay_ns_;
+};
+
+namespace detail {
 // Inside an aio coroutine a sleep is awaited through this empty awaiter (Promise::await_transform),
 // its delay handed over on the side: g++ gives the awaited temporary and the awaiter each a slot of
 // their own in the frame, which for a SleepAwaiter would be two words in every coroutine that sleeps.
@@ -29,23 +46,10 @@ void sleep_for(coro_ns::coroutine_handle<> h, std::int64_t delay_ns);
 inline thread_local std::int64_t t_sleep_delay_ns = 0;
 struct Sleeping {
   bool await_ready() const noexcept { return false; }
-  void await_suspend(coro_ns::coroutine_handle<> h) { sleep_for(h, t_sleep_delay_ns); }
+  void await_suspend(coro_ns::coroutine_handle<> h) { SleepAwaiter::start(h, t_sleep_delay_ns); }
   void await_resume() { throw_if_cancel_requested(); }
 };
 }  // namespace detail
-
-// The delay until the sleep starts; awaited as it is only outside aio's own coroutines.
-class [[nodiscard]] SleepAwaiter {
- public:
-  explicit SleepAwaiter(std::int64_t delay_ns) noexcept : delay_ns_(delay_ns) {}
-  bool await_ready() const noexcept { return false; }
-  void await_suspend(coro_ns::coroutine_handle<> h) { detail::sleep_for(h, delay_ns_); }
-  void await_resume() { detail::throw_if_cancel_requested(); }
-  std::int64_t delay_ns() const noexcept { return delay_ns_; }
-
- private:
-  std::int64_t delay_ns_;
-};
 
 // Seconds to loop nanoseconds, saturating: NaN and negatives are 0, huge values are "forever", and a
 // positive delay is at least 1 ns (asyncio sets a timer for any delay > 0, never a bare yield).
