@@ -1,5 +1,6 @@
-// Node peer for timers: N async functions, function i awaits a setTimeout of i/N seconds
-// (Node timers have 1 ms resolution), gathered with Promise.all. Figure: total wall time.
+// Node peer for timers: N async functions, function i awaits a setTimeout that ends i/N seconds
+// after the start (Node timers have 1 ms resolution), gathered with Promise.all. Figure: total
+// wall time.
 // Usage: node node_timers.mjs [N]
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -7,14 +8,15 @@ const peak = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status'
 try { writeFileSync('/proc/self/clear_refs', '5'); } catch { /* best effort */ }
 
 const n = Number(process.argv[2] ?? 1_000_000);
-async function sleeper(ms, i) {
-  await new Promise((r) => setTimeout(r, ms));
+async function sleeper(deadline, i) {
+  await new Promise((r) => setTimeout(r, deadline - performance.now()));
   return i;
 }
 const rss0 = peak();
 const t0 = process.hrtime.bigint();
 const tasks = new Array(n);
-for (let i = 0; i < n; ++i) tasks[i] = sleeper((1000 * i) / n, i);
+const start = performance.now();
+for (let i = 0; i < n; ++i) tasks[i] = sleeper(start + (1000 * i) / n, i);
 let s = 0;
 for (const v of await Promise.all(tasks)) s += v;
 const t1 = process.hrtime.bigint();

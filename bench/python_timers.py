@@ -1,4 +1,5 @@
-"""CPython asyncio peer for timers: N tasks, task i does asyncio.sleep(i/N), gathered.
+"""CPython asyncio peer for timers: N tasks, task i sleeps until i/N seconds after the start
+(asyncio.sleep(deadline - loop.time())), gathered.
 Figure: total wall time (ideal: 1 s). Usage: python3 python_timers.py [N]"""
 import asyncio
 import sys
@@ -13,13 +14,14 @@ def peak_rss_bytes():
     return -1
 
 
-async def sleeper(d, i):
-    await asyncio.sleep(d)
+async def sleeper(deadline, i):
+    await asyncio.sleep(deadline - asyncio.get_running_loop().time())
     return i
 
 
 async def parent(n):
-    return sum(await asyncio.gather(*[asyncio.create_task(sleeper(i / n, i)) for i in range(n)]))
+    start = asyncio.get_running_loop().time()
+    return sum(await asyncio.gather(*[asyncio.create_task(sleeper(start + i / n, i)) for i in range(n)]))
 
 
 def main():

@@ -36,14 +36,14 @@ void FutureBase::add_waiter(Waiter& w) noexcept {
     w.notify(&w, *this);
     return;
   }
-  w.next = nullptr;
   Waiter** at = &head_;
-  while (*at) at = &(*at)->next;
+  while (*at && !is_parent_link(*at)) at = &(*at)->next;
+  w.next = *at;  // the parent, if any, stays last
   *at = &w;
 }
 
 bool FutureBase::remove_waiter(Waiter& w) noexcept {
-  for (Waiter** at = &head_; *at; at = &(*at)->next) {
+  for (Waiter** at = &head_; *at && !is_parent_link(*at); at = &(*at)->next) {
     if (*at != &w) continue;
     *at = w.next;
     w.next = nullptr;
@@ -54,7 +54,18 @@ bool FutureBase::remove_waiter(Waiter& w) noexcept {
 
 void FutureBase::finish(State s) noexcept {
   state_ = s;
-  if (Parent* p = std::exchange(parent_, nullptr)) p->child_done(*this);
+  // The parent is told first: unlinked from the end of the list, then told. A gathered child usually
+  // has no waiters (any added from now on are told at once, the future being done).
+  if (is_parent_link(head_)) {
+    reinterpret_cast<Parent*>(reinterpret_cast<std::uintptr_t>(std::exchange(head_, nullptr)) - 1)->child_done(*this);
+    return;
+  }
+  for (Waiter** at = &head_; *at; at = &(*at)->next) {
+    if (!is_parent_link(*at)) continue;
+    auto* p = reinterpret_cast<Parent*>(reinterpret_cast<std::uintptr_t>(std::exchange(*at, nullptr)) - 1);
+    p->child_done(*this);
+    break;
+  }
   // Each waiter may unregister others or free itself: take the list first.
   Waiter* w = std::exchange(head_, nullptr);
   while (w) {

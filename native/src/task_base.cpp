@@ -66,7 +66,9 @@ void TaskBase::start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::s
   id_ = loop.next_task_id();
   refs_ = 2;  // the Task handle, and the loop's until the coroutine finishes
   if (name && !name->empty()) set_name(std::move(*name));
+  // error_ is null (its destructor would do nothing): its word becomes the list link.
   next_task_ = loop.tasks_;
+  listed_ = true;
   if (next_task_) next_task_->prev_task_ = this;
   loop.tasks_ = this;
   ++loop.task_total_;
@@ -102,6 +104,7 @@ bool TaskBase::cancel(std::string_view msg) {
 void TaskBase::run() {
   if (!started_ && must_cancel_) {
     // Cancelled before it ever ran: the coroutine body never starts.
+    leave_task_list();
     error_ = std::make_exception_ptr(CancelledError(cancel_message()));
     must_cancel_ = false;
     complete();
@@ -120,12 +123,8 @@ void TaskBase::run() {
 
 void TaskBase::complete() noexcept {
   finished_ = true;
-  // Unlink from the loop's unfinished tasks.
+  leave_task_list();
   EventLoop& l = loop();
-  if (prev_task_) prev_task_->next_task_ = next_task_; else l.tasks_ = next_task_;
-  if (next_task_) next_task_->prev_task_ = prev_task_;
-  prev_task_ = next_task_ = nullptr;
-  --l.task_total_;
 
   State s = State::done;
   if (error_) {
@@ -145,10 +144,21 @@ void TaskBase::complete() noexcept {
   finish(s);
 }
 
+void TaskBase::leave_task_list() noexcept {
+  if (!listed_) return;
+  EventLoop& l = loop();
+  TaskBase* next = next_task_;
+  if (prev_task_) prev_task_->next_task_ = next; else l.tasks_ = next;
+  if (next) next->prev_task_ = prev_task_;
+  prev_task_ = nullptr;
+  listed_ = false;
+  new (&error_) std::exception_ptr();
+  --l.task_total_;
+}
+
 bool TaskBase::cancel_wait(std::string_view msg) {
-  if (std::uint64_t* seq = sleep_seq()) {
-    *seq = 0;  // the heap entry goes stale
-    loop().timer_went_stale();
+  if (is_sleeping()) {
+    loop().timer_went_stale();  // wake() below makes the entry stale
     request_cancel_on_resume();
     wake();
     return true;
@@ -158,7 +168,7 @@ bool TaskBase::cancel_wait(std::string_view msg) {
 }
 
 // Inlined into both callers below: a sleep and a wait each pay one call.
-[[gnu::always_inline]] inline TaskBase& TaskBase::suspend(coro_ns::coroutine_handle<> h, std::uintptr_t on, bool sleeping) {
+[[gnu::always_inline]] inline TaskBase& TaskBase::suspend(coro_ns::coroutine_handle<> h, std::uint64_t on, bool sleeping) {
   resume_ = h;
   waiting_on_ = on;
   deliver_cancel_ = false;
@@ -174,13 +184,13 @@ bool TaskBase::cancel_wait(std::string_view msg) {
 TaskBase& suspend_current(coro_ns::coroutine_handle<> h, Suspension* s, bool sleeping) {
   TaskBase* t = t_current_task;
   if (!t) throw std::logic_error("aio: awaited outside a task");
-  return t->suspend(h, reinterpret_cast<std::uintptr_t>(s), sleeping);
+  return t->suspend(h, TaskBase::suspended_on(s), sleeping);
 }
 
-TaskBase& suspend_sleeping(coro_ns::coroutine_handle<> h, std::uint64_t* timer_seq) {
+TaskBase& suspend_sleeping(coro_ns::coroutine_handle<> h, std::uint64_t timer_seq) {
   TaskBase* t = t_current_task;
   if (!t) throw std::logic_error("aio: awaited outside a task");
-  return t->suspend(h, reinterpret_cast<std::uintptr_t>(timer_seq) | 1, true);
+  return t->suspend(h, TaskBase::sleeping_on(timer_seq), true);
 }
 
 void TaskBase::raise_cancel() {

@@ -17,6 +17,7 @@
 #include "detail/frame_allocator.hpp"
 #include "detail/step_hooks.hpp"
 #include "detail/task_base.hpp"
+#include "sleep.hpp"
 
 namespace aio {
 
@@ -73,6 +74,12 @@ class Promise final : public TaskBase, public ReturnValue<T> {
     }
     return std::forward<A>(awaited);
   }
+  Sleeping await_transform(SleepAwaiter s, unsigned line = __builtin_LINE(), const char* file = __builtin_FILE()) noexcept {
+    if (StepRecorder* r = t_steps) [[unlikely]]
+      step_note_await(*r, file, line, nullptr);
+    t_sleep_delay_ns = s.delay_ns();  // see Sleeping
+    return {};
+  }
 
   struct FinalAwaiter {
     bool await_ready() const noexcept { return false; }
@@ -99,7 +106,10 @@ class Promise final : public TaskBase, public ReturnValue<T> {
     void await_resume() const noexcept {}
   };
   FinalAwaiter final_suspend() noexcept { return {}; }
-  void unhandled_exception() noexcept { error_ = std::current_exception(); }
+  void unhandled_exception() noexcept {
+    leave_task_list();
+    error_ = std::current_exception();
+  }
 
   void start_task(EventLoop& loop, std::string* name) { start(loop, Handle::from_promise(*this), name); }
   void set_continuation(coro_ns::coroutine_handle<> h) noexcept { resume_ = h; }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -113,8 +114,8 @@ class FutureBase : public Runnable {
   // Makes `p` the inline parent, told before any waiter; false (nothing done) if the future is done,
   // already has a parent, or already has waiters (the parent would then be told out of order).
   bool set_parent(Parent& p) noexcept {
-    if (done() || parent_ || head_) return false;
-    parent_ = &p;
+    if (done() || head_) return false;
+    head_ = parent_link(&p);
     return true;
   }
 
@@ -127,8 +128,10 @@ class FutureBase : public Runnable {
   void timer_release() noexcept override { release(); }
 
  protected:
-  FutureBase() = default;
-  virtual ~FutureBase() = default;
+  FutureBase() noexcept : error_() {}
+  virtual ~FutureBase() {
+    if (!listed_) error_.~exception_ptr();
+  }
   virtual void destroy() noexcept { delete this; }
   // Marks the outcome and notifies every waiter, in order.
   void finish(State s) noexcept;
@@ -144,13 +147,23 @@ class FutureBase : public Runnable {
   bool finished_ : 1 = false;        // tasks: the coroutine has returned (the frame may go)
   bool is_task_ : 1 = false;         // a scheduled task, not a coroutine awaited directly
   bool has_extras_ : 1 = false;      // tasks: a name or cancel message is kept by the loop
+  bool listed_ : 1 = false;          // tasks: in the loop's list of unfinished tasks (next_task_ below)
   // Tasks: the number of "Task-N", in creation order. 48 bits fill the padding here (2^48 tasks take
   // years to create), in bytes of their own: setting it never has to merge with a flag just written.
   std::uint8_t : 0;
   std::uint64_t id_ : 48 = 0;
-  Parent* parent_ = nullptr;       // told first, see set_parent
-  Waiter* head_ = nullptr;         // waiters in registration order (rarely more than one)
-  std::exception_ptr error_;       // failed: the exception; cancelled: the CancelledError to raise
+  // Who is told of the completion: the waiters in registration order (rarely more than one), the list
+  // ending in the parent if there is one (see set_parent), its address tagged with the low bit. One
+  // word for both, since a gathered child is rarely awaited by anyone else.
+  Waiter* head_ = nullptr;
+  static Waiter* parent_link(Parent* p) noexcept { return reinterpret_cast<Waiter*>(reinterpret_cast<std::uintptr_t>(p) | 1); }
+  static bool is_parent_link(const Waiter* w) noexcept { return reinterpret_cast<std::uintptr_t>(w) & 1; }
+  // A task's link in the loop's list of unfinished tasks, while it is there, shares a word with the
+  // error, which a task only gets once its coroutine has ended and it has left that list.
+  union {
+    std::exception_ptr error_;  // failed: the exception; cancelled: the CancelledError to raise
+    TaskBase* next_task_;       // tasks, while listed_
+  };
 };
 
 // Intrusive shared ownership of a FutureBase-derived object.
@@ -181,9 +194,9 @@ inline TaskBase* current_task_base() noexcept { return t_current_task; }
 // Suspends the running task on `s` at `h`: the loop resumes `h` when the task is woken.
 // `sleeping` picks the trace state (a timer) over "waiting" (on other tasks or futures).
 TaskBase& suspend_current(coro_ns::coroutine_handle<> h, Suspension* s, bool sleeping);
-// Suspends the running task in a sleep whose timer entry has sequence number *timer_seq (the entry is
-// live while it matches; cancelling the task zeroes it and wakes the task with CancelledError).
-TaskBase& suspend_sleeping(coro_ns::coroutine_handle<> h, std::uint64_t* timer_seq);
+// Suspends the running task in a sleep whose timer entry has sequence number `timer_seq` (the entry is
+// live while the task sleeps on it; cancelling the task wakes it with CancelledError).
+TaskBase& suspend_sleeping(coro_ns::coroutine_handle<> h, std::uint64_t timer_seq);
 // throw_if_cancel_requested(), which every awaiter calls first thing on resumption: detail/task_base.hpp.
 
 // A done callback: calls fn once f is done, scheduled like call_soon (at once if f is done already).

@@ -49,7 +49,13 @@ inline thread_local EventLoop* t_loop = nullptr;
 // pointer: tasks come by the million. Each kind overrides what it is used for.
 class Runnable {
  public:
-  Runnable* next_ready = nullptr;  // the ready queue is intrusive: an object is in it at most once
+  // One word for two uses that never overlap. While the object is in the ready queue: the next one
+  // there (the queue is intrusive: an object is in it at most once). While a task is suspended, and so
+  // not queued: what it waits on (TaskBase::waiting_on_, whose tags make a queue link read as nothing).
+  union {
+    Runnable* next_ready = nullptr;
+    std::uint64_t waiting_on_;
+  };
   // Called when the object comes off the ready queue; may free it.
   virtual void run() {}
   // A timer entry holds a reference to its target until it fires or is dropped. timer_live is false

@@ -18,19 +18,38 @@
 
 namespace aio {
 
-// One word, in the frame of every coroutine that sleeps (g++ gives each awaiter of a coroutine a slot
-// of its own there): the delay until the sleep starts, then the sequence number of its timer entry,
-// which the sleeping task points at (detail::suspend_sleeping).
+namespace detail {
+struct Sleeping;
+}
+
+// The delay until the sleep starts; awaited as it is only outside aio's own coroutines (see Sleeping).
 class [[nodiscard]] SleepAwaiter {
  public:
-  explicit SleepAwaiter(std::int64_t delay_ns) noexcept : seq_(static_cast<std::uint64_t>(delay_ns)) {}
+  explicit SleepAwaiter(std::int64_t delay_ns) noexcept : delay_ns_(delay_ns) {}
   bool await_ready() const noexcept { return false; }
-  void await_suspend(coro_ns::coroutine_handle<> h);
+  void await_suspend(coro_ns::coroutine_handle<> h) { start(h, delay_ns_); }
   void await_resume() { detail::throw_if_cancel_requested(); }
+  std::int64_t delay_ns() const noexcept { return delay_ns_; }
 
  private:
-  std::uint64_t seq_;
+  friend struct detail::Sleeping;
+  // Starts the sleep of the running task, suspended at `h`: a bare yield for a delay of 0, else a timer.
+  static void start(coro_ns::coroutine_handle<> h, std::int64_t delay_ns);
+  std::int64_t delay_ns_;
 };
+
+namespace detail {
+// Inside an aio coroutine a sleep is awaited through this empty awaiter (Promise::await_transform),
+// its delay handed over on the side: g++ gives the awaited temporary and the awaiter each a slot of
+// their own in the frame, which for a SleepAwaiter would be two words in every coroutine that sleeps.
+// await_transform and await_suspend of one co_await run back to back on the loop's thread.
+inline thread_local std::int64_t t_sleep_delay_ns = 0;
+struct Sleeping {
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(coro_ns::coroutine_handle<> h) { SleepAwaiter::start(h, t_sleep_delay_ns); }
+  void await_resume() { throw_if_cancel_requested(); }
+};
+}  // namespace detail
 
 // Seconds to loop nanoseconds, saturating: NaN and negatives are 0, huge values are "forever", and a
 // positive delay is at least 1 ns (asyncio sets a timer for any delay > 0, never a bare yield).

@@ -30,18 +30,12 @@ class TaskBase : public FutureBase {
   EventLoop& loop() const noexcept { return *EventLoop::current_or_null(); }
 
   // Puts the task back on the ready queue (what it was suspended on no longer holds it).
-  void wake() noexcept {
-    waiting_on_ = 0;
-    loop().push(*this);
-  }
+  void wake() noexcept { loop().push(*this); }  // the queue's link replaces what it waited on
 
   // The next resumption raises CancelledError (what a cancelled sleep or wait delivers).
   void request_cancel_on_resume() noexcept { must_cancel_ = true; }
 
-  bool timer_live(std::uint64_t seq) const override {
-    const std::uint64_t* s = sleep_seq();
-    return s && *s == seq;
-  }
+  bool timer_live(std::uint64_t seq) const override { return waiting_on_ == sleeping_on(seq); }
   void timer_fire(std::uint64_t) override { wake(); }
 
  protected:
@@ -52,6 +46,9 @@ class TaskBase : public FutureBase {
   void start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string* name);
   // Called at the coroutine's final suspension: records the outcome and wakes the waiters.
   void complete() noexcept;
+  // Leaves the loop's list of unfinished tasks (if still there), which frees the word of error_: before
+  // the error is stored, and at the latest when the task completes.
+  void leave_task_list() noexcept;
 
   // A root task: what the next step resumes (the innermost awaiting coroutine). A coroutine awaited
   // directly (a child, not a task): the coroutine to return to when it finishes.
@@ -59,8 +56,8 @@ class TaskBase : public FutureBase {
 
  private:
   friend TaskBase& suspend_current(coro_ns::coroutine_handle<>, Suspension*, bool);
-  friend TaskBase& suspend_sleeping(coro_ns::coroutine_handle<>, std::uint64_t*);
-  TaskBase& suspend(coro_ns::coroutine_handle<> h, std::uintptr_t on, bool sleeping);
+  friend TaskBase& suspend_sleeping(coro_ns::coroutine_handle<>, std::uint64_t);
+  TaskBase& suspend(coro_ns::coroutine_handle<> h, std::uint64_t on, bool sleeping);
   // Cancels what the task is suspended on (CPython's fut_waiter.cancel()); true if that took the request.
   bool cancel_wait(std::string_view msg);
   friend void throw_if_cancel_requested();
@@ -77,18 +74,23 @@ class TaskBase : public FutureBase {
   std::string cancel_message() const;
   void set_cancel_message(std::string_view msg);
 
-  // What the suspended task waits on: a Suspension, or, with the low bit set, the timer sequence number
-  // of its sleep (sleep.hpp: a sleep keeps that one word in the frame, not a whole Suspension). 0 when
-  // it waits on nothing (running, ready, or a bare yield).
-  std::uintptr_t waiting_on_ = 0;
+  // What the suspended task waits on, in Runnable's word (waiting_on_), by its two low bits: a
+  // Suspension's address tagged 2, or the timer sequence number of its sleep shifted and tagged 1 (a
+  // sleep keeps nothing in the frame: its timer entry is live while the task sleeps on that number).
+  // Untagged, it waits on nothing: 0 while it runs or after a bare yield, the ready queue's link while
+  // it is queued (only the low bits are tested, so a 32-bit link's stale upper half does not matter).
+  static constexpr std::uint64_t kTagMask = 3, kSleeping = 1, kSuspended = 2;
+  static constexpr std::uint64_t sleeping_on(std::uint64_t seq) noexcept { return seq << 2 | kSleeping; }
+  // A bare yield (s null) is tagged too: it reads as a Suspension that cannot cancel.
+  static std::uint64_t suspended_on(Suspension* s) noexcept {
+    return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(s)) | kSuspended;
+  }
+  bool is_sleeping() const noexcept { return (waiting_on_ & kTagMask) == kSleeping; }
   Suspension* suspension() const noexcept {
-    return (waiting_on_ & 1) ? nullptr : reinterpret_cast<Suspension*>(waiting_on_);
+    if ((waiting_on_ & kTagMask) != kSuspended) return nullptr;
+    return reinterpret_cast<Suspension*>(static_cast<std::uintptr_t>(waiting_on_ - kSuspended));
   }
-  std::uint64_t* sleep_seq() const noexcept {
-    return (waiting_on_ & 1) ? reinterpret_cast<std::uint64_t*>(waiting_on_ - 1) : nullptr;
-  }
-  TaskBase* prev_task_ = nullptr;  // the loop's list of unfinished tasks
-  TaskBase* next_task_ = nullptr;
+  TaskBase* prev_task_ = nullptr;  // the loop's list of unfinished tasks (next_task_: FutureBase)
 };
 
 // Delivers a pending cancellation: throws CancelledError if cancel() reached the running task while it
