@@ -63,7 +63,7 @@ int failing_job(int v) {
   return v * 10;
 }
 
-std::string quick_job(std::string s) { return s + "!"; }
+std::string exclaim_job(std::string s) { return s + "!"; }
 
 aio::RunOptions real_clock() {
   aio::RunOptions o;
@@ -106,7 +106,7 @@ TEST_CASE("executor faults: throwing jobs on several workers fail their own futu
           else if (v == i * 10) ++r.ok;
         }
         // The pool still works after its jobs threw.
-        std::string s = co_await aio::run_in_executor(&ex, &quick_job, std::string("after"));
+        std::string s = co_await aio::run_in_executor(&ex, &exclaim_job, std::string("after"));
         if (s != "after!") r.messages_right = false;
         ex.shutdown(true, 5);
         co_return r;
@@ -178,7 +178,7 @@ TEST_CASE("executor faults: shutting a pool down fails its queued jobs with a cl
         aio::ThreadPoolExecutor ex(1);
         aio::Future<int> stuck = aio::run_in_executor(&ex, &blocked_job, 1);  // takes the only worker
         std::vector<aio::Future<std::string>> queued;
-        for (int i = 0; i < 5; ++i) queued.push_back(aio::run_in_executor(&ex, &quick_job, std::to_string(i)));
+        for (int i = 0; i < 5; ++i) queued.push_back(aio::run_in_executor(&ex, &exclaim_job, std::to_string(i)));
         co_await aio::sleep(0.02);
         auto t0 = Clock::now();
         ex.shutdown(false);  // wait=false: returns at once
@@ -187,12 +187,12 @@ TEST_CASE("executor faults: shutting a pool down fails its queued jobs with a cl
         r.stuck_error = test::what_of(co_await test::error_of(stuck));
         // A shut-down pool refuses new work; the loop's default executor is unaffected.
         try {
-          (void)aio::run_in_executor(&ex, &quick_job, std::string("late"));
+          (void)aio::run_in_executor(&ex, &exclaim_job, std::string("late"));
           r.after = "accepted";
         } catch (const std::runtime_error& e) {
           r.after = e.what();
         }
-        r.after += " / " + co_await aio::to_thread(&quick_job, std::string("default"));
+        r.after += " / " + co_await aio::to_thread(&exclaim_job, std::string("default"));
         co_return r;
       }(),
       real_clock());
