@@ -1,6 +1,7 @@
-// The WebAssembly module's exports: what web/src/engine (index.ts on the page, worker.ts in each Web
-// Worker) calls. Plain C functions, no Embind: each one answers through aio_js_reply (ok, bytes, number),
-// so strings never need freeing on the JavaScript side and a C++ exception never crosses into JS.
+// The WebAssembly module's exports: what web/src/engine (index.ts on the page and in the loop's worker,
+// executor-worker.ts in each executor Web Worker) calls. Plain C functions, no Embind: each one answers
+// through aio_js_reply (ok, bytes, number), so strings never need freeing on the JavaScript side and a
+// C++ exception never crosses into JS.
 //
 //   aio_patterns_json()                      the registry as JSON (PatternInfo[])
 //   aio_limits_json()                        the registry's limits (patterns::limits_json)

@@ -4,7 +4,7 @@
 // live clock, the outcome said in the console — stops the run, and binds Ctrl+Enter / Esc. A stepped
 // run (Step mode) goes through it too: the pattern once on the virtual clock for the timeline, and its
 // records, one per loop iteration.
-import { createEngine } from './engine';
+import { createEngine } from './engine/worker-engine';
 import type { Clock, Engine, Limits, Line, PatternInfo, RunResult, StepRun } from './engine/types';
 import { fmtT } from './state/trace.js';
 import type { OutputConsole } from './views/console';

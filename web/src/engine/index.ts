@@ -1,27 +1,30 @@
-// The scheduler in the browser: the C++ aio loop compiled to WebAssembly, implementing `Engine`.
+// The scheduler in the browser: the C++ aio loop compiled to WebAssembly, implementing `Engine` on the
+// thread that holds its instance. The page's engine (./worker-engine.ts) keeps one on the page for the
+// registry's quick calls and runs patterns on one in a worker of their own (./loop-worker.ts); the engine
+// tests drive this class on the page directly.
 //
 // - patterns() / limits() / check() / checkScale() / checkValue() / ideal(): the C++ registry
 //   (patterns_json, limits_json, parse_params, parse_time_scale, Pattern::ideal): the page validates
 //   nothing by rules of its own.
-// - run(): patterns::run_pattern on the main thread. The loop's idle wait suspends through Asyncify on
-//   a Promise (setTimeout at the next deadline, or earlier when a worker reports or stop() is called),
-//   and a busy loop yields to the page every 10 ms (on the virtual clock too), so the page stays
-//   responsive during a run. Lines and trace events stream to onLine/onTrace after the loop gives the
-//   page a turn (in the order the loop produced them, dispatched in slices of 8 ms); the result is the
-//   CLI's `--json` object plus `trace` and `throttled`.
-// - Executor jobs (loop.run_in_executor) run in module Web Workers (./worker.ts), each with its own
-//   instance of the same module.
+// - run(): patterns::run_pattern. The loop's idle wait suspends through Asyncify on a Promise
+//   (setTimeout at the next deadline, or earlier when a worker reports or stop() is called), and a busy
+//   loop yields to the thread every 10 ms (on the virtual clock too), so the thread stays responsive
+//   between loop steps. Lines and trace events stream to onLine/onTrace through an EventFeed
+//   (./events.ts); the result is the CLI's `--json` object plus `trace` and `throttled`.
+// - Executor jobs (loop.run_in_executor) run in module Web Workers (./executor-worker.ts), each with its
+//   own instance of the same module.
 // - steps(): patterns::run_steps, the same run on the virtual clock with one record per loop iteration
-//   (the page's Step mode). It may suspend too (executor jobs, yields to the page), so it goes through
+//   (the page's Step mode). It may suspend too (executor jobs, yields to the thread), so it goes through
 //   Asyncify like run() and shares its one-run-at-a-time.
 // - stop(): EventLoop::request_stop, i.e. cancels the main task; the result says `cancelled: true`.
 // - warmUp(): what makes a first run as punctual as later ones. WebAssembly functions are compiled
 //   on their first call and Web Workers take tens of milliseconds to boot, which a first run would pay
-//   within its timings (the executor's pool, +15% on its first run): so, after the page's first paint,
-//   the spare workers boot and every pattern runs once on the virtual clock (instant), its executor
-//   jobs on those workers. run() and steps() called meanwhile wait for it.
+//   within its timings (the executor's pool, +15% on its first run): so the spare workers boot and
+//   every pattern runs once on the virtual clock (instant), its executor jobs on those workers. run()
+//   and steps() called meanwhile wait for it.
 // Bad ids, parameters and options reject with an Error carrying the C++ message (patterns::ParamError).
-import type { Clock, Engine, Limits, PatternInfo, RunOptions, RunResult, StepRun, TraceEvent } from './types';
+import type { Clock, Engine, Limits, PatternInfo, RunOptions, RunResult, StepRun } from './types';
+import { EventFeed, report, watchHidden } from './events';
 import {
   Channel,
   compileWasm,
@@ -37,23 +40,10 @@ import {
 export type { Engine, Limits, PatternInfo, RunOptions, RunResult, StepRun, TraceEvent } from './types';
 
 function spawnWorker(wasm: WebAssembly.Module): Worker {
-  // This exact form lets Vite bundle worker.ts as a module worker.
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  // This exact form lets Vite bundle executor-worker.ts as a module worker.
+  const worker = new Worker(new URL('./executor-worker.ts', import.meta.url), { type: 'module' });
   worker.postMessage({ type: 'init', module: wasm });
   return worker;
-}
-
-/** How long the page dispatches a run's events before it lets the loop and the page run again. */
-const SLICE_MS = 8;
-
-/** Resolves on the page's next turn: a MessageChannel post, which the 4 ms clamp of nested timeouts
- *  does not delay. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => { port1.close(); resolve(); };
-    port2.postMessage(0);
-  });
 }
 
 /** Spare executor workers kept booted: the executor pattern's two pools run one job each, one after the
@@ -62,10 +52,6 @@ const SPARE_WORKERS = 2;
 /** How long the warm-up waits for its workers: where none can start (a frame sandboxed without
  *  allow-same-origin, a blocked script), runs go on without them and their jobs report the failure. */
 const BOOT_WAIT_MS = 5000;
-
-function report(where: string, e: unknown): void {
-  console.error(`aio: the ${where} callback threw`, e);
-}
 
 export class WasmEngine implements Engine {
   private busy = false;
@@ -216,53 +202,11 @@ export class WasmEngine implements Engine {
     if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new Error(`timeScale: '${String(scale)}' is not a number`);
 
     const M = this.M;
-    const trace: TraceEvent[] = [];
-    const { onLine, onTrace } = options;
-    const doc = typeof document === 'undefined' ? null : document;
-    let hidden = !!doc?.hidden;
-    const onVisibility = () => {
-      if (doc?.hidden) hidden = true;
-    };
-    doc?.addEventListener('visibilitychange', onVisibility);
-    // Events arrive in batches, whenever the loop gives the page a turn; every printed line is also
-    // a 'line' event, which keeps onLine and onTrace in the order the loop produced them. A batch is
-    // handed over inside the loop's own slice of the main thread: it is queued there and parsed and
-    // dispatched in slices of its own (a run of 100,000 tasks makes half a million events), and the
-    // run resolves once every event has been dispatched.
-    const dispatch = (json: string) => {
-      for (const event of JSON.parse(json) as TraceEvent[]) {
-        trace.push(event);
-        if (onTrace) {
-          try {
-            onTrace(event);
-          } catch (e) {
-            report('onTrace', e);
-          }
-        }
-        if (onLine && event.kind === 'line') {
-          try {
-            onLine({ t: event.t, text: event.text });
-          } catch (e) {
-            report('onLine', e);
-          }
-        }
-      }
-    };
-    const batches: string[] = [];
-    let draining: Promise<void> | null = null;
-    const drain = async () => {
-      await nextTurn();
-      while (batches.length) {
-        const start = performance.now();
-        while (batches.length && performance.now() - start < SLICE_MS) dispatch(batches.shift() as string);
-        if (batches.length) await nextTurn();
-      }
-      draining = null;
-    };
-    M.aioOnEvents = (json) => {
-      batches.push(json);
-      draining ??= drain();
-    };
+    const feed = new EventFeed(options);
+    const visibility = watchHidden();
+    // A batch is handed over inside the loop's own slice of the thread: the feed dispatches it later,
+    // in slices of its own, and the run resolves once every event has been dispatched.
+    M.aioOnEvents = (json) => feed.push(json);
 
     const bytes = encodeParams(options.params);
     const idp = cString(M, String(id));
@@ -272,25 +216,24 @@ export class WasmEngine implements Engine {
       await this.callLoop('aio_run', [idp, pp, bytes.length, cp, scale], [idp, pp, cp]);
     } finally {
       M.aioOnEvents = undefined;
-      doc?.removeEventListener('visibilitychange', onVisibility);
+      visibility.stop();
     }
     const r = takeReply(M, Channel.Run);
-    while (draining) await draining;
+    await feed.settled();
     if (!r.ok) throw new Error(replyText(r));
     const result = JSON.parse(replyText(r)) as RunResult;
-    result.trace = trace;
-    result.throttled = clock === 'real' && hidden;
+    feed.attachTo(result);
+    result.throttled = clock === 'real' && visibility.hidden;
     return result;
   }
 }
 
-/** Compiles the .wasm and starts the page's instance of it (the engine tests wrap the same module). */
-export async function loadModule(): Promise<AioModule> {
-  const wasm = await compileWasm();
+/** A new instance of the module on compiled code; its executor jobs run in Web Workers of this thread. */
+export function startModule(wasm: WebAssembly.Module): Promise<AioModule> {
   return instantiate(wasm, { aioSpawnWorker: () => spawnWorker(wasm) });
 }
 
-/** Loads the scheduler: compiles the .wasm, starts the page's instance and reads the registry. */
-export async function createEngine(): Promise<Engine> {
-  return new WasmEngine(await loadModule());
+/** Compiles the .wasm and starts an instance of it on this thread (the engine tests wrap it). */
+export async function loadModule(): Promise<AioModule> {
+  return startModule(await compileWasm());
 }

@@ -40,6 +40,15 @@ interface Band {
   closed: Int32Array | null;
   counted: Int32Array;
 }
+/** A pass grouping the rows into bands: how far it is, the groups so far, the events it started after. */
+interface Grouping {
+  rows: LiveRow[];
+  at: number;
+  by: Map<string, { label: string; rows: LiveRow[] }>;
+  events: number;
+}
+/** How long a frame may spend grouping rows while a run streams. */
+const GROUP_SLICE_MS = 6;
 const KIND_INDEX: Record<Kind, number> = { running: 0, sleeping: 1, waiting: 2, worker: 3, ready: 4 };
 
 let UPlot: typeof uPlot | null = null;
@@ -82,6 +91,8 @@ export class Timeline {
   private groupedEvents = -1;
   private groupedAt = 0;
   private streaming = false;
+  /** A grouping under way while the run streams, done a slice a frame; the bands drawn stay until it ends. */
+  private grouping: Grouping | null = null;
   /** The view and width the bands were counted for, the events they counted, and when. */
   private bandGeometry = '';
   private bandRange = '';
@@ -140,6 +151,7 @@ export class Timeline {
     this.rows = [];
     this.bands = [];
     this.groupedEvents = -1;
+    this.grouping = null;
     this.streaming = true;
     this.end = 0;
     this.finalEnd = 0;
@@ -171,6 +183,7 @@ export class Timeline {
     this.model = new TimelineBuilder();
     for (const ev of trace) this.model.add(ev);
     this.groupedEvents = -1;
+    this.grouping = null;
     this.finish(end);
   }
 
@@ -218,7 +231,7 @@ export class Timeline {
     // Grouping is a pass over every row: while the events stream in, at most once a second; once more
     // when the run has ended.
     const stale = this.groupedEvents !== this.model.events;
-    if (windowed && stale && (!this.bands.length || !this.streaming || performance.now() - this.groupedAt > 1000)) this.group();
+    if (windowed && (this.grouping || (stale && (!this.bands.length || !this.streaming || performance.now() - this.groupedAt > 1000)))) this.group();
     else if (windowed && stale) this.schedule();
     if (!windowed) this.bands = [];
     this.shown = windowed ? ROWS_SHOWN : n;
@@ -258,21 +271,35 @@ export class Timeline {
    *  same states they waited in, in order ("Task-# sleeping", "Task-# waiting") — the largest groups
    *  of two or more. */
   private group(): void {
-    this.groupedEvents = this.model.events;
-    this.groupedAt = performance.now();
-    this.bandGeometry = '';
-    const by = new Map<string, { label: string; rows: LiveRow[] }>();
-    for (const r of this.rows) {
-      let waits = '';
-      for (let i = 0; i <= r.spans.length; i++) {
-        const k = i < r.spans.length ? r.spans[i].kind : r.open?.kind;
-        if (k && k !== 'ready' && k !== 'running' && !waits.includes(k)) waits += waits ? `, ${k}` : k;
-      }
-      const key = `${r.group}|${waits}`;
-      const g = by.get(key);
-      if (g) g.rows.push(r);
-      else by.set(key, { label: `${r.label.replace(/\d+/g, '#')}${waits ? ` ${waits}` : ''}`, rows: [r] });
+    if (!this.grouping || !this.streaming) {
+      this.grouping = { rows: this.rows, at: 0, by: new Map(), events: this.model.events };
+      this.groupedAt = performance.now();
     }
+    const job = this.grouping;
+    const { by, rows } = job;
+    // While the run streams, a slice a frame (a pass over 100,000 rows would hold the page up).
+    const end = this.streaming ? performance.now() + GROUP_SLICE_MS : Infinity;
+    while (job.at < rows.length && performance.now() < end) {
+      for (const stop = Math.min(rows.length, job.at + 1024); job.at < stop; job.at++) {
+        const r = rows[job.at];
+        let waits = '';
+        for (let i = 0; i <= r.spans.length; i++) {
+          const k = i < r.spans.length ? r.spans[i].kind : r.open?.kind;
+          if (k && k !== 'ready' && k !== 'running' && !waits.includes(k)) waits += waits ? `, ${k}` : k;
+        }
+        const key = `${r.group}|${waits}`;
+        const g = by.get(key);
+        if (g) g.rows.push(r);
+        else by.set(key, { label: `${r.label.replace(/\d+/g, '#')}${waits ? ` ${waits}` : ''}`, rows: [r] });
+      }
+    }
+    if (job.at < rows.length) {
+      this.schedule();
+      return;
+    }
+    this.grouping = null;
+    this.groupedEvents = job.events;
+    this.bandGeometry = '';
     this.bands = [...by.values()].filter((g) => g.rows.length > 1).sort((a, b) => b.rows.length - a.rows.length).slice(0, MAX_BANDS)
       .map(({ label, rows }) => ({ label, rows, counts: null, closed: null, counted: new Int32Array(rows.length) }));
   }
