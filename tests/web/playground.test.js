@@ -175,8 +175,9 @@ test('the executor\'s Web Workers start after the first paint, before anyone pre
   await openPlayground(page, env.site.url, '?p=executor&scale=0.1');
   // Nobody has pressed Run: the spare workers start on their own.
   await page.waitForFunction(() => performance.getEntriesByType('paint').length > 0, null, { timeout: 30_000 });
-  for (let i = 0; i < 300 && page.workers().length < 2; i++) await page.waitForTimeout(100);
-  assert.ok(page.workers().length >= 2, `spare workers started (${page.workers().length})`);
+  const spares = () => page.workers().filter((w) => /executor-worker/.test(w.url())).length;
+  for (let i = 0; i < 300 && spares() < 2; i++) await page.waitForTimeout(100);
+  assert.ok(spares() >= 2, `spare workers started (${page.workers().map((w) => w.url()).join(', ')})`);
   assert.equal(await page.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('aio:run ')).length), 0,
     'no run was made');
   const lines = await runAndWait(page);
@@ -186,4 +187,24 @@ test('the executor\'s Web Workers start after the first paint, before anyone pre
   assert.equal(run[0].ideal, 2);
   assert.deepEqual(problems, []);
   await ctx.close();
+});
+
+test('the loop runs in a worker of its own; where that worker cannot start, the page runs it', async () => {
+  const { ctx, page, problems } = await newPage();
+  await openPlayground(page, env.site.url, '?p=executor&clock=virtual');
+  assert.deepEqual(await runAndWait(page), ['Result', 'Result']);
+  assert.ok(page.workers().some((w) => /loop-worker/.test(w.url())), 'the loop has its worker');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+
+  const blocked = await newPage();
+  await blocked.ctx.route(/loop-worker[^/]*\.js/, (route) => route.abort());
+  const warnings = [];
+  blocked.page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  await openPlayground(blocked.page, env.site.url, '?p=executor&clock=virtual');
+  assert.deepEqual(await runAndWait(blocked.page), ['Result', 'Result']);
+  assert.ok(!blocked.page.workers().some((w) => /loop-worker/.test(w.url())));
+  assert.ok(warnings.some((w) => w.includes('the loop runs on the page')), JSON.stringify(warnings));
+  assert.deepEqual(blocked.problems, []);
+  await blocked.ctx.close();
 });
