@@ -49,6 +49,8 @@ interface Grouping {
 }
 /** How long a frame may spend grouping rows while a run streams. */
 const GROUP_SLICE_MS = 6;
+/** How long a frame may spend counting the bands' rows while a run streams. */
+const COUNT_SLICE_MS = 6;
 const KIND_INDEX: Record<Kind, number> = { running: 0, sleeping: 1, waiting: 2, worker: 3, ready: 4 };
 
 let UPlot: typeof uPlot | null = null;
@@ -98,6 +100,9 @@ export class Timeline {
   private bandRange = '';
   private bandData = '';
   private bandAt = 0;
+  /** A count under way (see countBands): the band and row it has reached, the open spans counted so far
+   *  in that band, and what it counts for. */
+  private counting: { band: number; row: number; open: Int32Array | null; buckets: number; x0: number; x1: number; stop: number } | null = null;
   /** The first row shown, when they do not all fit. */
   private first = 0;
   /** The rows drawn: all, or the window. */
@@ -152,6 +157,7 @@ export class Timeline {
     this.bands = [];
     this.groupedEvents = -1;
     this.grouping = null;
+    this.counting = null;
     this.streaming = true;
     this.end = 0;
     this.finalEnd = 0;
@@ -184,6 +190,7 @@ export class Timeline {
     for (const ev of trace) this.model.add(ev);
     this.groupedEvents = -1;
     this.grouping = null;
+    this.counting = null;
     this.finish(end);
   }
 
@@ -298,6 +305,7 @@ export class Timeline {
       return;
     }
     this.grouping = null;
+    this.counting = null;
     this.groupedEvents = job.events;
     this.bandGeometry = '';
     this.bands = [...by.values()].filter((g) => g.rows.length > 1).sort((a, b) => b.rows.length - a.rows.length).slice(0, MAX_BANDS)
@@ -491,57 +499,73 @@ export class Timeline {
 
   /** Counts, per bucket of BUCKET_PX and per state, the rows of each band in that state at some time
    *  within the bucket. The closed spans are counted once per zoom and width (then only the new ones),
-   *  the open ones at every count; while the events stream in, at most every 200 ms. */
+   *  the open ones at every count; while the events stream in, at most every 200 ms, and a slice a
+   *  frame (a pass over 100,000 rows would hold the page up), the chart drawing the last counts
+   *  meanwhile. */
   private countBands(buckets: number, x0: number, x1: number, stop: number): void {
     // What the visitor changed (the width, the zoom) is counted at once; what the run changed (new
-    // events, a longer time axis) at most every 200 ms, the chart drawing the last counts meanwhile.
+    // events, a longer time axis) at most every 200 ms.
     const geometry = `${buckets}|${this.view ? this.view.join(',') : ''}`;
     const range = `${x0}|${x1}`;
     const data = `${this.model.events}|${stop}|${range}`;
-    if (geometry === this.bandGeometry && data === this.bandData) return;
-    if (geometry === this.bandGeometry && this.bands[0]?.counts && performance.now() - this.bandAt < 200) {
-      this.schedule();
-      return;
-    }
     const fresh = geometry !== this.bandGeometry || range !== this.bandRange;
-    this.bandGeometry = geometry;
-    this.bandRange = range;
-    this.bandData = data;
-    this.bandAt = performance.now();
-    const width = buckets + 1;
-    const scale = buckets / (x1 - x0);
-    const last = buckets - 1;
+    if (!this.counting || fresh) {
+      if (!fresh && data === this.bandData) return;
+      if (!fresh && this.bands[0]?.counts && performance.now() - this.bandAt < 200) {
+        this.schedule();
+        return;
+      }
+      this.bandGeometry = geometry;
+      this.bandRange = range;
+      this.bandData = data;
+      this.bandAt = performance.now();
+      if (fresh) for (const band of this.bands) band.closed = null;
+      this.counting = { band: 0, row: 0, open: null, buckets, x0, x1, stop };
+    }
+    const job = this.counting;
+    const width = job.buckets + 1;
+    const scale = job.buckets / (job.x1 - job.x0);
+    const last = job.buckets - 1;
     const put = (diff: Int32Array, t0: number, t1: number, kind: Kind) => {
-      if (t1 < x0 || t0 > x1) return;
-      const a = Math.max(0, Math.floor((t0 - x0) * scale));
-      const b = Math.min(last, Math.floor((t1 - x0) * scale));
+      if (t1 < job.x0 || t0 > job.x1) return;
+      const a = Math.max(0, Math.floor((t0 - job.x0) * scale));
+      const b = Math.min(last, Math.floor((t1 - job.x0) * scale));
       const k = KIND_INDEX[kind] * width;
       diff[k + a]++;
       diff[k + b + 1]--;
     };
-    for (const band of this.bands) {
-      if (fresh || !band.closed) { band.closed = new Int32Array(KINDS.length * width); band.counted.fill(0); }
+    const end = this.streaming && !fresh ? performance.now() + COUNT_SLICE_MS : Infinity;
+    for (; job.band < this.bands.length; job.band++, job.row = 0, job.open = null) {
+      const band = this.bands[job.band];
+      if (!band.closed) { band.closed = new Int32Array(KINDS.length * width); band.counted.fill(0); }
       const closed = band.closed;
+      const open = (job.open ??= new Int32Array(KINDS.length * width));
       const rows = band.rows;
-      for (let i = 0; i < rows.length; i++) {
-        const spans = rows[i].spans;
-        for (let j = band.counted[i]; j < spans.length; j++) put(closed, spans[j].t0, spans[j].t1, spans[j].kind);
-        band.counted[i] = spans.length;
+      while (job.row < rows.length) {
+        if (performance.now() >= end) {
+          this.schedule();
+          return;
+        }
+        for (const stopAt = Math.min(rows.length, job.row + 1024); job.row < stopAt; job.row++) {
+          const r = rows[job.row];
+          const spans = r.spans;
+          for (let j = band.counted[job.row]; j < spans.length; j++) put(closed, spans[j].t0, spans[j].t1, spans[j].kind);
+          band.counted[job.row] = spans.length;
+          if (r.open) put(open, r.open.t, Math.max(job.stop, r.open.t), r.open.kind);
+          const jobs = (r as { jobs?: Map<number, { t: number }> }).jobs;
+          if (jobs) for (const running of jobs.values()) put(open, running.t, Math.max(job.stop, running.t), 'worker');
+        }
       }
-      const diff = closed.slice();
-      for (const r of rows) {
-        if (r.open) put(diff, r.open.t, Math.max(stop, r.open.t), r.open.kind);
-        const jobs = (r as { jobs?: Map<number, { t: number }> }).jobs;
-        if (jobs) for (const job of jobs.values()) put(diff, job.t, Math.max(stop, job.t), 'worker');
-      }
+      for (let i = 0; i < open.length; i++) open[i] += closed[i];
       const counts = {} as Record<Kind, Int32Array>;
       KINDS.forEach((k, i) => {
-        const c = diff.subarray(i * width, i * width + width);
-        for (let b = 1; b < buckets; b++) c[b] += c[b - 1];
+        const c = open.subarray(i * width, i * width + width);
+        for (let b = 1; b < job.buckets; b++) c[b] += c[b - 1];
         counts[k] = c;
       });
       band.counts = counts;
     }
+    this.counting = null;
   }
 
   private drawBands(u: uPlot, colors: Record<Kind, string>, barH: number, x0: number, x1: number, stop: number): void {
