@@ -26,6 +26,10 @@ export function groupKey(label, type) {
  * A row as it grows: the spans closed so far and the one still open (drawn up to the current time).
  */
 
+/** The marks of a row that has none, shared (most rows never get one); replaced on a row's first mark.
+ *  @type {Mark[]} */
+const NO_MARKS = /** @type {Mark[]} */ (/** @type {unknown} */ (Object.freeze([])));
+
 /**
  * The timeline's rows, built as the events stream (one `add` per event, constant time), so that a run
  * of 100,000 tasks costs the page one pass over its events, not one per frame.
@@ -48,6 +52,8 @@ export class TimelineBuilder {
     this.list = null;
     this.maxTaskId = -Infinity;
     this.sorted = true;
+    /** @type {Map<string, string>} see intern */
+    this.groups = new Map();
   }
 
   /** @param {TraceEvent} ev */
@@ -58,13 +64,13 @@ export class TimelineBuilder {
       let row = this.tasks.get(ev.id);
       if (!row) {
         const label = ev.name || `Task #${ev.id}`;
-        row = { key: `task:${ev.id}`, label, type: 'task', group: groupKey(label, 'task'), spans: [], marks: [] };
+        row = { key: `task:${ev.id}`, label, type: 'task', group: this.intern(groupKey(label, 'task')), spans: [], marks: NO_MARKS };
         this.tasks.set(ev.id, row);
         if (ev.id < this.maxTaskId) this.sorted = false; else this.maxTaskId = ev.id;
         this.changed();
       } else if (ev.name && ev.name !== row.label) {
         row.label = ev.name;
-        row.group = groupKey(ev.name, 'task');
+        row.group = this.intern(groupKey(ev.name, 'task'));
         this.changed();
       }
       const open = row.open;
@@ -76,8 +82,10 @@ export class TimelineBuilder {
       }
       const kind = TASK_SPAN[ev.state];
       if (kind) row.open = ev.detail ? { t: ev.t, kind, detail: ev.detail } : { t: ev.t, kind };
-      if (ev.state === 'cancelled') row.marks.push({ t: ev.t, kind: 'cancel', ...(ev.detail ? { detail: ev.detail } : {}) });
-      if (ev.state === 'failed') row.marks.push({ t: ev.t, kind: 'error', ...(ev.detail ? { detail: ev.detail } : {}) });
+      if (ev.state === 'cancelled' || ev.state === 'failed') {
+        if (row.marks === NO_MARKS) row.marks = [];
+        row.marks.push({ t: ev.t, kind: ev.state === 'cancelled' ? 'cancel' : 'error', ...(ev.detail ? { detail: ev.detail } : {}) });
+      }
       if (ev.state === 'created' && ev.parent !== undefined) this.children.set(ev.id, { t0: ev.t });
       else if (ev.state === 'done' || ev.state === 'cancelled' || ev.state === 'failed') {
         const c = this.children.get(ev.id);
@@ -106,6 +114,19 @@ export class TimelineBuilder {
         }
       }
     }
+  }
+
+  /**
+   * One string for each group key: a run of 100,000 tasks has a handful of groups, and each string
+   * kept is one more object for every garbage collection to copy.
+   * @private
+   * @param {string} key
+   */
+  intern(key) {
+    const known = this.groups.get(key);
+    if (known !== undefined) return known;
+    this.groups.set(key, key);
+    return key;
   }
 
   /** @private */
