@@ -166,7 +166,7 @@ test('buildTimeline: rows per task and per worker, spans and marks', () => {
 });
 
 test('toChromeTrace: valid trace-event JSON', () => {
-  const json = toChromeTrace({ id: 'x', params: {}, clock: 'virtual', time_scale: 1, elapsed: 1.2, ideal: 1, trace: TRACE });
+  const json = toChromeTrace({ id: 'x', params: {}, clock: 'virtual', time_scale: 1, elapsed: 1.2, ideal: 1, trace: TRACE, lines: [{ t: 0.5, text: 'hello' }] });
   const parsed = JSON.parse(JSON.stringify(json));
   assert.ok(Array.isArray(parsed.traceEvents));
   const names = parsed.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => e.args.name);
@@ -174,7 +174,7 @@ test('toChromeTrace: valid trace-event JSON', () => {
   const x = parsed.traceEvents.filter((e) => e.ph === 'X');
   assert.ok(x.every((e) => Number.isInteger(e.ts) && e.dur >= 0 && typeof e.tid === 'number'));
   assert.ok(x.some((e) => e.name === 'sleeping' && e.ts === 0 && e.dur === 1e6));
-  assert.ok(parsed.traceEvents.some((e) => e.ph === 'i' && e.name === 'hello'));
+  assert.deepEqual(parsed.traceEvents.filter((e) => e.ph === 'i' && e.cat === 'output'), [{ name: 'hello', cat: 'output', ph: 'i', s: 'p', pid: 1, tid: 0, ts: 500000 }]);
 });
 
 test('summaries', () => {

@@ -400,7 +400,8 @@ class Playground {
     if (!r || this.downloadBtn.getAttribute('aria-busy') === 'true') return;
     this.downloadBtn.setAttribute('aria-busy', 'true');
     try {
-      const parts: string[] = ['{"traceEvents":['];
+      // The file is made of a Blob a chunk: each chunk is encoded as it is made, not 40 MB at the end.
+      const parts: Blob[] = [new Blob(['{"traceEvents":['])];
       let chunk: string[] = [];
       let sliceStart = performance.now();
       let first = true;
@@ -408,7 +409,7 @@ class Playground {
         chunk.push((first ? '' : ',') + JSON.stringify(ev));
         first = false;
         if (chunk.length >= 2000) {
-          parts.push(chunk.join(''));
+          parts.push(new Blob([chunk.join('')]));
           chunk = [];
           if (performance.now() - sliceStart > 8) {
             await new Promise((resolve) => setTimeout(resolve, 0));
@@ -416,7 +417,7 @@ class Playground {
           }
         }
       }
-      parts.push(chunk.join(''), `],"displayTimeUnit":"ms","metadata":${JSON.stringify(chromeTraceMetadata(r))}}`);
+      parts.push(new Blob([chunk.join(''), `],"displayTimeUnit":"ms","metadata":${JSON.stringify(chromeTraceMetadata(r))}}`]));
       if (r !== this.lastResult) return;
       const blob = new Blob(parts, { type: 'application/json' });
       const a = h('a', { href: URL.createObjectURL(blob), download: `${r.id}-trace.json` });

@@ -198,7 +198,7 @@ export function buildTimeline(trace, end) {
 
 /**
  * Chrome trace-event format (opens in Perfetto / chrome://tracing). Times in microseconds.
- * @param {Pick<RunResult, 'id' | 'params' | 'clock' | 'time_scale' | 'elapsed' | 'ideal' | 'trace'>} result
+ * @param {Pick<RunResult, 'id' | 'params' | 'clock' | 'time_scale' | 'elapsed' | 'ideal' | 'trace' | 'lines'>} result
  */
 export function toChromeTrace(result) {
   const { rows } = buildTimeline(result.trace, result.elapsed);
@@ -209,7 +209,7 @@ export function toChromeTrace(result) {
  * The trace's events one by one, from rows already built (a page that took the events in as they
  * streamed has them; spans still open are closed at the run's end): a large trace can then be written
  * a slice at a time.
- * @param {Pick<RunResult, 'id' | 'trace' | 'elapsed'>} result
+ * @param {Pick<RunResult, 'id' | 'lines' | 'elapsed'>} result
  * @param {readonly (Row | LiveRow)[]} rows
  * @returns {Generator<Record<string, unknown>>}
  */
@@ -228,9 +228,8 @@ export function* chromeTraceEvents(result, rows) {
       yield { name: m.kind, cat: row.type, ph: 'i', s: 't', pid: 1, tid, ts: us(m.t), ...(m.detail ? { args: { detail: m.detail } } : {}) };
     }
   }
-  for (const ev of result.trace) {
-    if (ev.kind === 'line') yield { name: ev.text, cat: 'output', ph: 'i', s: 'p', pid: 1, tid: 0, ts: us(ev.t) };
-  }
+  // The printed lines from `lines`, not from the trace: a page keeps a large trace as text until read.
+  for (const line of result.lines) yield { name: line.text, cat: 'output', ph: 'i', s: 'p', pid: 1, tid: 0, ts: us(line.t) };
 }
 
 /** @param {Pick<RunResult, 'id' | 'params' | 'clock' | 'time_scale' | 'elapsed' | 'ideal'>} result */
