@@ -44,12 +44,22 @@ interface Band {
 interface Grouping {
   rows: LiveRow[];
   at: number;
-  by: Map<string, { label: string; rows: LiveRow[] }>;
+  /** Group key -> states waited in (see group) -> the rows. */
+  by: Map<string, Map<number, { label: string; rows: LiveRow[] }>>;
   events: number;
+}
+/** The states a band's rows are told apart by (a row's running and ready spans say nothing of it). */
+const WAIT_KINDS = ['', 'sleeping', 'waiting', 'worker'] as const;
+const WAIT_INDEX: Record<Kind, number> = { running: 0, ready: 0, sleeping: 1, waiting: 2, worker: 3 };
+/** The states of a code made by `group`, in order: "sleeping, waiting". */
+function waitText(code: number): string {
+  const names: string[] = [];
+  for (; code; code = Math.floor(code / 4)) names.unshift(WAIT_KINDS[code % 4]);
+  return names.join(', ');
 }
 /** How long a frame may spend grouping rows while a run streams. */
 const GROUP_SLICE_MS = 6;
-/** How long a frame may spend counting the bands' rows while a run streams. */
+/** How long a frame may spend counting the bands' rows for what the run changed. */
 const COUNT_SLICE_MS = 6;
 const KIND_INDEX: Record<Kind, number> = { running: 0, sleeping: 1, waiting: 2, worker: 3, ready: 4 };
 
@@ -289,15 +299,19 @@ export class Timeline {
     while (job.at < rows.length && performance.now() < end) {
       for (const stop = Math.min(rows.length, job.at + 1024); job.at < stop; job.at++) {
         const r = rows[job.at];
-        let waits = '';
+        // The states it waited in, in order of first appearance, as base-4 digits of WAIT_KINDS: no
+        // string is made for a row whose group is known.
+        let waits = 0;
+        let seen = 0;
         for (let i = 0; i <= r.spans.length; i++) {
-          const k = i < r.spans.length ? r.spans[i].kind : r.open?.kind;
-          if (k && k !== 'ready' && k !== 'running' && !waits.includes(k)) waits += waits ? `, ${k}` : k;
+          const w = WAIT_INDEX[(i < r.spans.length ? r.spans[i].kind : r.open?.kind) ?? 'ready'];
+          if (w && !(seen & (1 << w))) { seen |= 1 << w; waits = waits * 4 + w; }
         }
-        const key = `${r.group}|${waits}`;
-        const g = by.get(key);
+        let ofGroup = by.get(r.group);
+        if (!ofGroup) by.set(r.group, (ofGroup = new Map()));
+        const g = ofGroup.get(waits);
         if (g) g.rows.push(r);
-        else by.set(key, { label: `${r.label.replace(/\d+/g, '#')}${waits ? ` ${waits}` : ''}`, rows: [r] });
+        else ofGroup.set(waits, { label: `${r.label.replace(/\d+/g, '#')}${waits ? ` ${waitText(waits)}` : ''}`, rows: [r] });
       }
     }
     if (job.at < rows.length) {
@@ -308,7 +322,7 @@ export class Timeline {
     this.counting = null;
     this.groupedEvents = job.events;
     this.bandGeometry = '';
-    this.bands = [...by.values()].filter((g) => g.rows.length > 1).sort((a, b) => b.rows.length - a.rows.length).slice(0, MAX_BANDS)
+    this.bands = [...by.values()].flatMap((m) => [...m.values()]).filter((g) => g.rows.length > 1).sort((a, b) => b.rows.length - a.rows.length).slice(0, MAX_BANDS)
       .map(({ label, rows }) => ({ label, rows, counts: null, closed: null, counted: new Int32Array(rows.length) }));
   }
 
@@ -499,27 +513,26 @@ export class Timeline {
 
   /** Counts, per bucket of BUCKET_PX and per state, the rows of each band in that state at some time
    *  within the bucket. The closed spans are counted once per zoom and width (then only the new ones),
-   *  the open ones at every count; while the events stream in, at most every 200 ms, and a slice a
-   *  frame (a pass over 100,000 rows would hold the page up), the chart drawing the last counts
-   *  meanwhile. */
+   *  the open ones at every count. What the visitor changed (the width, the zoom) is counted at once;
+   *  what the run changed (new events, a longer time axis) at most every 200 ms and a slice a frame
+   *  (a pass over 100,000 rows would hold the page up), the chart drawing the last counts meanwhile. */
   private countBands(buckets: number, x0: number, x1: number, stop: number): void {
-    // What the visitor changed (the width, the zoom) is counted at once; what the run changed (new
-    // events, a longer time axis) at most every 200 ms.
     const geometry = `${buckets}|${this.view ? this.view.join(',') : ''}`;
     const range = `${x0}|${x1}`;
     const data = `${this.model.events}|${stop}|${range}`;
-    const fresh = geometry !== this.bandGeometry || range !== this.bandRange;
-    if (!this.counting || fresh) {
-      if (!fresh && data === this.bandData) return;
-      if (!fresh && this.bands[0]?.counts && performance.now() - this.bandAt < 200) {
+    const visitor = geometry !== this.bandGeometry;
+    if (!this.counting || visitor) {
+      if (!visitor && data === this.bandData) return;
+      if (!visitor && this.bands[0]?.counts && performance.now() - this.bandAt < 200) {
         this.schedule();
         return;
       }
+      // The closed spans were counted for other buckets: counted again from the first.
+      if (visitor || range !== this.bandRange) for (const band of this.bands) band.closed = null;
       this.bandGeometry = geometry;
       this.bandRange = range;
       this.bandData = data;
       this.bandAt = performance.now();
-      if (fresh) for (const band of this.bands) band.closed = null;
       this.counting = { band: 0, row: 0, open: null, buckets, x0, x1, stop };
     }
     const job = this.counting;
@@ -534,7 +547,7 @@ export class Timeline {
       diff[k + a]++;
       diff[k + b + 1]--;
     };
-    const end = this.streaming && !fresh ? performance.now() + COUNT_SLICE_MS : Infinity;
+    const end = visitor ? Infinity : performance.now() + COUNT_SLICE_MS;
     for (; job.band < this.bands.length; job.band++, job.row = 0, job.open = null) {
       const band = this.bands[job.band];
       if (!band.closed) { band.closed = new Int32Array(KINDS.length * width); band.counted.fill(0); }
