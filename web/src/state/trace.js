@@ -21,9 +21,18 @@ export function groupKey(label, type) {
   return `${type}:${label.replace(/\d+/g, '#')}`;
 }
 
+/** The span kinds in the order of their codes in a LiveRow's `closed`. */
+export const SPAN_KINDS = /** @type {const} */ (['running', 'sleeping', 'waiting', 'worker', 'ready']);
+/** @type {Record<SpanKind, number>} */
+const SPAN_CODE = { running: 0, sleeping: 1, waiting: 2, worker: 3, ready: 4 };
+
 /**
- * @typedef {Row & { group: string, open?: { t: number, kind: SpanKind, detail?: string } }} LiveRow
+ * @typedef {{ key: string, label: string, type: 'task' | 'worker', group: string, marks: Mark[],
+ *   closed: number[], details?: (string | undefined)[], open?: { t: number, kind: SpanKind, detail?: string } }} LiveRow
  * A row as it grows: the spans closed so far and the one still open (drawn up to the current time).
+ * The closed spans are packed three numbers each — t0, t1 and the kind's index in SPAN_KINDS — in one
+ * array of doubles, and their details (rare) kept aside by span index: a run of 100,000 tasks closes
+ * some 400,000 spans, and as objects each would be three more for every garbage collection to copy.
  */
 
 /** The marks of a row that has none, shared (most rows never get one); replaced on a row's first mark.
@@ -42,8 +51,10 @@ export class TimelineBuilder {
     this.workers = new Map();
     /** @type {Map<number, string>} job id -> worker row key */
     this.jobWorker = new Map();
-    /** @type {Map<number, { t0: number, t1?: number }>} tasks another task created, for `comparison` */
+    /** @type {Map<number, number>} tasks another task created, for `comparison`: where their times are */
     this.children = new Map();
+    /** @type {number[]} each child's creation and end (NaN until it ends), in pairs */
+    this.childTimes = [];
     /** The latest event time. */
     this.last = 0;
     /** Events taken in. */
@@ -64,7 +75,7 @@ export class TimelineBuilder {
       let row = this.tasks.get(ev.id);
       if (!row) {
         const label = ev.name || `Task #${ev.id}`;
-        row = { key: `task:${ev.id}`, label, type: 'task', group: this.intern(groupKey(label, 'task')), spans: [], marks: NO_MARKS };
+        row = { key: `task:${ev.id}`, label, type: 'task', group: this.intern(groupKey(label, 'task')), closed: [], marks: NO_MARKS };
         this.tasks.set(ev.id, row);
         if (ev.id < this.maxTaskId) this.sorted = false; else this.maxTaskId = ev.id;
         this.changed();
@@ -75,9 +86,7 @@ export class TimelineBuilder {
       }
       const open = row.open;
       if (open) {
-        if (ev.t > open.t || open.kind !== 'ready') {
-          row.spans.push(open.detail ? { t0: open.t, t1: ev.t, kind: open.kind, detail: open.detail } : { t0: open.t, t1: ev.t, kind: open.kind });
-        }
+        if (ev.t > open.t || open.kind !== 'ready') TimelineBuilder.close(row, open.t, ev.t, open.kind, open.detail);
         row.open = undefined;
       }
       const kind = TASK_SPAN[ev.state];
@@ -86,10 +95,12 @@ export class TimelineBuilder {
         if (row.marks === NO_MARKS) row.marks = [];
         row.marks.push({ t: ev.t, kind: ev.state === 'cancelled' ? 'cancel' : 'error', ...(ev.detail ? { detail: ev.detail } : {}) });
       }
-      if (ev.state === 'created' && ev.parent !== undefined) this.children.set(ev.id, { t0: ev.t });
-      else if (ev.state === 'done' || ev.state === 'cancelled' || ev.state === 'failed') {
+      if (ev.state === 'created' && ev.parent !== undefined) {
+        this.children.set(ev.id, this.childTimes.length);
+        this.childTimes.push(ev.t, NaN);
+      } else if (ev.state === 'done' || ev.state === 'cancelled' || ev.state === 'failed') {
         const c = this.children.get(ev.id);
-        if (c) c.t1 = ev.t;
+        if (c !== undefined) this.childTimes[c + 1] = ev.t;
       }
     } else if (ev.kind === 'job') {
       if (ev.state === 'running') {
@@ -97,7 +108,7 @@ export class TimelineBuilder {
         let row = this.workers.get(key);
         if (!row) {
           const label = ev.worker !== undefined ? `worker ${ev.worker}` : 'executor';
-          row = { key, label, type: 'worker', group: groupKey(label, 'worker'), spans: [], marks: [], jobs: new Map() };
+          row = { key, label, type: 'worker', group: groupKey(label, 'worker'), closed: [], marks: [], jobs: new Map() };
           this.workers.set(key, row);
           this.changed();
         }
@@ -108,7 +119,7 @@ export class TimelineBuilder {
         const row = key ? this.workers.get(key) : undefined;
         const job = row?.jobs.get(ev.id);
         if (row && job) {
-          row.spans.push({ t0: job.t, t1: ev.t, kind: 'worker', detail: job.name ? `${job.name} (job ${ev.id})` : `job ${ev.id}` });
+          TimelineBuilder.close(row, job.t, ev.t, 'worker', job.name ? `${job.name} (job ${ev.id})` : `job ${ev.id}`);
           row.jobs.delete(ev.id);
           if (ev.state === 'failed') row.marks.push({ t: ev.t, kind: 'error', ...(ev.detail ? { detail: ev.detail } : {}) });
         }
@@ -152,15 +163,35 @@ export class TimelineBuilder {
   }
 
   /**
-   * Every span of a row, its open one (and a worker's running jobs) closed at `stop`.
+   * Closes a span of a row.
    * @param {LiveRow} row
+   * @param {number} t0
+   * @param {number} t1
+   * @param {SpanKind} kind
+   * @param {string} [detail]
+   */
+  static close(row, t0, t1, kind, detail) {
+    if (detail) (row.details ??= [])[row.closed.length / 3] = detail;
+    row.closed.push(t0, t1, SPAN_CODE[kind]);
+  }
+
+  /**
+   * Every span of a row, its open one (and a worker's running jobs) closed at `stop`.
+   * @param {LiveRow | Row} row
    * @param {number} stop
    * @returns {Span[]}
    */
   static spans(row, stop) {
+    if ('spans' in row) return /** @type {Row} */ (row).spans;
     const jobs = /** @type {{ jobs?: Map<number, { t: number, name?: string }> }} */ (row).jobs;
-    if (!row.open && !jobs?.size) return row.spans;
-    const out = row.spans.slice();
+    /** @type {Span[]} */
+    const out = [];
+    const c = row.closed;
+    for (let i = 0; i < c.length; i += 3) {
+      const detail = row.details?.[i / 3];
+      const kind = SPAN_KINDS[c[i + 2]];
+      out.push(detail ? { t0: c[i], t1: c[i + 1], kind, detail } : { t0: c[i], t1: c[i + 1], kind });
+    }
     if (row.open) out.push({ t0: row.open.t, t1: Math.max(stop, row.open.t), kind: row.open.kind, ...(row.open.detail ? { detail: row.open.detail } : {}) });
     if (jobs) for (const [id, job] of jobs) out.push({ t0: job.t, t1: Math.max(stop, job.t), kind: 'worker', detail: job.name ? `${job.name} (job ${id})` : `job ${id}` });
     return out;
@@ -179,7 +210,11 @@ export class TimelineBuilder {
 
   /** What running the tasks concurrently saved (see concurrencyComparison). */
   comparison() {
-    return compare(this.children.values());
+    const times = this.childTimes;
+    /** @type {{ t0: number, t1?: number }[]} */
+    const children = [];
+    for (let i = 0; i < times.length; i += 2) children.push(Number.isNaN(times[i + 1]) ? { t0: times[i] } : { t0: times[i], t1: times[i + 1] });
+    return compare(children);
   }
 }
 

@@ -12,7 +12,7 @@
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { TraceEvent } from '../engine/types';
-import { TimelineBuilder, fmtT, type LiveRow } from '../state/trace.js';
+import { SPAN_KINDS, TimelineBuilder, fmtT, type LiveRow } from '../state/trace.js';
 import { h } from './dom';
 import { onThemeChange } from './theme';
 
@@ -24,7 +24,8 @@ const ROWS_SHOWN = 12;
 const MAX_BANDS = 3;
 /** A density band's buckets, in CSS pixels. */
 const BUCKET_PX = 2;
-const KINDS = ['running', 'sleeping', 'waiting', 'worker', 'ready'] as const;
+/** In the order of the codes of a row's closed spans. */
+const KINDS = SPAN_KINDS;
 type Kind = (typeof KINDS)[number];
 const KIND_LABEL: Record<Kind, string> = {
   running: 'running', sleeping: 'sleeping (timer)', waiting: 'waiting on tasks', worker: 'running in a worker', ready: 'created, not started',
@@ -303,8 +304,9 @@ export class Timeline {
         // string is made for a row whose group is known.
         let waits = 0;
         let seen = 0;
-        for (let i = 0; i <= r.spans.length; i++) {
-          const w = WAIT_INDEX[(i < r.spans.length ? r.spans[i].kind : r.open?.kind) ?? 'ready'];
+        const c = r.closed;
+        for (let i = 2; i <= c.length + 2; i += 3) {
+          const w = WAIT_INDEX[i < c.length ? KINDS[c[i]] : (r.open?.kind ?? 'ready')];
           if (w && !(seen & (1 << w))) { seen |= 1 << w; waits = waits * 4 + w; }
         }
         let ofGroup = by.get(r.group);
@@ -561,9 +563,9 @@ export class Timeline {
         }
         for (const stopAt = Math.min(rows.length, job.row + 1024); job.row < stopAt; job.row++) {
           const r = rows[job.row];
-          const spans = r.spans;
-          for (let j = band.counted[job.row]; j < spans.length; j++) put(closed, spans[j].t0, spans[j].t1, spans[j].kind);
-          band.counted[job.row] = spans.length;
+          const c = r.closed;
+          for (let j = band.counted[job.row] * 3; j < c.length; j += 3) put(closed, c[j], c[j + 1], KINDS[c[j + 2]]);
+          band.counted[job.row] = c.length / 3;
           if (r.open) put(open, r.open.t, Math.max(job.stop, r.open.t), r.open.kind);
           const jobs = (r as { jobs?: Map<number, { t: number }> }).jobs;
           if (jobs) for (const running of jobs.values()) put(open, running.t, Math.max(job.stop, running.t), 'worker');
