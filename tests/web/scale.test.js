@@ -1,6 +1,6 @@
 // The page at scale: gather of 100,000 users (the registry's most) keeps the main thread free during the
-// run on either clock (the loop gives the page a turn every 10 ms, the virtual clock included, and the
-// page takes the events in as they stream), the timeline is drawn soon after the end in a canvas of
+// run on either clock (the loop runs in a worker of its own, and the page takes the events in as they
+// stream, a slice at a time), the timeline is drawn soon after the end in a canvas of
 // bounded size — density bands per group of tasks over a window of rows that scrolls — and it zooms; the
 // trace download and Step mode work at that size. Screenshots go to test-artifacts/screenshots/ (and to
 // $AIO_SHOTS when set).

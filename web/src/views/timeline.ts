@@ -323,7 +323,7 @@ export class Timeline {
     this.grouping = null;
     this.counting = null;
     this.groupedEvents = job.events;
-    this.bandGeometry = '';
+    this.bandData = '';  // new bands are counted from scratch, a slice a frame like any count the run asks for
     this.bands = [...by.values()].flatMap((m) => [...m.values()]).filter((g) => g.rows.length > 1).sort((a, b) => b.rows.length - a.rows.length).slice(0, MAX_BANDS)
       .map(({ label, rows }) => ({ label, rows, counts: null, closed: null, counted: new Int32Array(rows.length) }));
   }
