@@ -23,11 +23,9 @@ std::unordered_map<const TaskBase*, Extras>& extras() {
 }
 }  // namespace
 
-TaskBase::~TaskBase() {
-  if (has_extras_) {
-    std::lock_guard<std::mutex> lock(g_extras_mutex);
-    extras().erase(this);
-  }
+void TaskBase::drop_extras() noexcept {
+  std::lock_guard<std::mutex> lock(g_extras_mutex);
+  extras().erase(this);
 }
 
 std::string TaskBase::cancel_message() const {
@@ -101,16 +99,18 @@ bool TaskBase::cancel(std::string_view msg) {
   return true;
 }
 
+// Cancelled before it ever ran: the coroutine body never starts.
+void TaskBase::cancel_unstarted() noexcept {
+  leave_task_list();
+  error_ = std::make_exception_ptr(CancelledError(cancel_message()));
+  must_cancel_ = false;
+  complete();
+  release();
+}
+
 void TaskBase::run() {
-  if (!started_ && must_cancel_) {
-    // Cancelled before it ever ran: the coroutine body never starts.
-    leave_task_list();
-    error_ = std::make_exception_ptr(CancelledError(cancel_message()));
-    must_cancel_ = false;
-    complete();
-    release();
-    return;
-  }
+  if (must_cancel_ && !started_) [[unlikely]]
+    return cancel_unstarted();
   started_ = true;
   deliver_cancel_ = must_cancel_;
   must_cancel_ = false;
@@ -124,24 +124,33 @@ void TaskBase::run() {
 void TaskBase::complete() noexcept {
   finished_ = true;
   leave_task_list();
-  EventLoop& l = loop();
-
   State s = State::done;
+  if (error_ || must_cancel_) [[unlikely]]
+    s = unsuccessful_outcome();
+  if (loop().trace()) [[unlikely]]
+    trace_outcome(s);
+  finish(s);
+}
+
+// What complete() does for a task that did not return normally, out of its way.
+State TaskBase::unsuccessful_outcome() noexcept {
+  State s;
   if (error_) {
     s = is_cancellation(error_) ? State::cancelled : State::failed;
-  } else if (must_cancel_) {
+  } else {
     // CPython: a cancel() that arrived during the last step, never delivered, still cancels the task.
     error_ = std::make_exception_ptr(CancelledError(cancel_message()));
     s = State::cancelled;
   }
   must_cancel_ = false;
-  if (l.trace()) {
-    TaskState ts = s == State::done ? TaskState::done : s == State::cancelled ? TaskState::cancelled : TaskState::failed;
-    std::string why = s == State::failed ? describe(error_) : std::string();
-    trace_state(static_cast<int>(ts), why.empty() ? nullptr : why.c_str());
-    if (StepRecorder* r = t_steps) step_task_finished(*r, *this);  // while the value is still here
-  }
-  finish(s);
+  return s;
+}
+
+void TaskBase::trace_outcome(State s) noexcept {
+  TaskState ts = s == State::done ? TaskState::done : s == State::cancelled ? TaskState::cancelled : TaskState::failed;
+  std::string why = s == State::failed ? describe(error_) : std::string();
+  trace_state(static_cast<int>(ts), why.empty() ? nullptr : why.c_str());
+  if (StepRecorder* r = t_steps) step_task_finished(*r, *this);  // while the value is still here
 }
 
 void TaskBase::leave_task_list() noexcept {

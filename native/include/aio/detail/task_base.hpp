@@ -40,7 +40,9 @@ class TaskBase : public FutureBase {
 
  protected:
   TaskBase() noexcept = default;
-  ~TaskBase();
+  ~TaskBase() {
+    if (has_extras_) [[unlikely]] drop_extras();
+  }
   // Makes this coroutine frame a task of `loop`, ready to run; `handle` resumes its coroutine. A
   // non-empty `name` (taken over) replaces "Task-N".
   void start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string* name);
@@ -64,6 +66,12 @@ class TaskBase : public FutureBase {
   friend class ::aio::EventLoop;
   friend struct TaskList;
   void run() override;  // one step: resumes the coroutine
+  // The rare paths of run(), complete() and the destructor, out of line so that the usual ones save
+  // no registers for them.
+  [[gnu::noinline]] void cancel_unstarted() noexcept;
+  [[gnu::noinline]] State unsuccessful_outcome() noexcept;
+  [[gnu::noinline]] void trace_outcome(State s) noexcept;
+  [[gnu::noinline]] void drop_extras() noexcept;
   // Records a state change in the loop's trace, if it keeps one (checked inline: every step comes here).
   void trace_state(int state, const char* detail = nullptr) noexcept {
     if (loop().trace()) record_state(state, detail);
