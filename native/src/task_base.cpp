@@ -190,15 +190,17 @@ bool TaskBase::cancel_wait(std::string_view msg) {
   return *this;
 }
 
+void awaited_outside_task() { throw std::logic_error("aio: awaited outside a task"); }
+
 TaskBase& suspend_current(coro_ns::coroutine_handle<> h, Suspension* s, bool sleeping) {
   TaskBase* t = t_current_task;
-  if (!t) throw std::logic_error("aio: awaited outside a task");
+  if (!t) awaited_outside_task();
   return t->suspend(h, TaskBase::suspended_on(s), sleeping);
 }
 
 TaskBase& suspend_sleeping(coro_ns::coroutine_handle<> h, std::uint64_t timer_seq) {
   TaskBase* t = t_current_task;
-  if (!t) throw std::logic_error("aio: awaited outside a task");
+  if (!t) awaited_outside_task();
   return t->suspend(h, TaskBase::sleeping_on(timer_seq), true);
 }
 

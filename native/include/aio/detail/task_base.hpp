@@ -8,10 +8,13 @@
 #include <string_view>
 
 #include "../future.hpp"
+#include "../trace.hpp"
 
 namespace aio::detail {
 
 inline void throw_if_cancel_requested();
+inline void yield_current(coro_ns::coroutine_handle<> h);
+[[noreturn]] void awaited_outside_task();
 
 class TaskBase : public FutureBase {
  public:
@@ -63,6 +66,7 @@ class TaskBase : public FutureBase {
   // Cancels what the task is suspended on (CPython's fut_waiter.cancel()); true if that took the request.
   bool cancel_wait(std::string_view msg);
   friend void throw_if_cancel_requested();
+  friend void yield_current(coro_ns::coroutine_handle<>);
   friend class ::aio::EventLoop;
   friend struct TaskList;
   void run() override;  // one step: resumes the coroutine
@@ -106,6 +110,19 @@ class TaskBase : public FutureBase {
 inline void throw_if_cancel_requested() {
   if (TaskBase* t = t_current_task; t && t->deliver_cancel_) [[unlikely]]
     t->raise_cancel();
+}
+
+// A bare yield (sleep(0)): suspends the running task at `h` and puts it at the back of the ready
+// queue. Inline, as every sleep(0) comes here. It is suspend() on a Suspension that cannot cancel,
+// less what that cannot change: a cancel() that came while the task ran finds nothing to cancel in
+// a yield and stays for the next step, and the queue's link overwrites what the task waits on.
+inline void yield_current(coro_ns::coroutine_handle<> h) {
+  TaskBase* t = t_current_task;
+  if (!t) [[unlikely]] awaited_outside_task();
+  t->resume_ = h;
+  t->deliver_cancel_ = false;
+  t->trace_state(static_cast<int>(TaskState::sleeping));
+  t->wake();
 }
 
 }  // namespace aio::detail
