@@ -48,30 +48,45 @@ namespace detail {
 
 // The untyped part of a gather: counts children, decides when it is done, delivers a loop turn later.
 // Each unfinished child holds a reference to it, so it outlives them and never has to unregister.
-class GatherBase : public FutureBase, private Parent {
+class GatherBase : private Parent, public FutureBase {
  public:
   bool cancel(std::string_view msg = {}) override;
 
  protected:
   explicit GatherBase(bool return_exceptions);
   ~GatherBase() override;
-  virtual std::size_t count() const noexcept = 0;
   // Null once the gather has let go of the child (collected early, see GatherRange).
   virtual TaskBase* child(std::size_t i) const noexcept = 0;
   // Fills the value from the finished children.
   virtual void collect() = 0;
   // Told of each child that finishes while the gather is undecided: a chance to collect early.
   virtual void collect_early() noexcept {}
-  // Registers on every child; the derived constructor calls it once the children are in place.
-  void watch();
+  // Registers on the `n` children, which for_each_child(f) passes to f in order; the derived
+  // constructor calls it once the children are in place. Inline: a range's children come by the million.
+  template <class ForEachChild>
+  void watch(std::size_t n, ForEachChild for_each_child) {
+    count_ = n;
+    if (n == 0) return finish_empty();
+    refs_ += static_cast<std::uint32_t>(n);  // one for each child, released when it is done
+    for_each_child([this](TaskBase& c) {
+      if (!c.set_parent(*this)) [[unlikely]] watch_through_link(c);
+    });
+  }
 
  private:
   struct Link : Waiter {
     GatherBase* owner;
   };
+  // gather() of nothing: finished at once, with an empty result.
+  void finish_empty();
+  // A child that already has waiters (or is done): a node in its list keeps CPython's callback order.
+  void watch_through_link(TaskBase& c);
   void child_done(FutureBase& child) override;
+  void child_unsuccessful(FutureBase& child);
+  void decide() noexcept;
   void run() override;  // delivers the decision a loop turn after it was taken
   std::vector<std::unique_ptr<Link>> links_;  // only for children that already had waiters
+  std::size_t count_ = 0;
   std::size_t finished_ = 0;
   bool return_exceptions_;
   bool decided_ = false;
@@ -103,12 +118,13 @@ class GatherRange final : public GatherBase {
   using R = std::conditional_t<Outcomes, std::vector<Outcome<T>>, std::vector<value_of<T>>>;
   GatherRange(std::vector<Task<T>> tasks) : GatherBase(Outcomes), tasks_(std::move(tasks)) {
     out_.reserve(tasks_.size());
-    watch();
+    watch(tasks_.size(), [this](auto&& f) {
+      for (auto& t : tasks_) f(access::base(t));
+    });
   }
   std::optional<R> value;
 
  private:
-  std::size_t count() const noexcept override { return tasks_.size(); }
   TaskBase* child(std::size_t i) const noexcept override {
     return tasks_[i].valid() ? &access::base(tasks_[i]) : nullptr;
   }
@@ -127,9 +143,14 @@ class GatherRange final : public GatherBase {
   // step, so the frame goes there, as any finished task's does, not all at once when the gather goes.
   void collect_early() noexcept override {
     if constexpr (!Outcomes && std::is_trivially_copyable_v<value_of<T>>) {
-      for (std::size_t i = out_.size(); i < tasks_.size() && access::base(tasks_[i]).state() == State::done; ++i) {
-        out_.push_back(task_value<T>(access::base(tasks_[i])));
-        if (&access::base(tasks_[i]) == current_task_base()) tasks_[i] = Task<T>();
+      Task<T>* const tasks = tasks_.data();
+      const std::size_t n = tasks_.size();
+      TaskBase* const running = current_task_base();
+      for (std::size_t i = out_.size(); i < n; ++i) {
+        TaskBase& c = access::base(tasks[i]);
+        if (c.state() != State::done) break;
+        out_.push_back(task_value<T>(c));
+        if (&c == running) tasks[i] = Task<T>();
       }
     }
   }
@@ -142,11 +163,14 @@ template <bool Outcomes, class... T>
 class GatherTuple final : public GatherBase {
  public:
   using R = std::conditional_t<Outcomes, std::tuple<Outcome<T>...>, std::tuple<value_of<T>...>>;
-  GatherTuple(std::tuple<Task<T>...> tasks) : GatherBase(Outcomes), tasks_(std::move(tasks)) { watch(); }
+  GatherTuple(std::tuple<Task<T>...> tasks) : GatherBase(Outcomes), tasks_(std::move(tasks)) {
+    watch(sizeof...(T), [this](auto&& f) {
+      std::apply([&](auto&... t) { (f(access::base(t)), ...); }, tasks_);
+    });
+  }
   std::optional<R> value;
 
  private:
-  std::size_t count() const noexcept override { return sizeof...(T); }
   TaskBase* child(std::size_t i) const noexcept override {
     TaskBase* out = nullptr;
     std::size_t k = 0;
