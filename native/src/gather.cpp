@@ -21,7 +21,7 @@ void GatherBase::watch_through_link(TaskBase& c) {
 }
 
 // CPython's _done_callback, decided when the child finishes and delivered a loop turn later.
-void GatherBase::child_done(FutureBase& child) {
+void GatherBase::child_done(FutureBase& child) noexcept {
   ++finished_;
   if (!decided_ && !done()) {
     collect_early();
@@ -34,7 +34,7 @@ void GatherBase::child_done(FutureBase& child) {
 }
 
 // A child that failed or was cancelled: the first error decides, unless every outcome is collected.
-void GatherBase::child_unsuccessful(FutureBase& child) {
+void GatherBase::child_unsuccessful(FutureBase& child) noexcept {
   if (!return_exceptions_) {
     first_error_ = child.stored_error();
   } else if (finished_ < count_) {

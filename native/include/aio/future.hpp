@@ -77,7 +77,7 @@ enum class State : std::uint8_t { pending, done, failed, cancelled };
 // one such parent inline, so gathering a million tasks needs no node per task.
 class Parent {
  public:
-  virtual void child_done(FutureBase& child) = 0;
+  virtual void child_done(FutureBase& child) noexcept = 0;
 
  protected:
   ~Parent() = default;
@@ -133,8 +133,18 @@ class FutureBase : public Runnable {
     if (!listed_) error_.~exception_ptr();
   }
   virtual void destroy() noexcept { delete this; }
-  // Marks the outcome and notifies every waiter, in order.
-  void finish(State s) noexcept;
+  // Marks the outcome and notifies every waiter, in order. Inline for a gathered child, whose only
+  // waiter is usually the parent: unlinked, then told.
+  void finish(State s) noexcept {
+    state_ = s;
+    if (is_parent_link(head_)) {
+      reinterpret_cast<Parent*>(reinterpret_cast<std::uintptr_t>(std::exchange(head_, nullptr)) - 1)->child_done(*this);
+      return;
+    }
+    notify_waiters();
+  }
+  // finish() for a list of waiters, which may end in the parent (told first).
+  void notify_waiters() noexcept;
   void require_pending(const char* what) const;
 
   // Packed: a task's whole state lives in its coroutine frame, and frames are what a million tasks cost.

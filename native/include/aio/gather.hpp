@@ -81,8 +81,8 @@ class GatherBase : private Parent, public FutureBase {
   void finish_empty();
   // A child that already has waiters (or is done): a node in its list keeps CPython's callback order.
   void watch_through_link(TaskBase& c);
-  void child_done(FutureBase& child) override;
-  void child_unsuccessful(FutureBase& child);
+  void child_done(FutureBase& child) noexcept override;
+  void child_unsuccessful(FutureBase& child) noexcept;
   void decide() noexcept;
   void run() override;  // delivers the decision a loop turn after it was taken
   std::vector<std::unique_ptr<Link>> links_;  // only for children that already had waiters
