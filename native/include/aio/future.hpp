@@ -49,6 +49,9 @@ struct access {
   static H make(A&&... a) { return H(std::forward<A>(a)...); }
   template <class C>
   static auto release(C& coro) noexcept { return coro.release(); }
+  // Empties a task handle and returns its reference (the caller now holds it).
+  template <class H>
+  static auto* detach(H& task) noexcept { return task.p_.detach(); }
   template <class E, class... A>
   static void submit(E& executor, A&&... a) { executor.submit(std::forward<A>(a)...); }
   template <class G, class... A>
@@ -92,6 +95,8 @@ class FutureBase : public Runnable {
   void release() noexcept {
     if (--refs_ == 0) destroy();
   }
+  // Drops a reference that is not the last (another holder is known to outlive the call).
+  void release_not_last() noexcept { --refs_; }
   // Nothing but the one holder of the reference can reach the future (or read its result).
   bool only_ref() const noexcept { return refs_ == 1; }
 

@@ -117,7 +117,7 @@ class GatherRange final : public GatherBase {
  public:
   using R = std::conditional_t<Outcomes, std::vector<Outcome<T>>, std::vector<value_of<T>>>;
   GatherRange(std::vector<Task<T>> tasks) : GatherBase(Outcomes), tasks_(std::move(tasks)) {
-    out_.reserve(tasks_.size());
+    if constexpr (kEarly) out_.resize(tasks_.size()); else out_.reserve(tasks_.size());
     watch(tasks_.size(), [this](auto&& f) {
       for (auto& t : tasks_) f(access::base(t));
     });
@@ -125,35 +125,48 @@ class GatherRange final : public GatherBase {
   std::optional<R> value;
 
  private:
-  TaskBase* child(std::size_t i) const noexcept override {
-    return tasks_[i].valid() ? &access::base(tasks_[i]) : nullptr;
-  }
-  void collect() override {
-    for (std::size_t i = out_.size(); i < tasks_.size(); ++i) {
-      if constexpr (Outcomes) out_.push_back(task_outcome<T>(access::base(tasks_[i])));
-      else out_.push_back(task_value<T>(access::base(tasks_[i])));
-    }
-    value.emplace(std::move(out_));
-  }
   // Values that copy as plain bytes (no user code, nothing thrown: this runs inside a child's
   // completion) are collected as soon as the children before them have succeeded too. Children that
   // finish about in order are then collected while their frames are hot, spread over the gather's
   // lifetime instead of in one pass over every frame at the end. A child collected as it finishes (the
   // running task) is let go of as well: the loop drops its own reference at the end of the child's
   // step, so the frame goes there, as any finished task's does, not all at once when the gather goes.
-  void collect_early() noexcept override {
-    if constexpr (!Outcomes && std::is_trivially_copyable_v<value_of<T>>) {
-      Task<T>* const tasks = tasks_.data();
-      const std::size_t n = tasks_.size();
-      TaskBase* const running = current_task_base();
-      for (std::size_t i = out_.size(); i < n; ++i) {
-        TaskBase& c = access::base(tasks[i]);
-        if (c.state() != State::done) break;
-        out_.push_back(task_value<T>(c));
-        if (&c == running) tasks[i] = Task<T>();
+  // The result vector is then made at its full size at once and filled in place.
+  using V = value_of<T>;
+  static constexpr bool kEarly = !Outcomes && std::is_trivially_copyable_v<V> &&
+                                 std::is_default_constructible_v<V> && std::is_copy_assignable_v<V>;
+
+  TaskBase* child(std::size_t i) const noexcept override {
+    return tasks_[i].valid() ? &access::base(tasks_[i]) : nullptr;
+  }
+  void collect() override {
+    if constexpr (kEarly) {
+      for (std::size_t i = collected_; i < tasks_.size(); ++i) out_[i] = task_value<T>(access::base(tasks_[i]));
+    } else {
+      for (auto& t : tasks_) {
+        if constexpr (Outcomes) out_.push_back(task_outcome<T>(access::base(t)));
+        else out_.push_back(task_value<T>(access::base(t)));
       }
     }
+    value.emplace(std::move(out_));
   }
+  void collect_early() noexcept override {
+    if constexpr (kEarly) {
+      Task<T>* const tasks = tasks_.data();
+      V* const out = out_.data();
+      const std::size_t n = tasks_.size();
+      TaskBase* const running = current_task_base();
+      std::size_t i = collected_;
+      for (; i < n; ++i) {
+        TaskBase& c = access::base(tasks[i]);
+        if (c.state() != State::done) break;
+        out[i] = task_value<T>(c);
+        if (&c == running) access::detach(tasks[i])->release_not_last();  // the loop still holds it
+      }
+      collected_ = i;
+    }
+  }
+  std::size_t collected_ = 0;  // kEarly: out_[0, collected_) are collected (and their handles maybe let go)
   std::vector<Task<T>> tasks_;
   R out_;  // the values collected so far, in order
 };
