@@ -58,22 +58,6 @@ void TaskBase::record_state(int state, const char* detail) noexcept {
   tr->record(std::move(e));
 }
 
-void TaskBase::start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string* name) {
-  is_task_ = true;
-  resume_ = handle;
-  id_ = loop.next_task_id();
-  refs_ = 2;  // the Task handle, and the loop's until the coroutine finishes
-  if (name && !name->empty()) set_name(std::move(*name));
-  // error_ is null (its destructor would do nothing): its word becomes the list link.
-  next_task_ = loop.tasks_;
-  listed_ = true;
-  if (next_task_) next_task_->prev_task_ = this;
-  loop.tasks_ = this;
-  ++loop.task_total_;
-  trace_state(static_cast<int>(TaskState::created));
-  loop.push(*this);
-}
-
 std::string TaskBase::name() const {
   if (has_extras_) {
     std::lock_guard<std::mutex> lock(g_extras_mutex);

@@ -47,8 +47,22 @@ class TaskBase : public FutureBase {
     if (has_extras_) [[unlikely]] drop_extras();
   }
   // Makes this coroutine frame a task of `loop`, ready to run; `handle` resumes its coroutine. A
-  // non-empty `name` (taken over) replaces "Task-N".
-  void start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string* name);
+  // non-empty `name` (taken over) replaces "Task-N". Inline: create_task's whole work.
+  void start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string* name) {
+    is_task_ = true;
+    resume_ = handle;
+    id_ = loop.next_task_id();
+    refs_ = 2;  // the Task handle, and the loop's until the coroutine finishes
+    if (name && !name->empty()) set_name(std::move(*name));
+    // error_ is null (its destructor would do nothing): its word becomes the list link.
+    next_task_ = loop.tasks_;
+    listed_ = true;
+    if (next_task_) next_task_->prev_task_ = this;
+    loop.tasks_ = this;
+    ++loop.task_total_;
+    trace_state(static_cast<int>(TaskState::created));
+    loop.push(*this);
+  }
   // Called at the coroutine's final suspension: records the outcome and wakes the waiters.
   void complete() noexcept;
   // Leaves the loop's list of unfinished tasks (if still there), which frees the word of error_: before
