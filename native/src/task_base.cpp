@@ -93,11 +93,14 @@ void TaskBase::cancel_unstarted() noexcept {
 }
 
 void TaskBase::run() {
-  if (must_cancel_ && !started_) [[unlikely]]
-    return cancel_unstarted();
+  if (must_cancel_) [[unlikely]] {
+    if (!started_) return cancel_unstarted();
+    must_cancel_ = false;
+    deliver_cancel_ = true;
+  } else {
+    deliver_cancel_ = false;
+  }
   started_ = true;
-  deliver_cancel_ = must_cancel_;
-  must_cancel_ = false;
   TaskBase* outer = std::exchange(t_current_task, this);
   trace_state(static_cast<int>(TaskState::running));
   resume_.resume();
