@@ -20,19 +20,6 @@ void GatherBase::watch_through_link(TaskBase& c) {
   c.add_waiter(l);
 }
 
-// CPython's _done_callback, decided when the child finishes and delivered a loop turn later.
-void GatherBase::child_done(FutureBase& child) noexcept {
-  ++finished_;
-  if (!decided_ && !done()) {
-    collect_early();
-    if (child.state() != State::done) [[unlikely]]
-      child_unsuccessful(child);
-    else if (finished_ >= count_)
-      decide();
-  }
-  release();  // this child's reference
-}
-
 // A child that failed or was cancelled: the first error decides, unless every outcome is collected.
 void GatherBase::child_unsuccessful(FutureBase& child) noexcept {
   if (!return_exceptions_) {

@@ -59,8 +59,6 @@ class GatherBase : private Parent, public FutureBase {
   virtual TaskBase* child(std::size_t i) const noexcept = 0;
   // Fills the value from the finished children.
   virtual void collect() = 0;
-  // Told of each child that finishes while the gather is undecided: a chance to collect early.
-  virtual void collect_early() noexcept {}
   // Registers on the `n` children, which for_each_child(f) passes to f in order; the derived
   // constructor calls it once the children are in place. Inline: a range's children come by the million.
   template <class ForEachChild>
@@ -72,6 +70,22 @@ class GatherBase : private Parent, public FutureBase {
       if (!c.set_parent(*this)) [[unlikely]] watch_through_link(c);
     });
   }
+  // CPython's _done_callback, decided when the child finishes and delivered a loop turn later. Each
+  // kind of gather's child_done is this, with its own collect_early(): told of each child that
+  // finishes while the gather is undecided, a chance to collect early. Inline there, so that a
+  // finishing child costs the gather one call.
+  template <class Self>
+  void on_child_done(Self& self, FutureBase& child) noexcept {
+    ++finished_;
+    if (!decided_ && !done()) {
+      self.collect_early();
+      if (child.state() != State::done) [[unlikely]]
+        child_unsuccessful(child);
+      else if (finished_ >= count_)
+        decide();
+    }
+    release();  // this child's reference
+  }
 
  private:
   struct Link : Waiter {
@@ -81,7 +95,6 @@ class GatherBase : private Parent, public FutureBase {
   void finish_empty();
   // A child that already has waiters (or is done): a node in its list keeps CPython's callback order.
   void watch_through_link(TaskBase& c);
-  void child_done(FutureBase& child) noexcept override;
   void child_unsuccessful(FutureBase& child) noexcept;
   void decide() noexcept;
   void run() override;  // delivers the decision a loop turn after it was taken
@@ -150,7 +163,9 @@ class GatherRange final : public GatherBase {
     }
     value.emplace(std::move(out_));
   }
-  void collect_early() noexcept override {
+  friend class GatherBase;
+  void child_done(FutureBase& child) noexcept override { on_child_done(*this, child); }
+  void collect_early() noexcept {
     if constexpr (kEarly) {
       Task<T>* const tasks = tasks_.data();
       V* const out = out_.data();
@@ -184,6 +199,9 @@ class GatherTuple final : public GatherBase {
   std::optional<R> value;
 
  private:
+  friend class GatherBase;
+  void child_done(FutureBase& child) noexcept override { on_child_done(*this, child); }
+  void collect_early() noexcept {}
   TaskBase* child(std::size_t i) const noexcept override {
     TaskBase* out = nullptr;
     std::size_t k = 0;
