@@ -75,7 +75,7 @@ class GatherBase : private Parent, public FutureBase {
   // finishes while the gather is undecided, a chance to collect early. Inline there, so that a
   // finishing child costs the gather one call.
   template <class Self>
-  void on_child_done(Self& self, FutureBase& child) noexcept {
+  [[gnu::always_inline]] void on_child_done(Self& self, FutureBase& child) noexcept {
     ++finished_;
     if (!decided_ && !done()) {
       self.collect_early();
