@@ -52,14 +52,9 @@ bool FutureBase::remove_waiter(Waiter& w) noexcept {
   return false;
 }
 
-void FutureBase::finish(State s) noexcept {
-  state_ = s;
-  // The parent is told first: unlinked from the end of the list, then told. A gathered child usually
-  // has no waiters (any added from now on are told at once, the future being done).
-  if (is_parent_link(head_)) {
-    reinterpret_cast<Parent*>(reinterpret_cast<std::uintptr_t>(std::exchange(head_, nullptr)) - 1)->child_done(*this);
-    return;
-  }
+void FutureBase::notify_waiters() noexcept {
+  // The parent is told first: unlinked from the end of the list, then told (any waiter added from
+  // now on is told at once, the future being done).
   for (Waiter** at = &head_; *at; at = &(*at)->next) {
     if (!is_parent_link(*at)) continue;
     auto* p = reinterpret_cast<Parent*>(reinterpret_cast<std::uintptr_t>(std::exchange(*at, nullptr)) - 1);

@@ -2,12 +2,7 @@
 
 namespace aio {
 
-void SleepAwaiter::start(coro_ns::coroutine_handle<> h, std::int64_t delay_ns) {
-  if (delay_ns <= 0) {
-    // A bare yield: nothing to cancel, the task is simply queued again.
-    detail::suspend_current(h, nullptr, true).wake();
-    return;
-  }
+void SleepAwaiter::start_timer(coro_ns::coroutine_handle<> h, std::int64_t delay_ns) {
   auto* t = detail::current_task_base();
   EventLoop& loop = EventLoop::current();
   t->add_ref();  // the timer entry's

@@ -23,11 +23,9 @@ std::unordered_map<const TaskBase*, Extras>& extras() {
 }
 }  // namespace
 
-TaskBase::~TaskBase() {
-  if (has_extras_) {
-    std::lock_guard<std::mutex> lock(g_extras_mutex);
-    extras().erase(this);
-  }
+void TaskBase::drop_extras() noexcept {
+  std::lock_guard<std::mutex> lock(g_extras_mutex);
+  extras().erase(this);
 }
 
 std::string TaskBase::cancel_message() const {
@@ -60,22 +58,6 @@ void TaskBase::record_state(int state, const char* detail) noexcept {
   tr->record(std::move(e));
 }
 
-void TaskBase::start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string* name) {
-  is_task_ = true;
-  resume_ = handle;
-  id_ = loop.next_task_id();
-  refs_ = 2;  // the Task handle, and the loop's until the coroutine finishes
-  if (name && !name->empty()) set_name(std::move(*name));
-  // error_ is null (its destructor would do nothing): its word becomes the list link.
-  next_task_ = loop.tasks_;
-  listed_ = true;
-  if (next_task_) next_task_->prev_task_ = this;
-  loop.tasks_ = this;
-  ++loop.task_total_;
-  trace_state(static_cast<int>(TaskState::created));
-  loop.push(*this);
-}
-
 std::string TaskBase::name() const {
   if (has_extras_) {
     std::lock_guard<std::mutex> lock(g_extras_mutex);
@@ -101,19 +83,24 @@ bool TaskBase::cancel(std::string_view msg) {
   return true;
 }
 
+// Cancelled before it ever ran: the coroutine body never starts.
+void TaskBase::cancel_unstarted() noexcept {
+  leave_task_list();
+  error_ = std::make_exception_ptr(CancelledError(cancel_message()));
+  must_cancel_ = false;
+  complete();
+  release();
+}
+
 void TaskBase::run() {
-  if (!started_ && must_cancel_) {
-    // Cancelled before it ever ran: the coroutine body never starts.
-    leave_task_list();
-    error_ = std::make_exception_ptr(CancelledError(cancel_message()));
+  if (must_cancel_) [[unlikely]] {
+    if (!started_) return cancel_unstarted();
     must_cancel_ = false;
-    complete();
-    release();
-    return;
+    deliver_cancel_ = true;
+  } else {
+    deliver_cancel_ = false;
   }
   started_ = true;
-  deliver_cancel_ = must_cancel_;
-  must_cancel_ = false;
   TaskBase* outer = std::exchange(t_current_task, this);
   trace_state(static_cast<int>(TaskState::running));
   resume_.resume();
@@ -124,24 +111,33 @@ void TaskBase::run() {
 void TaskBase::complete() noexcept {
   finished_ = true;
   leave_task_list();
-  EventLoop& l = loop();
-
   State s = State::done;
+  if (error_ || must_cancel_) [[unlikely]]
+    s = unsuccessful_outcome();
+  if (loop().trace()) [[unlikely]]
+    trace_outcome(s);
+  finish(s);
+}
+
+// What complete() does for a task that did not return normally, out of its way.
+State TaskBase::unsuccessful_outcome() noexcept {
+  State s;
   if (error_) {
     s = is_cancellation(error_) ? State::cancelled : State::failed;
-  } else if (must_cancel_) {
+  } else {
     // CPython: a cancel() that arrived during the last step, never delivered, still cancels the task.
     error_ = std::make_exception_ptr(CancelledError(cancel_message()));
     s = State::cancelled;
   }
   must_cancel_ = false;
-  if (l.trace()) {
-    TaskState ts = s == State::done ? TaskState::done : s == State::cancelled ? TaskState::cancelled : TaskState::failed;
-    std::string why = s == State::failed ? describe(error_) : std::string();
-    trace_state(static_cast<int>(ts), why.empty() ? nullptr : why.c_str());
-    if (StepRecorder* r = t_steps) step_task_finished(*r, *this);  // while the value is still here
-  }
-  finish(s);
+  return s;
+}
+
+void TaskBase::trace_outcome(State s) noexcept {
+  TaskState ts = s == State::done ? TaskState::done : s == State::cancelled ? TaskState::cancelled : TaskState::failed;
+  std::string why = s == State::failed ? describe(error_) : std::string();
+  trace_state(static_cast<int>(ts), why.empty() ? nullptr : why.c_str());
+  if (StepRecorder* r = t_steps) step_task_finished(*r, *this);  // while the value is still here
 }
 
 void TaskBase::leave_task_list() noexcept {
@@ -181,15 +177,17 @@ bool TaskBase::cancel_wait(std::string_view msg) {
   return *this;
 }
 
+void awaited_outside_task() { throw std::logic_error("aio: awaited outside a task"); }
+
 TaskBase& suspend_current(coro_ns::coroutine_handle<> h, Suspension* s, bool sleeping) {
   TaskBase* t = t_current_task;
-  if (!t) throw std::logic_error("aio: awaited outside a task");
+  if (!t) awaited_outside_task();
   return t->suspend(h, TaskBase::suspended_on(s), sleeping);
 }
 
 TaskBase& suspend_sleeping(coro_ns::coroutine_handle<> h, std::uint64_t timer_seq) {
   TaskBase* t = t_current_task;
-  if (!t) throw std::logic_error("aio: awaited outside a task");
+  if (!t) awaited_outside_task();
   return t->suspend(h, TaskBase::sleeping_on(timer_seq), true);
 }
 

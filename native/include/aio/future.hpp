@@ -49,6 +49,9 @@ struct access {
   static H make(A&&... a) { return H(std::forward<A>(a)...); }
   template <class C>
   static auto release(C& coro) noexcept { return coro.release(); }
+  // Empties a task handle and returns its reference (the caller now holds it).
+  template <class H>
+  static auto* detach(H& task) noexcept { return task.p_.detach(); }
   template <class E, class... A>
   static void submit(E& executor, A&&... a) { executor.submit(std::forward<A>(a)...); }
   template <class G, class... A>
@@ -77,7 +80,7 @@ enum class State : std::uint8_t { pending, done, failed, cancelled };
 // one such parent inline, so gathering a million tasks needs no node per task.
 class Parent {
  public:
-  virtual void child_done(FutureBase& child) = 0;
+  virtual void child_done(FutureBase& child) noexcept = 0;
 
  protected:
   ~Parent() = default;
@@ -92,6 +95,8 @@ class FutureBase : public Runnable {
   void release() noexcept {
     if (--refs_ == 0) destroy();
   }
+  // Drops a reference that is not the last (another holder is known to outlive the call).
+  void release_not_last() noexcept { --refs_; }
   // Nothing but the one holder of the reference can reach the future (or read its result).
   bool only_ref() const noexcept { return refs_ == 1; }
 
@@ -133,8 +138,18 @@ class FutureBase : public Runnable {
     if (!listed_) error_.~exception_ptr();
   }
   virtual void destroy() noexcept { delete this; }
-  // Marks the outcome and notifies every waiter, in order.
-  void finish(State s) noexcept;
+  // Marks the outcome and notifies every waiter, in order. Inline for a gathered child, whose only
+  // waiter is usually the parent: unlinked, then told.
+  void finish(State s) noexcept {
+    state_ = s;
+    if (is_parent_link(head_)) {
+      reinterpret_cast<Parent*>(reinterpret_cast<std::uintptr_t>(std::exchange(head_, nullptr)) - 1)->child_done(*this);
+      return;
+    }
+    notify_waiters();
+  }
+  // finish() for a list of waiters, which may end in the parent (told first).
+  void notify_waiters() noexcept;
   void require_pending(const char* what) const;
 
   // Packed: a task's whole state lives in its coroutine frame, and frames are what a million tasks cost.

@@ -48,30 +48,58 @@ namespace detail {
 
 // The untyped part of a gather: counts children, decides when it is done, delivers a loop turn later.
 // Each unfinished child holds a reference to it, so it outlives them and never has to unregister.
-class GatherBase : public FutureBase, private Parent {
+class GatherBase : private Parent, public FutureBase {
  public:
   bool cancel(std::string_view msg = {}) override;
 
  protected:
   explicit GatherBase(bool return_exceptions);
   ~GatherBase() override;
-  virtual std::size_t count() const noexcept = 0;
   // Null once the gather has let go of the child (collected early, see GatherRange).
   virtual TaskBase* child(std::size_t i) const noexcept = 0;
   // Fills the value from the finished children.
   virtual void collect() = 0;
-  // Told of each child that finishes while the gather is undecided: a chance to collect early.
-  virtual void collect_early() noexcept {}
-  // Registers on every child; the derived constructor calls it once the children are in place.
-  void watch();
+  // Registers on the `n` children, which for_each_child(f) passes to f in order; the derived
+  // constructor calls it once the children are in place. Inline: a range's children come by the million.
+  template <class ForEachChild>
+  void watch(std::size_t n, ForEachChild for_each_child) {
+    count_ = n;
+    if (n == 0) return finish_empty();
+    refs_ += static_cast<std::uint32_t>(n);  // one for each child, released when it is done
+    for_each_child([this](TaskBase& c) {
+      if (!c.set_parent(*this)) [[unlikely]] watch_through_link(c);
+    });
+  }
+  // CPython's _done_callback, decided when the child finishes and delivered a loop turn later. Each
+  // kind of gather's child_done is this, with its own collect_early(): told of each child that
+  // finishes while the gather is undecided, a chance to collect early. Inline there, so that a
+  // finishing child costs the gather one call.
+  template <class Self>
+  [[gnu::always_inline]] void on_child_done(Self& self, FutureBase& child) noexcept {
+    ++finished_;
+    if (!decided_ && !done()) {
+      self.collect_early();
+      if (child.state() != State::done) [[unlikely]]
+        child_unsuccessful(child);
+      else if (finished_ >= count_)
+        decide();
+    }
+    release();  // this child's reference
+  }
 
  private:
   struct Link : Waiter {
     GatherBase* owner;
   };
-  void child_done(FutureBase& child) override;
+  // gather() of nothing: finished at once, with an empty result.
+  void finish_empty();
+  // A child that already has waiters (or is done): a node in its list keeps CPython's callback order.
+  void watch_through_link(TaskBase& c);
+  void child_unsuccessful(FutureBase& child) noexcept;
+  void decide() noexcept;
   void run() override;  // delivers the decision a loop turn after it was taken
   std::vector<std::unique_ptr<Link>> links_;  // only for children that already had waiters
+  std::size_t count_ = 0;
   std::size_t finished_ = 0;
   bool return_exceptions_;
   bool decided_ = false;
@@ -102,37 +130,58 @@ class GatherRange final : public GatherBase {
  public:
   using R = std::conditional_t<Outcomes, std::vector<Outcome<T>>, std::vector<value_of<T>>>;
   GatherRange(std::vector<Task<T>> tasks) : GatherBase(Outcomes), tasks_(std::move(tasks)) {
-    out_.reserve(tasks_.size());
-    watch();
+    if constexpr (kEarly) out_.resize(tasks_.size()); else out_.reserve(tasks_.size());
+    watch(tasks_.size(), [this](auto&& f) {
+      for (auto& t : tasks_) f(access::base(t));
+    });
   }
   std::optional<R> value;
 
  private:
-  std::size_t count() const noexcept override { return tasks_.size(); }
-  TaskBase* child(std::size_t i) const noexcept override {
-    return tasks_[i].valid() ? &access::base(tasks_[i]) : nullptr;
-  }
-  void collect() override {
-    for (std::size_t i = out_.size(); i < tasks_.size(); ++i) {
-      if constexpr (Outcomes) out_.push_back(task_outcome<T>(access::base(tasks_[i])));
-      else out_.push_back(task_value<T>(access::base(tasks_[i])));
-    }
-    value.emplace(std::move(out_));
-  }
   // Values that copy as plain bytes (no user code, nothing thrown: this runs inside a child's
   // completion) are collected as soon as the children before them have succeeded too. Children that
   // finish about in order are then collected while their frames are hot, spread over the gather's
   // lifetime instead of in one pass over every frame at the end. A child collected as it finishes (the
   // running task) is let go of as well: the loop drops its own reference at the end of the child's
   // step, so the frame goes there, as any finished task's does, not all at once when the gather goes.
-  void collect_early() noexcept override {
-    if constexpr (!Outcomes && std::is_trivially_copyable_v<value_of<T>>) {
-      for (std::size_t i = out_.size(); i < tasks_.size() && access::base(tasks_[i]).state() == State::done; ++i) {
-        out_.push_back(task_value<T>(access::base(tasks_[i])));
-        if (&access::base(tasks_[i]) == current_task_base()) tasks_[i] = Task<T>();
+  // The result vector is then made at its full size at once and filled in place.
+  using V = value_of<T>;
+  static constexpr bool kEarly = !Outcomes && std::is_trivially_copyable_v<V> &&
+                                 std::is_default_constructible_v<V> && std::is_copy_assignable_v<V>;
+
+  TaskBase* child(std::size_t i) const noexcept override {
+    return tasks_[i].valid() ? &access::base(tasks_[i]) : nullptr;
+  }
+  void collect() override {
+    if constexpr (kEarly) {
+      for (std::size_t i = collected_; i < tasks_.size(); ++i) out_[i] = task_value<T>(access::base(tasks_[i]));
+    } else {
+      for (auto& t : tasks_) {
+        if constexpr (Outcomes) out_.push_back(task_outcome<T>(access::base(t)));
+        else out_.push_back(task_value<T>(access::base(t)));
       }
     }
+    value.emplace(std::move(out_));
   }
+  friend class GatherBase;
+  void child_done(FutureBase& child) noexcept override { on_child_done(*this, child); }
+  void collect_early() noexcept {
+    if constexpr (kEarly) {
+      Task<T>* const tasks = tasks_.data();
+      V* const out = out_.data();
+      const std::size_t n = tasks_.size();
+      TaskBase* const running = current_task_base();
+      std::size_t i = collected_;
+      for (; i < n; ++i) {
+        TaskBase& c = access::base(tasks[i]);
+        if (c.state() != State::done) break;
+        out[i] = task_value<T>(c);
+        if (&c == running) access::detach(tasks[i])->release_not_last();  // the loop still holds it
+      }
+      collected_ = i;
+    }
+  }
+  std::size_t collected_ = 0;  // kEarly: out_[0, collected_) are collected (and their handles maybe let go)
   std::vector<Task<T>> tasks_;
   R out_;  // the values collected so far, in order
 };
@@ -142,11 +191,17 @@ template <bool Outcomes, class... T>
 class GatherTuple final : public GatherBase {
  public:
   using R = std::conditional_t<Outcomes, std::tuple<Outcome<T>...>, std::tuple<value_of<T>...>>;
-  GatherTuple(std::tuple<Task<T>...> tasks) : GatherBase(Outcomes), tasks_(std::move(tasks)) { watch(); }
+  GatherTuple(std::tuple<Task<T>...> tasks) : GatherBase(Outcomes), tasks_(std::move(tasks)) {
+    watch(sizeof...(T), [this](auto&& f) {
+      std::apply([&](auto&... t) { (f(access::base(t)), ...); }, tasks_);
+    });
+  }
   std::optional<R> value;
 
  private:
-  std::size_t count() const noexcept override { return sizeof...(T); }
+  friend class GatherBase;
+  void child_done(FutureBase& child) noexcept override { on_child_done(*this, child); }
+  void collect_early() noexcept {}
   TaskBase* child(std::size_t i) const noexcept override {
     TaskBase* out = nullptr;
     std::size_t k = 0;

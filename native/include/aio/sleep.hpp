@@ -34,7 +34,10 @@ class [[nodiscard]] SleepAwaiter {
  private:
   friend struct detail::Sleeping;
   // Starts the sleep of the running task, suspended at `h`: a bare yield for a delay of 0, else a timer.
-  static void start(coro_ns::coroutine_handle<> h, std::int64_t delay_ns);
+  static void start(coro_ns::coroutine_handle<> h, std::int64_t delay_ns) {
+    if (delay_ns <= 0) detail::yield_current(h); else start_timer(h, delay_ns);
+  }
+  static void start_timer(coro_ns::coroutine_handle<> h, std::int64_t delay_ns);
   std::int64_t delay_ns_;
 };
 

@@ -8,10 +8,13 @@
 #include <string_view>
 
 #include "../future.hpp"
+#include "../trace.hpp"
 
 namespace aio::detail {
 
 inline void throw_if_cancel_requested();
+inline void yield_current(coro_ns::coroutine_handle<> h);
+[[noreturn]] void awaited_outside_task();
 
 class TaskBase : public FutureBase {
  public:
@@ -40,10 +43,26 @@ class TaskBase : public FutureBase {
 
  protected:
   TaskBase() noexcept = default;
-  ~TaskBase();
+  ~TaskBase() {
+    if (has_extras_) [[unlikely]] drop_extras();
+  }
   // Makes this coroutine frame a task of `loop`, ready to run; `handle` resumes its coroutine. A
-  // non-empty `name` (taken over) replaces "Task-N".
-  void start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string* name);
+  // non-empty `name` (taken over) replaces "Task-N". Inline: create_task's whole work.
+  void start(EventLoop& loop, coro_ns::coroutine_handle<> handle, std::string* name) {
+    is_task_ = true;
+    resume_ = handle;
+    id_ = loop.next_task_id();
+    refs_ = 2;  // the Task handle, and the loop's until the coroutine finishes
+    if (name && !name->empty()) set_name(std::move(*name));
+    // error_ is null (its destructor would do nothing): its word becomes the list link.
+    next_task_ = loop.tasks_;
+    listed_ = true;
+    if (next_task_) next_task_->prev_task_ = this;
+    loop.tasks_ = this;
+    ++loop.task_total_;
+    trace_state(static_cast<int>(TaskState::created));
+    loop.push(*this);
+  }
   // Called at the coroutine's final suspension: records the outcome and wakes the waiters.
   void complete() noexcept;
   // Leaves the loop's list of unfinished tasks (if still there), which frees the word of error_: before
@@ -61,9 +80,16 @@ class TaskBase : public FutureBase {
   // Cancels what the task is suspended on (CPython's fut_waiter.cancel()); true if that took the request.
   bool cancel_wait(std::string_view msg);
   friend void throw_if_cancel_requested();
+  friend void yield_current(coro_ns::coroutine_handle<>);
   friend class ::aio::EventLoop;
   friend struct TaskList;
   void run() override;  // one step: resumes the coroutine
+  // The rare paths of run(), complete() and the destructor, out of line so that the usual ones save
+  // no registers for them.
+  [[gnu::noinline]] void cancel_unstarted() noexcept;
+  [[gnu::noinline]] State unsuccessful_outcome() noexcept;
+  [[gnu::noinline]] void trace_outcome(State s) noexcept;
+  [[gnu::noinline]] void drop_extras() noexcept;
   // Records a state change in the loop's trace, if it keeps one (checked inline: every step comes here).
   void trace_state(int state, const char* detail = nullptr) noexcept {
     if (loop().trace()) record_state(state, detail);
@@ -98,6 +124,19 @@ class TaskBase : public FutureBase {
 inline void throw_if_cancel_requested() {
   if (TaskBase* t = t_current_task; t && t->deliver_cancel_) [[unlikely]]
     t->raise_cancel();
+}
+
+// A bare yield (sleep(0)): suspends the running task at `h` and puts it at the back of the ready
+// queue. Inline, as every sleep(0) comes here. It is suspend() on a Suspension that cannot cancel,
+// less what that cannot change: a cancel() that came while the task ran finds nothing to cancel in
+// a yield and stays for the next step, and the queue's link overwrites what the task waits on.
+inline void yield_current(coro_ns::coroutine_handle<> h) {
+  TaskBase* t = t_current_task;
+  if (!t) [[unlikely]] awaited_outside_task();
+  t->resume_ = h;
+  t->deliver_cancel_ = false;
+  t->trace_state(static_cast<int>(TaskState::sleeping));
+  t->wake();
 }
 
 }  // namespace aio::detail
