@@ -6,8 +6,8 @@
 // - run(), steps(), stop() and warmUp() go to a dedicated Web Worker (./loop-worker.ts) holding a second
 //   instance of the same compiled module. One step of the loop can take long — gather creating 100,000
 //   tasks is one step, and Asyncify cannot suspend inside a coroutine's resume — and there it holds up no
-//   frame of the page. The run's events come back in the module's batches and are dispatched by an EventFeed
-//   (./events.ts), as they would be on the page.
+//   frame of the page. The run's events come back in the module's batches and are dispatched by an
+//   EventFeed (./events.ts), as they would be on the page.
 // - Where no worker can start (a frame sandboxed without allow-same-origin, a blocked script), the page's
 //   instance runs the loop itself, as every run did before: the long steps show, nothing else changes.
 import type { Engine, Limits, PatternInfo, RunOptions, RunResult, StepRun } from './types';

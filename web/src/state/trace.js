@@ -23,8 +23,8 @@ export function groupKey(label, type) {
 
 /** The span kinds in the order of their codes in a LiveRow's `closed`. */
 export const SPAN_KINDS = /** @type {const} */ (['running', 'sleeping', 'waiting', 'worker', 'ready']);
-/** @type {Record<SpanKind, number>} */
-const SPAN_CODE = { running: 0, sleeping: 1, waiting: 2, worker: 3, ready: 4 };
+/** A kind's code: its index in SPAN_KINDS. @type {Record<SpanKind, number>} */
+export const SPAN_CODE = { running: 0, sleeping: 1, waiting: 2, worker: 3, ready: 4 };
 
 /**
  * @typedef {{ key: string, label: string, type: 'task' | 'worker', group: string, marks: Mark[],

@@ -12,7 +12,7 @@
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { TraceEvent } from '../engine/types';
-import { SPAN_KINDS, TimelineBuilder, fmtT, type LiveRow } from '../state/trace.js';
+import { SPAN_CODE, SPAN_KINDS, TimelineBuilder, fmtT, type LiveRow } from '../state/trace.js';
 import { h } from './dom';
 import { onThemeChange } from './theme';
 
@@ -62,7 +62,6 @@ function waitText(code: number): string {
 const GROUP_SLICE_MS = 6;
 /** How long a frame may spend counting the bands' rows for what the run changed. */
 const COUNT_SLICE_MS = 6;
-const KIND_INDEX: Record<Kind, number> = { running: 0, sleeping: 1, waiting: 2, worker: 3, ready: 4 };
 
 let UPlot: typeof uPlot | null = null;
 let loading: Promise<void> | null = null;
@@ -541,11 +540,11 @@ export class Timeline {
     const width = job.buckets + 1;
     const scale = job.buckets / (job.x1 - job.x0);
     const last = job.buckets - 1;
-    const put = (diff: Int32Array, t0: number, t1: number, kind: Kind) => {
+    const put = (diff: Int32Array, t0: number, t1: number, code: number) => {
       if (t1 < job.x0 || t0 > job.x1) return;
       const a = Math.max(0, Math.floor((t0 - job.x0) * scale));
       const b = Math.min(last, Math.floor((t1 - job.x0) * scale));
-      const k = KIND_INDEX[kind] * width;
+      const k = code * width;
       diff[k + a]++;
       diff[k + b + 1]--;
     };
@@ -564,11 +563,11 @@ export class Timeline {
         for (const stopAt = Math.min(rows.length, job.row + 1024); job.row < stopAt; job.row++) {
           const r = rows[job.row];
           const c = r.closed;
-          for (let j = band.counted[job.row] * 3; j < c.length; j += 3) put(closed, c[j], c[j + 1], KINDS[c[j + 2]]);
+          for (let j = band.counted[job.row] * 3; j < c.length; j += 3) put(closed, c[j], c[j + 1], c[j + 2]);
           band.counted[job.row] = c.length / 3;
-          if (r.open) put(open, r.open.t, Math.max(job.stop, r.open.t), r.open.kind);
+          if (r.open) put(open, r.open.t, Math.max(job.stop, r.open.t), SPAN_CODE[r.open.kind]);
           const jobs = (r as { jobs?: Map<number, { t: number }> }).jobs;
-          if (jobs) for (const running of jobs.values()) put(open, running.t, Math.max(job.stop, running.t), 'worker');
+          if (jobs) for (const running of jobs.values()) put(open, running.t, Math.max(job.stop, running.t), SPAN_CODE.worker);
         }
       }
       for (let i = 0; i < open.length; i++) open[i] += closed[i];
