@@ -220,21 +220,23 @@ class Embed {
     const to = origin?.to ?? replyTo;
     const idPart = origin?.idPart ?? {};
     this.steps.stop();
-    this.showPattern(p, params);
-    this.runBtn.disabled = this.stepBtn.disabled = true;
-    this.stopBtn.disabled = false;
-    showMessages(this.messages, []);
-    this.summary.textContent = '';
     const done = (r: RunResult) => post({
       type: 'aio:done', lines: r.lines.map((l) => ({ t: l.t, text: l.text })), timings: { elapsed: r.elapsed, ideal: r.ideal },
       cancelled: r.cancelled, ...idPart,
     }, to);
-    const end = await this.runner.run({ pattern: p, params, scale, clock }, {
+    // Asked for before the page shows it: the host times the run from its request.
+    const ending = this.runner.run({ pattern: p, params, scale, clock }, {
       out: this.out, timeline: this.timeline,
       onLine: (line) => post({ type: 'aio:line', text: line.text, t: line.t, ...idPart }, to),
       // The host hears of the end before the timeline draws it.
       onResult: (r) => { if (!r.error) done(r); },
     });
+    this.showPattern(p, params);
+    this.runBtn.disabled = this.stepBtn.disabled = true;
+    this.stopBtn.disabled = false;
+    showMessages(this.messages, []);
+    this.summary.textContent = '';
+    const end = await ending;
     this.runBtn.disabled = this.stepBtn.disabled = false;
     this.stopBtn.disabled = true;
     if (!end.ok) {

@@ -47,8 +47,11 @@ export class PageRunner {
   /** The engine's warm-up (workers booted, code compiled), started after the first paint. */
   readonly warm: Promise<void>;
 
+  /** Whether the warm-up is over: a run then starts within the call that asks for it. */
+  private warmed = false;
+
   private constructor(readonly engine: Engine, readonly patterns: PatternInfo[], readonly limits: Limits) {
-    this.warm = afterPaint().then(() => engine.warmUp());
+    this.warm = afterPaint().then(() => engine.warmUp()).then(() => { this.warmed = true; });
   }
 
   /** Loads the engine; on failure `status` says why and the result is null. */
@@ -125,8 +128,7 @@ export class PageRunner {
       return { ok: false, message: errorText(e) };
     }
     this.current = { out };
-    out?.clear();
-    await this.warm;  // only a run started within a moment of the page's load waits
+    if (!this.warmed) await this.warm;  // only a run started within a moment of the page's load waits
     const t0 = performance.now();
     const mark = `aio:run ${req.pattern.id}`;
     let streamed = 0;
@@ -134,13 +136,15 @@ export class PageRunner {
       out?.line(line);
       onLine?.(line);
     };
-    // The run is asked for first and the views made ready after, in the same task (no event of the run
-    // can arrive before it ends): a host page times the run from its request, not from the page's setup.
+    // The run is asked for first (within this call once warm) and the views made ready after, in the
+    // same task (no event of the run can arrive before it ends): a host page times the run from its
+    // request, not from the page's setup.
     const running = this.engine.run(req.pattern.id, {
       params: req.params, timeScale: req.scale, clock: req.clock,
       onLine: (line) => { streamed++; show(line); },
       onTrace: (ev) => timeline?.push(ev),
     });
+    out?.clear();
     // On the real clock the live timeline advances with the page's clock, scaled into pattern seconds.
     timeline?.reset(ideal, req.clock === 'real' ? () => (performance.now() - t0) / 1000 / req.scale : undefined);
     try {

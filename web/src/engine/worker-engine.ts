@@ -51,7 +51,9 @@ export class WorkerEngine implements Engine {
   ideal(id: string, params: Record<string, string>): number { return this.local.ideal(id, params); }
 
   async run(id: string, options: RunOptions = {}): Promise<RunResult> {
-    if (!(await this.loop)) return this.local.run(id, options);
+    // Once the worker is up the request is posted within this call, not a microtask later: the caller's
+    // work after it (the views made ready) must not delay the run.
+    if (!(this.worker ?? (await this.loop))) return this.local.run(id, options);
     const feed = new EventFeed(options);
     const visibility = watchHidden();
     try {
