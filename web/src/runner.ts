@@ -4,6 +4,7 @@
 // live clock, the outcome said in the console — stops the run, and binds Ctrl+Enter / Esc. A stepped
 // run (Step mode) goes through it too: the pattern once on the virtual clock for the timeline, and its
 // records, one per loop iteration.
+import { nextTurn } from './engine/events';
 import { createEngine } from './engine/worker-engine';
 import type { Clock, Engine, Limits, Line, PatternInfo, RunResult, StepRun } from './engine/types';
 import { fmtT } from './state/trace.js';
@@ -157,6 +158,9 @@ export class PageRunner {
       } catch (e) {
         console.error('aio: the onResult callback threw', e);
       }
+      // A message to a frame of another origin leaves when the task that posted it ends: the views' end
+      // (the timeline's last drawing, the console's summary) waits for the next turn.
+      if (onResult) await nextTurn();
       timeline?.finish(result.elapsed);
       if (result.error) out?.system(`Error: ${result.error}`, 'error');
       else if (result.cancelled) out?.system(`Run cancelled at ${fmtT(result.elapsed)}.`, 'cancel');

@@ -11,7 +11,7 @@
 // - Where no worker can start (a frame sandboxed without allow-same-origin, a blocked script), the page's
 //   instance runs the loop itself, as every run did before: the long steps show, nothing else changes.
 import type { Engine, Limits, PatternInfo, RunOptions, RunResult, StepRun } from './types';
-import { EventFeed, watchHidden } from './events';
+import { EventFeed, report, watchHidden } from './events';
 import { startModule, WasmEngine } from './index';
 import { compileWasm } from './loader';
 
@@ -83,9 +83,28 @@ export class WorkerEngine implements Engine {
 
   warmUp(): Promise<void> {
     this.warming ??= this.loop
-      .then((worker) => (worker ? this.request({ type: 'warm' }) : this.local.warmUp()))
+      .then((worker) => {
+        if (!worker) return this.local.warmUp();
+        this.warmQuickCalls();
+        return this.request({ type: 'warm' });
+      })
       .then(() => undefined, () => undefined);  // never fails: a run says what is wrong
     return this.warming;
+  }
+
+  /** The page's instance checks every request before a run starts: each pattern's check and ideal run
+   *  once here, so that a first run does not wait for WebAssembly to compile them. */
+  private warmQuickCalls(): void {
+    try {
+      this.local.checkScale('1');
+      for (const p of this.local.patterns()) {
+        const defaults = Object.fromEntries(p.params.map((s) => [s.key, s.default]));
+        this.local.check(p.id, defaults);
+        this.local.ideal(p.id, defaults);
+      }
+    } catch (e) {
+      report('warm-up', e);  // the real run will say what is wrong
+    }
   }
 
   private startLoop(wasm: WebAssembly.Module): Promise<Worker | null> {
