@@ -175,7 +175,9 @@ export class Timeline {
     this.liveNow = now ?? null;
     this.cursorT = null;
     this.minEnd = ideal > 0 ? ideal : 1;
-    this.scroller.scrollTop = 0;
+    // Writing scrollTop lays the page out there and then (in the Run click's task, after the console
+    // was cleared); at the first row it is within half a row of the top already.
+    if (this.first) this.scroller.scrollTop = 0;
     this.first = 0;
     this.schedule();
   }
@@ -265,7 +267,13 @@ export class Timeline {
     }
     this.tools.hidden = !windowed && !this.view;
     this.label();
-    if (!this.plot || this.height() !== this.plotHeight) { this.rebuild(); return; }
+    if (!this.plot) { this.rebuild(); return; }
+    if (this.height() !== this.plotHeight) {
+      // A new height (the rows became a window, or the other way): resized, not made again, which at
+      // 100,000 rows was most of a frame.
+      this.plotHeight = this.height();
+      this.plot.setSize({ width: this.width, height: this.plotHeight });
+    }
     this.plot.setScale('x', { min: 0, max: this.xMax });
     this.plot.redraw(false, true);
   }
@@ -416,7 +424,8 @@ export class Timeline {
         { stroke: axisStroke, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, values: (_u, splits) => splits.map((v) => `${+v.toFixed(6)}s`) },
         {
           stroke: axisStroke, font,
-          size: () => this.bands.length ? 200 : Math.min(160, Math.max(48, 14 + 7 * this.rows.reduce((m, r) => Math.max(m, Math.min(20, r.label.length)), 0))),
+          // A window of rows (with its bands) has room for a band's label; a small run fits its own.
+          size: () => this.bands.length || this.rows.length > ROWS_ALL ? 200 : Math.min(160, Math.max(48, 14 + 7 * this.rows.reduce((m, r) => Math.max(m, Math.min(20, r.label.length)), 0))),
           grid: { show: false }, ticks: { show: false }, gap: 6,
           splits: () => Array.from({ length: nShown() }, (_v, i) => i),
           values: (_u, splits) => splits.map((v) => labelOf(nShown() - 1 - v)),
