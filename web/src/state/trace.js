@@ -28,8 +28,11 @@ export const SPAN_CODE = { running: 0, sleeping: 1, waiting: 2, worker: 3, ready
 
 /**
  * @typedef {{ key: string, label: string, type: 'task' | 'worker', group: string, marks: Mark[],
- *   closed: number[], details?: (string | undefined)[], open?: { t: number, kind: SpanKind, detail?: string } }} LiveRow
- * A row as it grows: the spans closed so far and the one still open (drawn up to the current time).
+ *   closed: number[], details?: (string | undefined)[], openKind: SpanKind | null, openT: number,
+ *   openDetail: string | undefined }} LiveRow
+ * A row as it grows: the spans closed so far and the one still open (drawn up to the current time), its
+ * kind, start and detail kept in the row itself: an object for it at each change of state would make
+ * 100,000 of them alive at a time in a big run, for each collection of the young objects to copy.
  * The closed spans are packed three numbers each — t0, t1 and the kind's index in SPAN_KINDS — in one
  * array of doubles, and their details (rare) kept aside by span index: a run of 100,000 tasks closes
  * some 400,000 spans, and as objects each would be three more for every garbage collection to copy.
@@ -75,7 +78,7 @@ export class TimelineBuilder {
       let row = this.tasks.get(ev.id);
       if (!row) {
         const label = ev.name || `Task #${ev.id}`;
-        row = { key: `task:${ev.id}`, label, type: 'task', group: this.intern(groupKey(label, 'task')), closed: [], marks: NO_MARKS };
+        row = { key: `task:${ev.id}`, label, type: 'task', group: this.intern(groupKey(label, 'task')), closed: [], marks: NO_MARKS, openKind: null, openT: 0, openDetail: undefined };
         this.tasks.set(ev.id, row);
         if (ev.id < this.maxTaskId) this.sorted = false; else this.maxTaskId = ev.id;
         this.changed();
@@ -84,13 +87,18 @@ export class TimelineBuilder {
         row.group = this.intern(groupKey(ev.name, 'task'));
         this.changed();
       }
-      const open = row.open;
+      const open = row.openKind;
       if (open) {
-        if (ev.t > open.t || open.kind !== 'ready') TimelineBuilder.close(row, open.t, ev.t, open.kind, open.detail);
-        row.open = undefined;
+        if (ev.t > row.openT || open !== 'ready') TimelineBuilder.close(row, row.openT, ev.t, open, row.openDetail);
+        row.openKind = null;
+        row.openDetail = undefined;
       }
       const kind = TASK_SPAN[ev.state];
-      if (kind) row.open = ev.detail ? { t: ev.t, kind, detail: ev.detail } : { t: ev.t, kind };
+      if (kind) {
+        row.openKind = kind;
+        row.openT = ev.t;
+        row.openDetail = ev.detail || undefined;
+      }
       if (ev.state === 'cancelled' || ev.state === 'failed') {
         if (row.marks === NO_MARKS) row.marks = [];
         row.marks.push({ t: ev.t, kind: ev.state === 'cancelled' ? 'cancel' : 'error', ...(ev.detail ? { detail: ev.detail } : {}) });
@@ -108,7 +116,7 @@ export class TimelineBuilder {
         let row = this.workers.get(key);
         if (!row) {
           const label = ev.worker !== undefined ? `worker ${ev.worker}` : 'executor';
-          row = { key, label, type: 'worker', group: groupKey(label, 'worker'), closed: [], marks: [], jobs: new Map() };
+          row = { key, label, type: 'worker', group: groupKey(label, 'worker'), closed: [], marks: [], openKind: null, openT: 0, openDetail: undefined, jobs: new Map() };
           this.workers.set(key, row);
           this.changed();
         }
@@ -147,7 +155,8 @@ export class TimelineBuilder {
 
   /**
    * The rows as they stand: one per task (in order of id), then one per executor worker (in order of
-   * worker). Live objects: a row's open span is `open`, and the running jobs of a worker are in `jobs`.
+   * worker). Live objects: a row's open span is `openKind` (null: none), `openT` and `openDetail`, and
+   * the running jobs of a worker are in `jobs`.
    * @returns {LiveRow[]}
    */
   rows() {
@@ -192,7 +201,7 @@ export class TimelineBuilder {
       const kind = SPAN_KINDS[c[i + 2]];
       out.push(detail ? { t0: c[i], t1: c[i + 1], kind, detail } : { t0: c[i], t1: c[i + 1], kind });
     }
-    if (row.open) out.push({ t0: row.open.t, t1: Math.max(stop, row.open.t), kind: row.open.kind, ...(row.open.detail ? { detail: row.open.detail } : {}) });
+    if (row.openKind) out.push({ t0: row.openT, t1: Math.max(stop, row.openT), kind: row.openKind, ...(row.openDetail ? { detail: row.openDetail } : {}) });
     if (jobs) for (const [id, job] of jobs) out.push({ t0: job.t, t1: Math.max(stop, job.t), kind: 'worker', detail: job.name ? `${job.name} (job ${id})` : `job ${id}` });
     return out;
   }

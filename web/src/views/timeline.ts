@@ -316,7 +316,7 @@ export class Timeline {
         let seen = 0;
         const c = r.closed;
         for (let i = 2; i <= c.length + 2; i += 3) {
-          const w = WAIT_INDEX[i < c.length ? KINDS[c[i]] : (r.open?.kind ?? 'ready')];
+          const w = WAIT_INDEX[i < c.length ? KINDS[c[i]] : (r.openKind ?? 'ready')];
           if (w && !(seen & (1 << w))) { seen |= 1 << w; waits = waits * 4 + w; }
         }
         let ofGroup = by.get(r.group);
@@ -576,7 +576,7 @@ export class Timeline {
           const c = r.closed;
           for (let j = band.counted[job.row] * 3; j < c.length; j += 3) put(closed, c[j], c[j + 1], c[j + 2]);
           band.counted[job.row] = c.length / 3;
-          if (r.open) put(open, r.open.t, Math.max(job.stop, r.open.t), SPAN_CODE[r.open.kind]);
+          if (r.openKind) put(open, r.openT, Math.max(job.stop, r.openT), SPAN_CODE[r.openKind]);
           const jobs = (r as { jobs?: Map<number, { t: number }> }).jobs;
           if (jobs) for (const running of jobs.values()) put(open, running.t, Math.max(job.stop, running.t), SPAN_CODE.worker);
         }
