@@ -296,7 +296,6 @@ export function overhead(elapsed, ideal) {
  * @returns {{ sequential: number, concurrent: number, tasks: number } | null}
  */
 export function concurrencyComparison(trace) {
-  /** @type {Map<number, { t0: number, t1?: number }>} */
   /** @type {Map<number, number>} child id -> index of its pair in `times` */
   const children = new Map();
   /** @type {number[]} */
