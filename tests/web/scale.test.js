@@ -94,15 +94,21 @@ function judge(what, r) {
   assert.ok(r.timelineAfter < 1000, `${what}: the timeline took ${r.timelineAfter.toFixed(0)} ms after the end`);
 }
 
-/** The chart's canvas: drawn (not blank) and of bounded size whatever the row count. */
+/** The chart's canvas: drawn (not blank) and of bounded size whatever the row count. `painted` counts
+ *  samples of anything drawn, `colored` those of the spans and bands (the axes and the grid are grey). */
 async function canvasInfo(page) {
   return page.evaluate(() => {
     const c = /** @type {HTMLCanvasElement} */ (document.querySelector('.chart-panel .timeline canvas'));
     const ctx = c.getContext('2d');
     const d = ctx?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
     let painted = 0;
-    for (let i = 3; i < d.length; i += 4 * 7) if (d[i] > 0) painted++;
-    return { width: c.width, height: c.height, cssHeight: c.getBoundingClientRect().height, painted };
+    let colored = 0;
+    for (let i = 0; i < d.length; i += 4 * 7) {
+      if (d[i + 3] === 0) continue;
+      painted++;
+      if (Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 60) colored++;
+    }
+    return { width: c.width, height: c.height, cssHeight: c.getBoundingClientRect().height, painted, colored };
   });
 }
 
@@ -115,7 +121,7 @@ test('gather of 100,000 users on the virtual clock: the page keeps its turns, th
 
   const c = await canvasInfo(page);
   assert.ok(c.cssHeight > 100 && c.cssHeight < 900, `canvas ${c.cssHeight}px tall`);
-  assert.ok(c.painted > 500, `the canvas is drawn (${c.painted} painted samples)`);
+  assert.ok(c.painted > 500 && c.colored > 2000, `the canvas is drawn (${c.painted} painted samples, ${c.colored} in colour)`);
   const label = await page.locator('.chart-panel .timeline').getAttribute('aria-label');
   assert.match(label ?? '', /^Task timeline: 100,001 rows; density bands for Task-# sleeping ×100,000; rows 1 to 12 shown$/);
   assert.ok((label ?? '').length < 300, 'the label stays a sentence');
@@ -161,7 +167,7 @@ test('gather of 100,000 users on the real clock keeps the page responsive too', 
   const r = await runWatched(page);
   judge('gather 100k, real clock', r);
   const c = await canvasInfo(page);
-  assert.ok(c.cssHeight > 100 && c.cssHeight < 900 && c.painted > 500, JSON.stringify(c));
+  assert.ok(c.cssHeight > 100 && c.cssHeight < 900 && c.painted > 500 && c.colored > 2000, JSON.stringify(c));
   await shot(page.locator('.chart-panel'), 'scale-real.png');
   assert.deepEqual(problems, []);
   await ctx.close();
@@ -176,6 +182,9 @@ test('a small run keeps its look: every row drawn, no zoom bar, no scrolling fra
   assert.match(await page.locator('.chart-panel .timeline').getAttribute('aria-label') ?? '', /^Task timeline: 6 rows \(/);
   assert.equal(await page.locator('.chart-panel .timeline-tools').isHidden(), true);
   assert.equal(await page.locator('.chart-panel .timeline-scroll').getAttribute('role'), null);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const c = await canvasInfo(page);
+  assert.ok(c.colored > 1000, `every row's spans are drawn: ${JSON.stringify(c)}`);
   await shot(page.locator('.chart-panel'), 'scale-small.png');
   assert.deepEqual(problems, []);
   await ctx.close();

@@ -277,6 +277,8 @@ export class Timeline {
       this.plotHeight = this.height();
       this.plot.setSize({ width: this.width, height: this.plotHeight });
     }
+    // Both ranges go by the run (the y scale's range function counts the lines shown).
+    this.plot.setScale('y', { min: -0.5, max: this.bands.length + this.shown - 0.5 });
     this.plot.setScale('x', { min: 0, max: this.xMax });
     this.plot.redraw(false, true);
   }
