@@ -3,7 +3,7 @@
 // browser tests (stepper.test.js) step the engine's real records.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { narrate, lineMarks, nextPrinted, resolveStep, nameList, shortNames, fmtSeconds } from '../../web/src/state/steps.js';
+import { narrate, lineMarks, nextPrinted, resolveStep, nameList, shortNames, fmtSeconds, compactRecords, LIST_MAX } from '../../web/src/state/steps.js';
 import { parseParentMessage } from '../../web/src/state/messages.js';
 import { parseQuery, buildQuery } from '../../web/src/state/url.js';
 
@@ -72,6 +72,7 @@ test('names, labels and times', () => {
   assert.equal(nameList(['A', 'B', 'C', 'D']), 'A … D (4 tasks)');
   assert.equal(shortNames(['Task-2']), 'Task-2');
   assert.equal(shortNames(['Task-2', 'Task-3', 'Task-4']), 'Task-2 +2');
+  assert.equal(shortNames(['Task-2'], 100_000), 'Task-2 +99999', 'the count, where the names are the first only');
   assert.equal(fmtSeconds(2), '2.0');
   assert.equal(fmtSeconds(0.1 + 0.2), '0.3');
   assert.equal(fmtSeconds(0.25), '0.25');
@@ -90,10 +91,38 @@ test('lineMarks: live tasks by line in each language, finished ones left out, th
   });
   const cpp = lineMarks(r, 'cpp');
   assert.deepEqual([...cpp.keys()], [30, 12, 10]);
-  assert.deepEqual(cpp.get(12), { names: ['Task-2', 'Task-3'], label: 'Task-2 +1', ran: true });
-  assert.deepEqual(cpp.get(30), { names: ['Task-1'], label: 'Task-1', ran: false });
+  assert.deepEqual(cpp.get(12), { names: ['Task-2', 'Task-3'], count: 2, label: 'Task-2 +1', ran: true });
+  assert.deepEqual(cpp.get(30), { names: ['Task-1'], count: 1, label: 'Task-1', ran: false });
   const py = lineMarks(r, 'python');
   assert.deepEqual([...py.keys()], [20, 8]);
+});
+
+test('compactRecords: a record of many tasks keeps the first of each list, its counts, and what the page derives from all of it', () => {
+  const n = LIST_MAX + 500;
+  const names = Array.from({ length: n }, (_v, k) => `Task-${k + 2}`);
+  const main = task('Task-1', 'waiting', { awaiting: 'gather', cpp_line: 30, py_line: 20 });
+  const small = rec({ iteration: 1, ran: ['Task-1'], tasks: [main] });
+  const created = rec({ iteration: 2, ran: ['Task-1'], ready: names, tasks: [main, ...names.map((x) => task(x, 'pending', { cpp_line: 10, py_line: 7 }))] });
+  const ran = rec({
+    iteration: 3, time: 0, ran: names, timers: names.map((x) => ({ task: x, at: 0.5 })),
+    tasks: [main, ...names.map((x) => task(x, 'sleeping', { until: 0.5, cpp_line: 12, py_line: 8 }))],
+  });
+  const [a, b, c] = compactRecords([small, created, ran]);
+  assert.equal(a, small, 'a record within the limit is passed as it is');
+  for (const [cut, whole] of [[b, created], [c, ran]]) {
+    assert.equal(cut.tasks.length, LIST_MAX);
+    assert.deepEqual(cut.tasks, whole.tasks.slice(0, LIST_MAX));
+    assert.deepEqual(cut.counts, { ran: whole.ran.length, callbacks: 0, ready: whole.ready.length, timers: whole.timers.length, tasks: n + 1 });
+    assert.ok(cut.ran.length <= LIST_MAX && cut.ready.length <= LIST_MAX && cut.timers.length <= LIST_MAX);
+  }
+  // Narrated from the whole records, the previous one included: every task is counted.
+  assert.equal(c.narration, narrate(ran, created));
+  assert.match(c.narration ?? '', new RegExp(`\\(${n} tasks\\)`));
+  const marks = c.marks?.cpp.get(12);
+  assert.equal(marks?.count, n);
+  assert.equal(marks?.names.length, LIST_MAX);
+  assert.equal(marks?.label, `Task-2 +${n - 1}`);
+  assert.equal(c.marks?.python.get(8)?.count, n);
 });
 
 test('nextPrinted and resolveStep', () => {

@@ -211,7 +211,9 @@ class Embed {
     this.stateTo = null;
     const beside = this.steps.besideAt(i);
     const python = beside ? { python: { record: beside.record, differs: beside.differs, order: beside.order } } : {};
-    if (target) post({ type: 'aio:state', ...rec, step: i + 1, count, ...python, ...target.idPart }, target.to);
+    // The record as the engine made it: a compacted one keeps its `counts`, not what the page derived.
+    const { narration: _narration, marks: _marks, ...record } = rec;
+    if (target) post({ type: 'aio:state', ...record, step: i + 1, count, ...python, ...target.idPart }, target.to);
   }
 
   private async run(p: PatternInfo, params: Record<string, string>, scale: number, clock: Clock,

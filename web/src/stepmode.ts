@@ -127,6 +127,14 @@ export class StepMode {
       this.refresh();
       return null;
     }
+    const cut = this.records.find((r) => r.counts);
+    if (cut?.counts) {
+      // The comparison is task by task, step by step: a run this large is stepped in C++ alone.
+      const why = `CPython is compared with the C++ port task by task, and this run has too many tasks for that (${cut.counts.tasks.toLocaleString('en')}).`;
+      stepper.pythonStatus(why, null, false);
+      this.pythonOn = false;
+      return why;
+    }
     const current = () => seq === this.pySeq && this.stepper === stepper;
     const edited = this.views.pythonProgram?.() ?? null;
     try {
@@ -245,7 +253,9 @@ export class StepMode {
     this.views.timeline?.cursor(rec.time);
     // With CPython beside, the Python pane shows where CPython's own tasks are (none past its last record).
     const pyRec = this.pyRecords ? this.pyRecords[i] : rec;
-    this.views.sources?.mark({ cpp: mod.lineMarks(rec, 'cpp'), python: pyRec ? mod.lineMarks(pyRec, 'python') : new Map() });
+    // A compacted record brings its marks, made from all of its tasks.
+    const marks = (r: StepRecord, lang: 'cpp' | 'python') => r.marks?.[lang] ?? mod.lineMarks(r, lang);
+    this.views.sources?.mark({ cpp: marks(rec, 'cpp'), python: pyRec ? marks(pyRec, 'python') : new Map() });
     this.views.onStep?.(i, rec, this.records.length);
   }
 }

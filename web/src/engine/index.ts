@@ -14,8 +14,9 @@
 // - Executor jobs (loop.run_in_executor) run in module Web Workers (./executor-worker.ts), each with its
 //   own instance of the same module.
 // - steps(): patterns::run_steps, the same run on the virtual clock with one record per loop iteration
-//   (the page's Step mode). It may suspend too (executor jobs, yields to the thread), so it goes through
-//   Asyncify like run() and shares its one-run-at-a-time.
+//   (the page's Step mode), records of many tasks cut to what a page can hold (compactRecords). It may
+//   suspend too (executor jobs, yields to the thread), so it goes through Asyncify like run() and shares
+//   its one-run-at-a-time.
 // - stop(): EventLoop::request_stop, i.e. cancels the main task; the result says `cancelled: true`.
 // - warmUp(): what makes a first run as punctual as later ones. WebAssembly functions are compiled
 //   on their first call and Web Workers take tens of milliseconds to boot, which a first run would pay
@@ -25,6 +26,7 @@
 // Bad ids, parameters and options reject with an Error carrying the C++ message (patterns::ParamError).
 import type { Clock, Engine, Limits, PatternInfo, RunOptions, RunResult, StepRun } from './types';
 import { EventFeed, report, watchHidden } from './events';
+import { compactRecords } from '../state/steps.js';
 import {
   Channel,
   compileWasm,
@@ -156,7 +158,9 @@ export class WasmEngine implements Engine {
     await this.callLoop('aio_steps', [idp, pp, bytes.length], [idp, pp]);
     const r = takeReply(M, Channel.Run);
     if (!r.ok) throw new Error(replyText(r));
-    return JSON.parse(replyText(r)) as StepRun;
+    const run = JSON.parse(replyText(r)) as StepRun;
+    run.records = compactRecords(run.records);  // on this thread: the page's may be another
+    return run;
   }
 
   stop(): void {

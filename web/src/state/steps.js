@@ -5,6 +5,7 @@
 //   narrate(record, previous)   one sentence saying what the iteration did, built from the record alone
 //   lineMarks(record, lang)     the source lines live tasks are suspended at, with the task names
 //   nextPrinted(records, i)     the next step that prints something (the last step when none does)
+//   compactRecords(records)     records the page can hold at any size: long lists cut, with their counts
 //   resolveStep(to, at, count)  a step request (a number from 1, "next", "prev", "start", "end") as an index
 
 /**
@@ -12,9 +13,17 @@
  * @typedef {{ name: string, state: StepState, cpp_line: number | null, py_line: number | null,
  *             awaiting: string | null, until: number | null, result: string | null }} StepTask
  * @typedef {{ task: string | null, at: number }} StepTimer
+ * @typedef {Map<number, { names: string[], count: number, label: string, ran: boolean }>} LineMarks
+ * @typedef {{ ran: number, callbacks: number, ready: number, timers: number, tasks: number }} StepCounts
  * @typedef {{ iteration: number, time: number, ran: string[], callbacks: string[], printed: string[],
- *             ready: string[], timers: StepTimer[], tasks: StepTask[] }} StepRecord
+ *             ready: string[], timers: StepTimer[], tasks: StepTask[], counts?: StepCounts,
+ *             narration?: string, marks?: { cpp: LineMarks, python: LineMarks } }} StepRecord
+ * A record cut by compactRecords has `counts` (how long its lists were), and what the page shows of it
+ * that needs the whole record: its `narration` and its source lines' `marks`.
  */
+
+/** The most entries a list of a compacted record keeps (and a line mark names). */
+export const LIST_MAX = 1000;
 
 export const FINISHED = new Set(['done', 'cancelled', 'failed']);
 const TIMER_FIRED = 'timer fired for ';
@@ -34,9 +43,10 @@ export function nameList(names) {
   return `${names[0]} … ${names[names.length - 1]} (${names.length} tasks)`;
 }
 
-/** A gutter label of at most 11 characters for usual names: "Task-2", "Task-2 +99". @param {readonly string[]} names */
-export function shortNames(names) {
-  return names.length <= 1 ? names[0] ?? '' : `${names[0]} +${names.length - 1}`;
+/** A gutter label of at most 11 characters for usual names: "Task-2", "Task-2 +99" (`count`: how many
+ *  there are, where `names` lists only the first). @param {readonly string[]} names */
+export function shortNames(names, count = names.length) {
+  return count <= 1 ? names[0] ?? '' : `${names[0]} +${count - 1}`;
 }
 
 /** @param {string} s */
@@ -143,25 +153,51 @@ export function narrate(rec, prev = null) {
 
 /**
  * The source lines live tasks are suspended at, for one language: line -> the tasks there (in creation
- * order), a short label of them for the gutter, and whether one of them ran in this iteration.
+ * order; the first LIST_MAX named, `count` in all), a short label of them for the gutter, and whether
+ * one of them ran in this iteration.
  * @param {StepRecord} rec
  * @param {'cpp' | 'python'} lang
- * @returns {Map<number, { names: string[], label: string, ran: boolean }>}
+ * @returns {LineMarks}
  */
 export function lineMarks(rec, lang) {
   const ran = new Set(rec.ran);
-  /** @type {Map<number, { names: string[], label: string, ran: boolean }>} */
+  /** @type {LineMarks} */
   const marks = new Map();
   for (const t of rec.tasks) {
     const line = lang === 'cpp' ? t.cpp_line : t.py_line;
     if (line === null || line === undefined || FINISHED.has(t.state)) continue;
     let m = marks.get(line);
-    if (!m) { m = { names: [], label: '', ran: false }; marks.set(line, m); }
-    m.names.push(t.name);
+    if (!m) { m = { names: [], count: 0, label: '', ran: false }; marks.set(line, m); }
+    if (m.count++ < LIST_MAX) m.names.push(t.name);
     if (ran.has(t.name)) m.ran = true;
   }
-  for (const m of marks.values()) m.label = shortNames(m.names);
+  for (const m of marks.values()) m.label = shortNames(m.names, m.count);
   return marks;
+}
+
+/**
+ * Records the page can hold at any size. A record lists every task, so a run of 100,000 tasks makes
+ * records of over 10 MB, each 70 – 170 ms to parse or to copy between threads, and as long to narrate:
+ * a record with a list longer than `max` keeps the first `max` entries of each list, their lengths in
+ * `counts`, and its narration and line marks made here, from the whole record (and the one before).
+ * Records within `max` are returned as they are. Where the loop runs in a worker this runs there.
+ * @param {StepRecord[]} records
+ * @param {number} [max]
+ * @returns {StepRecord[]}
+ */
+export function compactRecords(records, max = LIST_MAX) {
+  return records.map((rec, i) => {
+    const { ran, callbacks, ready, timers, tasks } = rec;
+    if (Math.max(ran.length, callbacks.length, ready.length, timers.length, tasks.length) <= max) return rec;
+    return {
+      ...rec,
+      ran: ran.slice(0, max), callbacks: callbacks.slice(0, max), ready: ready.slice(0, max),
+      timers: timers.slice(0, max), tasks: tasks.slice(0, max),
+      counts: { ran: ran.length, callbacks: callbacks.length, ready: ready.length, timers: timers.length, tasks: tasks.length },
+      narration: narrate(rec, i > 0 ? records[i - 1] : null),
+      marks: { cpp: lineMarks(rec, 'cpp'), python: lineMarks(rec, 'python') },
+    };
+  });
 }
 
 /** @param {readonly StepRecord[]} records @param {number} i */

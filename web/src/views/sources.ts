@@ -5,10 +5,11 @@
 // the tasks that just ran emphasised, and each pane scrolled to show them.
 import { files, loadSource, type PatternSource } from 'virtual:pattern-sources';
 import 'virtual:pattern-sources.css';
+import type { LineMarks } from '../state/steps.js';
 import { h } from './dom';
 
 /** Line (from 1) -> the tasks suspended there, and whether one of them ran in the step shown. */
-export type LineMarks = Map<number, { names: string[]; label: string; ran: boolean }>;
+export type { LineMarks };
 
 type Lang = 'cpp' | 'python';
 const LANGS: Array<{ lang: Lang; label: string }> = [{ lang: 'cpp', label: 'C++20' }, { lang: 'python', label: 'Python asyncio' }];
@@ -152,13 +153,13 @@ export class SourceView {
       for (const [line, m] of marks[lang]) {
         const el = lines[line - 1];
         if (!el) continue;
-        const key = `${m.label}|${m.ran}|${m.names.length}`;
+        const key = `${m.label}|${m.ran}|${m.count}`;
         next.set(el, key);
         if (this.marked.get(el) !== key) {
           el.classList.add('step-at');
           el.classList.toggle('step-ran', m.ran);
           el.dataset.tasks = m.label;
-          el.title = `${m.names.join(', ')} suspended here`;
+          el.title = `${m.names.slice(0, 20).join(', ')}${m.count > 20 ? ` and ${(m.count - 20).toLocaleString('en')} more` : ''} suspended here`;
         }
         if (!focus || (m.ran && !focus.classList.contains('step-ran'))) focus = el;
       }

@@ -62,6 +62,8 @@ export class Stepper {
   private readonly scrub: HTMLInputElement;
   private readonly position: HTMLElement;
   private readonly narration: HTMLElement;
+  /** Says so when the record lists only the first of its tasks. */
+  private readonly tasksMore: HTMLElement;
   private readonly ready: HTMLOListElement;
   private readonly timers: HTMLOListElement;
   private readonly tbody: HTMLElement;
@@ -102,6 +104,7 @@ export class Stepper {
     this.ready = h('ol', { class: 'step-chips', 'aria-label': 'Ready queue, in order' });
     this.timers = h('ol', { class: 'step-timers', 'aria-label': 'Timers, in firing order' });
     this.tbody = h('div', { role: 'rowgroup', class: 'step-rows' });
+    this.tasksMore = h('p', { class: 'step-more', hidden: true });
     const close = button('Close', { class: 'ghost step-close', title: 'Leave Step mode' });
     this.pyBar = h('progress', { class: 'py-progress', max: 1, value: 0, hidden: true, 'aria-label': 'Loading CPython' });
     this.pyStatus = h('p', { class: 'py-status step-py-status', role: 'status' });
@@ -144,7 +147,8 @@ export class Stepper {
                 this.table = h('div', { class: 'step-tasks', role: 'table', 'aria-labelledby': 'h-tasks' },
                   h('div', { role: 'rowgroup', class: 'step-head' },
                     h('div', { role: 'row', class: 'tr', 'aria-rowindex': 1 }, ...['Task', 'State', 'Awaits', 'Result'].map((c) => h('span', { role: 'columnheader', text: c })))),
-                  this.tbody))))),
+                  this.tbody)),
+              this.tasksMore))),
         this.pyBox));
     this.tableWrap.addEventListener('scroll', () => {
       this.viewTop = this.tableWrap.scrollTop;
@@ -340,18 +344,21 @@ export class Stepper {
     this.scrub.value = String(i + 1);
     this.scrub.setAttribute('aria-valuetext', `step ${i + 1} of ${n}, iteration ${rec.iteration}, ${fmtSeconds(rec.time)} s`);
     this.position.textContent = `Step ${i + 1} of ${n} · iteration ${rec.iteration} · loop time ${fmtSeconds(rec.time)} s`;
-    this.narration.textContent = narrate(rec, i > 0 ? this.records[i - 1] : null);
+    this.narration.textContent = rec.narration ?? narrate(rec, i > 0 ? this.records[i - 1] : null);
     this.buttons.start.disabled = this.buttons.prev.disabled = i === 0;
     this.buttons.next.disabled = this.buttons.end.disabled = this.buttons.print.disabled = i === n - 1;
 
+    // A compacted record (a run of many tasks) lists the first entries; `counts` says how many there are.
+    const ready = rec.counts?.ready ?? rec.ready.length;
     this.ready.replaceChildren(...rec.ready.slice(0, MAX_CHIPS).map((name) => h('li', { class: 'chip', text: name })));
-    if (rec.ready.length > MAX_CHIPS) this.ready.append(h('li', { class: 'chip chip-more', text: `+${rec.ready.length - MAX_CHIPS} more` }));
+    if (ready > MAX_CHIPS) this.ready.append(h('li', { class: 'chip chip-more', text: `+${(ready - MAX_CHIPS).toLocaleString('en')} more` }));
     if (!rec.ready.length) this.ready.append(h('li', { class: 'empty', text: 'empty' }));
 
     const timers = rec.timers; // the record lists them in firing order
     this.timers.replaceChildren(...timers.slice(0, MAX_TIMERS).map((tm) =>
       h('li', {}, h('span', { class: 'timer-at', text: `${fmtSeconds(tm.at)} s` }), ' ', tm.task ?? 'a callback')));
-    if (timers.length > MAX_TIMERS) this.timers.append(h('li', { class: 'more', text: `and ${timers.length - MAX_TIMERS} more` }));
+    const timerCount = rec.counts?.timers ?? timers.length;
+    if (timerCount > MAX_TIMERS) this.timers.append(h('li', { class: 'more', text: `and ${(timerCount - MAX_TIMERS).toLocaleString('en')} more` }));
     if (!timers.length) this.timers.append(h('li', { class: 'empty', text: 'none' }));
 
     this.showTasks(rec);
@@ -363,6 +370,9 @@ export class Stepper {
    *  touched only when what it shows changed, so a step costs the rows on screen whatever the count. */
   private showTasks(rec: StepRecord): void {
     const n = rec.tasks.length;
+    const all = rec.counts?.tasks ?? n;
+    this.tasksMore.hidden = all === n;
+    this.tasksMore.textContent = all === n ? '' : `The first ${n.toLocaleString('en')} of ${all.toLocaleString('en')} tasks: a step of so many lists no more.`;
     if (!this.rowPx) this.rowPx = ROW_REM * parseFloat(getComputedStyle(document.documentElement).fontSize);
     const visible = Math.ceil((this.viewHeight || 16 * this.rowPx / ROW_REM) / this.rowPx) + 1;
     const first = Math.max(0, Math.min(Math.floor(this.viewTop / this.rowPx) - OVERSCAN, n - visible - 2 * OVERSCAN));
