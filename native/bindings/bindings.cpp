@@ -18,8 +18,9 @@
 //                                            batches, each time the loop gives the page a turn; the
 //                                            reply is RunResult::to_json().
 //   aio_steps(id, params, len)               the pattern on the virtual clock, one step record per loop
-//                                            iteration (patterns::run_steps), replied as
-//                                            {"records": [...], "error"?, "truncated"?}; SUSPENDS like
+//                                            iteration (patterns::run_steps), each handed to
+//                                            Module.aioOnRecord as it is made, replied as
+//                                            {"error"?, "truncated"?}; SUSPENDS like
 //                                            aio_run (a virtual-clock run still waits for its executor
 //                                            jobs and yields to the page) and shares its one-run-at-a-time
 //   aio_stop()                               cancels the running pattern's main task (request_stop)
@@ -61,6 +62,12 @@ EM_JS(void, aio_js_reply, (int channel, int ok, const char* data, int len, doubl
 EM_JS(void, aio_js_events, (const char* json, int len), {
   var f = Module['aioOnEvents'];
   if (f) f(UTF8ToString(json, len));
+});
+// A stepped run's record, one JSON object, for Module.aioOnRecord (index.ts), which keeps it (compacted)
+// and answers whether it can keep more: 0 stops the run.
+EM_JS(int, aio_js_record, (const char* json, int len), {
+  var f = Module['aioOnRecord'];
+  return f && f(UTF8ToString(json, len)) ? 1 : 0;
 });
 
 namespace {
@@ -184,14 +191,11 @@ struct PageRun {
 };
 std::optional<PageRun> g_run;
 
-// A record holds every task, so a run of many tasks makes large records: past this many bytes the run is
-// stopped and what was recorded is returned, marked truncated (the page says so).
-constexpr std::size_t kMaxStepBytes = 48u << 20;
-
+// The records go to JavaScript one at a time as the run makes them (nothing piles up here: a record of
+// 100,000 tasks is over 10 MB); when it holds as much as it keeps, the run is stopped and the reply says
+// truncated (the page says so).
 struct StepsPageRun {
   Prepared prep;
-  std::string out = "{\"records\":[";
-  bool first = true;
   bool truncated = false;
   std::function<void(const std::string&)> on_record;
   std::optional<patterns::StepsRun> run;
@@ -251,14 +255,10 @@ std::optional<aio::detail::MainRun<void>> g_bench;
   g_running = true;
   run.on_record = [&run](const std::string& record) {
     if (run.truncated) return;
-    if (run.out.size() + record.size() > kMaxStepBytes) {
+    if (!aio_js_record(record.data(), static_cast<int>(record.size()))) {
       run.truncated = true;
       if (aio::EventLoop* loop = aio::EventLoop::current_or_null()) loop->request_stop();
-      return;
     }
-    if (!run.first) run.out += ',';
-    run.first = false;
-    run.out += record;
   };
   run.run.emplace(*run.prep.pattern, run.prep.params, run.on_record);
   return true;
@@ -268,10 +268,10 @@ std::optional<aio::detail::MainRun<void>> g_bench;
   g_running = false;
   StepsPageRun& run = *g_steps;
   const patterns::RunResult& r = run.run->result();
-  run.out += ']';
-  if (run.truncated) run.out += ",\"truncated\":true";
-  if (!run.truncated && !r.error.empty()) run.out += ",\"error\":" + aio::json_quote(r.error);
-  reply(kRun, true, run.out + "}");
+  std::string out = "{";
+  if (run.truncated) out += "\"truncated\":true";
+  if (!run.truncated && !r.error.empty()) out += "\"error\":" + aio::json_quote(r.error);
+  reply(kRun, true, out + "}");
   g_steps.reset();
 }
 

@@ -309,6 +309,34 @@ test('stop() cancels a long run; one run at a time; the engine serves on', async
   assert.deepEqual(texts(r.after.lines), ['2 4 6']);
 });
 
+test('steps(): records of many tasks are compacted where the loop runs; past what the engine keeps, the run stops, truncated', async () => {
+  const r = await page.evaluate(async () => {
+    const e = window.harness.engine;
+    const summary = (run) => ({
+      truncated: run.truncated ?? false,
+      tasks: run.records.map((x) => x.tasks.length),
+      counts: run.records.map((x) => x.counts?.tasks ?? null),
+      narration: run.records.map((x) => x.narration ?? null),
+    });
+    const whole = summary(await e.steps('gather', { users: '3000' }));
+    const cut = summary(await e.steps('gather', { users: '3000' }, 200_000));
+    const after = summary(await e.steps('gather', { users: '3' }));
+    return { whole, cut, after };
+  });
+  // The run is stepped to its end; a record of 3,001 tasks keeps the first 1,000 and says how many.
+  assert.equal(r.whole.truncated, false);
+  assert.ok(r.whole.tasks.length >= 4, `${r.whole.tasks.length} records`);
+  assert.ok(r.whole.tasks.every((n) => n <= 1000), JSON.stringify(r.whole.tasks));
+  assert.ok(r.whole.counts.slice(1).every((n) => n === 3001), JSON.stringify(r.whole.counts));
+  assert.match(r.whole.narration[2] ?? '', /\(3000 tasks\)/, 'narrated from the whole record');
+  // Keeping less: the run is stopped where the records reach it, and says so.
+  assert.equal(r.cut.truncated, true);
+  assert.ok(r.cut.tasks.length < r.whole.tasks.length, `${r.cut.tasks.length} of ${r.whole.tasks.length} records kept`);
+  // Small records pass unchanged, and the engine serves on.
+  assert.equal(r.after.truncated, false);
+  assert.deepEqual(r.after.counts.filter((c) => c !== null), []);
+});
+
 test('executor failures: a job that throws, a worker that traps, a worker that is terminated; the loop serves on', async () => {
   const before = await page.evaluate(() => window.harness.engine.workerStats());
   const r = await page.evaluate(async () => {

@@ -3,7 +3,7 @@
 // browser tests (stepper.test.js) step the engine's real records.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { narrate, lineMarks, nextPrinted, resolveStep, nameList, shortNames, fmtSeconds, compactRecords, LIST_MAX } from '../../web/src/state/steps.js';
+import { narrate, lineMarks, nextPrinted, resolveStep, nameList, shortNames, fmtSeconds, compactRecord, LIST_MAX } from '../../web/src/state/steps.js';
 import { parseParentMessage } from '../../web/src/state/messages.js';
 import { parseQuery, buildQuery } from '../../web/src/state/url.js';
 
@@ -97,7 +97,7 @@ test('lineMarks: live tasks by line in each language, finished ones left out, th
   assert.deepEqual([...py.keys()], [20, 8]);
 });
 
-test('compactRecords: a record of many tasks keeps the first of each list, its counts, and what the page derives from all of it', () => {
+test('compactRecord: a record of many tasks keeps the first of each list, its counts, and what the page derives from all of it', () => {
   const n = LIST_MAX + 500;
   const names = Array.from({ length: n }, (_v, k) => `Task-${k + 2}`);
   const main = task('Task-1', 'waiting', { awaiting: 'gather', cpp_line: 30, py_line: 20 });
@@ -107,7 +107,7 @@ test('compactRecords: a record of many tasks keeps the first of each list, its c
     iteration: 3, time: 0, ran: names, timers: names.map((x) => ({ task: x, at: 0.5 })),
     tasks: [main, ...names.map((x) => task(x, 'sleeping', { until: 0.5, cpp_line: 12, py_line: 8 }))],
   });
-  const [a, b, c] = compactRecords([small, created, ran]);
+  const [a, b, c] = [compactRecord(small, null), compactRecord(created, small), compactRecord(ran, created)];
   assert.equal(a, small, 'a record within the limit is passed as it is');
   for (const [cut, whole] of [[b, created], [c, ran]]) {
     assert.equal(cut.tasks.length, LIST_MAX);

@@ -14,7 +14,7 @@
 // - Executor jobs (loop.run_in_executor) run in module Web Workers (./executor-worker.ts), each with its
 //   own instance of the same module.
 // - steps(): patterns::run_steps, the same run on the virtual clock with one record per loop iteration
-//   (the page's Step mode), records of many tasks cut to what a page can hold (compactRecords). It may
+//   (the page's Step mode), records of many tasks cut to what a page can hold (compactRecord). It may
 //   suspend too (executor jobs, yields to the thread), so it goes through Asyncify like run() and shares
 //   its one-run-at-a-time.
 // - stop(): EventLoop::request_stop, i.e. cancels the main task; the result says `cancelled: true`.
@@ -24,9 +24,9 @@
 //   every pattern runs once on the virtual clock (instant), its executor jobs on those workers. run()
 //   and steps() called meanwhile wait for it.
 // Bad ids, parameters and options reject with an Error carrying the C++ message (patterns::ParamError).
-import type { Clock, Engine, Limits, PatternInfo, RunOptions, RunResult, StepRun } from './types';
+import type { Clock, Engine, Limits, PatternInfo, RunOptions, RunResult, StepRecord, StepRun } from './types';
 import { EventFeed, report, watchHidden } from './events';
-import { compactRecords } from '../state/steps.js';
+import { compactRecord } from '../state/steps.js';
 import {
   Channel,
   compileWasm,
@@ -47,6 +47,10 @@ function spawnWorker(wasm: WebAssembly.Module): Worker {
   worker.postMessage({ type: 'init', module: wasm });
   return worker;
 }
+
+/** How much of a stepped run's records an engine keeps (as JSON): a run past it is stopped there and its
+ *  result says `truncated`. Compacted, a record of 100,000 tasks is some 100 KB. */
+const MAX_STEP_BYTES = 48 << 20;
 
 /** Spare executor workers kept booted: the executor pattern's two pools run one job each, one after the
  *  other, and the default pool keeps its worker until the run ends. More start when pools take them. */
@@ -147,7 +151,8 @@ export class WasmEngine implements Engine {
     }
   }
 
-  async steps(id: string, params: Record<string, string> = {}): Promise<StepRun> {
+  /** `keepBytes`: how much of the records to keep (as JSON) before the run is stopped, `truncated`. */
+  async steps(id: string, params: Record<string, string> = {}, keepBytes = MAX_STEP_BYTES): Promise<StepRun> {
     await this.warming;
     this.usable();
     if (this.busy) throw new Error('a run is already in progress: stop it or wait for its result');
@@ -155,12 +160,27 @@ export class WasmEngine implements Engine {
     const bytes = encodeParams(params);
     const idp = cString(M, String(id));
     const pp = toHeap(M, bytes);
-    await this.callLoop('aio_steps', [idp, pp, bytes.length], [idp, pp]);
+    // Each record as the run makes it, compacted here (the loop's thread), the whole previous one kept for
+    // the next one's narration; past `keepBytes` kept, the run is stopped.
+    const records: StepRecord[] = [];
+    let prev: StepRecord | null = null;
+    let kept = 0;
+    M.aioOnRecord = (json) => {
+      const rec = JSON.parse(json) as StepRecord;
+      const shown = compactRecord(rec, prev);
+      prev = rec;
+      records.push(shown);
+      kept += shown === rec ? json.length : JSON.stringify(shown).length;
+      return kept <= keepBytes;
+    };
+    try {
+      await this.callLoop('aio_steps', [idp, pp, bytes.length], [idp, pp]);
+    } finally {
+      M.aioOnRecord = undefined;
+    }
     const r = takeReply(M, Channel.Run);
     if (!r.ok) throw new Error(replyText(r));
-    const run = JSON.parse(replyText(r)) as StepRun;
-    run.records = compactRecords(run.records);  // on this thread: the page's may be another
-    return run;
+    return { records, ...(JSON.parse(replyText(r)) as Omit<StepRun, 'records'>) };
   }
 
   stop(): void {

@@ -35,6 +35,8 @@ export interface AioModule {
   aioReply?: Reply[];
   /** A batch of trace events as a JSON array (printed lines are its 'line' events). */
   aioOnEvents?: (json: string) => void;
+  /** A stepped run's record as it is made; false stops the run (bindings.cpp, aio_js_record). */
+  aioOnRecord?: (json: string) => boolean;
   aioSpawnWorker?: () => Worker;
   aioHost: AioHost;
 }

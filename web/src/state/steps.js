@@ -5,7 +5,7 @@
 //   narrate(record, previous)   one sentence saying what the iteration did, built from the record alone
 //   lineMarks(record, lang)     the source lines live tasks are suspended at, with the task names
 //   nextPrinted(records, i)     the next step that prints something (the last step when none does)
-//   compactRecords(records)     records the page can hold at any size: long lists cut, with their counts
+//   compactRecord(rec, prev)    a record the page can hold at any size: long lists cut, with their counts
 //   resolveStep(to, at, count)  a step request (a number from 1, "next", "prev", "start", "end") as an index
 
 /**
@@ -176,28 +176,27 @@ export function lineMarks(rec, lang) {
 }
 
 /**
- * Records the page can hold at any size. A record lists every task, so a run of 100,000 tasks makes
+ * A record the page can hold at any size. A record lists every task, so a run of 100,000 tasks makes
  * records of over 10 MB, each 70 – 170 ms to parse or to copy between threads, and as long to narrate:
  * a record with a list longer than `max` keeps the first `max` entries of each list, their lengths in
  * `counts`, and its narration and line marks made here, from the whole record (and the one before).
- * Records within `max` are returned as they are. Where the loop runs in a worker this runs there.
- * @param {StepRecord[]} records
+ * A record within `max` is returned as it is. Where the loop runs in a worker this runs there.
+ * @param {StepRecord} rec
+ * @param {StepRecord | null} prev the record before, whole
  * @param {number} [max]
- * @returns {StepRecord[]}
+ * @returns {StepRecord}
  */
-export function compactRecords(records, max = LIST_MAX) {
-  return records.map((rec, i) => {
-    const { ran, callbacks, ready, timers, tasks } = rec;
-    if (Math.max(ran.length, callbacks.length, ready.length, timers.length, tasks.length) <= max) return rec;
-    return {
-      ...rec,
-      ran: ran.slice(0, max), callbacks: callbacks.slice(0, max), ready: ready.slice(0, max),
-      timers: timers.slice(0, max), tasks: tasks.slice(0, max),
-      counts: { ran: ran.length, callbacks: callbacks.length, ready: ready.length, timers: timers.length, tasks: tasks.length },
-      narration: narrate(rec, i > 0 ? records[i - 1] : null),
-      marks: { cpp: lineMarks(rec, 'cpp'), python: lineMarks(rec, 'python') },
-    };
-  });
+export function compactRecord(rec, prev, max = LIST_MAX) {
+  const { ran, callbacks, ready, timers, tasks } = rec;
+  if (Math.max(ran.length, callbacks.length, ready.length, timers.length, tasks.length) <= max) return rec;
+  return {
+    ...rec,
+    ran: ran.slice(0, max), callbacks: callbacks.slice(0, max), ready: ready.slice(0, max),
+    timers: timers.slice(0, max), tasks: tasks.slice(0, max),
+    counts: { ran: ran.length, callbacks: callbacks.length, ready: ready.length, timers: timers.length, tasks: tasks.length },
+    narration: narrate(rec, prev),
+    marks: { cpp: lineMarks(rec, 'cpp'), python: lineMarks(rec, 'python') },
+  };
 }
 
 /** @param {readonly StepRecord[]} records @param {number} i */
