@@ -1,9 +1,9 @@
 // A run's trace events on their way to the run's listeners (RunOptions.onTrace / onLine), wherever the
 // loop runs: the events arrive in batches of JSON text (the module's, at most 256 KB, handed over by the
 // module on this thread or posted on by the loop's worker) and are dispatched in the order the loop
-// produced them, in slices of SLICE_MS with a turn for the thread in between — a run of 100,000 tasks makes half a million events, which must not
-// become one task of the page. Every printed line is also a 'line' event, which keeps onLine and onTrace
-// in order.
+// produced them, in slices of SLICE_MS with a turn for the thread in between — a run of 100,000 tasks
+// makes half a million events, which must not become one task of the page. Every printed line is also a
+// 'line' event, which keeps onLine and onTrace in order.
 //
 // The run's result carries every event (`trace`), but the feed keeps them as the text they came in and
 // parses them again only when `trace` is read: half a million objects kept alive for the whole run

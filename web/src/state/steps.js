@@ -18,7 +18,7 @@
  * @typedef {{ iteration: number, time: number, ran: string[], callbacks: string[], printed: string[],
  *             ready: string[], timers: StepTimer[], tasks: StepTask[], counts?: StepCounts,
  *             narration?: string, marks?: { cpp: LineMarks, python: LineMarks } }} StepRecord
- * A record cut by compactRecords has `counts` (how long its lists were), and what the page shows of it
+ * A record cut by compactRecord has `counts` (how long its lists were), and what the page shows of it
  * that needs the whole record: its `narration` and its source lines' `marks`.
  */
 
@@ -178,15 +178,15 @@ export function lineMarks(rec, lang) {
 /**
  * A record the page can hold at any size. A record lists every task, so a run of 100,000 tasks makes
  * records of over 10 MB, each 70 – 170 ms to parse or to copy between threads, and as long to narrate:
- * a record with a list longer than `max` keeps the first `max` entries of each list, their lengths in
- * `counts`, and its narration and line marks made here, from the whole record (and the one before).
- * A record within `max` is returned as it is. Where the loop runs in a worker this runs there.
+ * a record with a list longer than LIST_MAX keeps the first LIST_MAX entries of each list, their lengths
+ * in `counts`, and its narration and line marks made here, from the whole record (and the one before).
+ * A record within LIST_MAX is returned as it is. Where the loop runs in a worker this runs there.
  * @param {StepRecord} rec
  * @param {StepRecord | null} prev the record before, whole
- * @param {number} [max]
  * @returns {StepRecord}
  */
-export function compactRecord(rec, prev, max = LIST_MAX) {
+export function compactRecord(rec, prev) {
+  const max = LIST_MAX;
   const { ran, callbacks, ready, timers, tasks } = rec;
   if (Math.max(ran.length, callbacks.length, ready.length, timers.length, tasks.length) <= max) return rec;
   return {

@@ -278,7 +278,7 @@ export class Timeline {
       this.plot.setSize({ width: this.width, height: this.plotHeight });
     }
     // Both ranges go by the run (the y scale's range function counts the lines shown).
-    this.plot.setScale('y', { min: -0.5, max: this.bands.length + this.shown - 0.5 });
+    this.plot.setScale('y', { min: -0.5, max: this.linesShown - 0.5 });
     this.plot.setScale('x', { min: 0, max: this.xMax });
     this.plot.redraw(false, true);
   }
@@ -340,8 +340,13 @@ export class Timeline {
       .map(({ label, rows }) => ({ label, rows, counts: null, closed: null, counted: new Int32Array(rows.length) }));
   }
 
+  /** The chart's lines: the density bands, then the rows shown. */
+  private get linesShown(): number {
+    return this.bands.length + this.shown;
+  }
+
   private height(): number {
-    return Math.max(2, this.bands.length + this.shown) * ROW_H + 44;
+    return Math.max(2, this.linesShown) * ROW_H + 44;
   }
 
   private destroy(): void {
@@ -407,7 +412,6 @@ export class Timeline {
     const width = this.plotHost.clientWidth || this.el.clientWidth || 600;
     this.width = width;
     this.plotHeight = this.height();
-    const nShown = () => this.bands.length + this.shown;
     const labelOf = (d: number) => {
       const x = this.at(d);
       if (x && 'band' in x) return `${x.band.label.length > 20 ? x.band.label.slice(0, 19) + '…' : x.band.label} ×${compact(x.band.rows.length)}`;
@@ -422,7 +426,7 @@ export class Timeline {
       select: { show: true, left: 0, top: 0, width: 0, height: 0 },
       scales: {
         x: { time: false, auto: false, range: () => this.view ? [this.view[0], this.view[1]] : [0, this.xMax] },
-        y: { auto: false, range: () => [-0.5, nShown() - 0.5] },
+        y: { auto: false, range: () => [-0.5, this.linesShown - 0.5] },
       },
       axes: [
         { stroke: axisStroke, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, values: (_u, splits) => splits.map((v) => `${+v.toFixed(6)}s`) },
@@ -431,8 +435,8 @@ export class Timeline {
           // A window of rows (with its bands) has room for a band's label; a small run fits its own.
           size: () => this.bands.length || this.rows.length > ROWS_ALL ? 200 : Math.min(160, Math.max(48, 14 + 7 * this.rows.reduce((m, r) => Math.max(m, Math.min(20, r.label.length)), 0))),
           grid: { show: false }, ticks: { show: false }, gap: 6,
-          splits: () => Array.from({ length: nShown() }, (_v, i) => i),
-          values: (_u, splits) => splits.map((v) => labelOf(nShown() - 1 - v)),
+          splits: () => Array.from({ length: this.linesShown }, (_v, i) => i),
+          values: (_u, splits) => splits.map((v) => labelOf(this.linesShown - 1 - v)),
         },
       ],
       series: [{}],
@@ -600,7 +604,7 @@ export class Timeline {
     const { left, width } = u.bbox;
     const buckets = Math.max(1, Math.floor(width / (BUCKET_PX * devicePixelRatio)));
     this.countBands(buckets, x0, x1, stop);
-    const n = this.bands.length + this.shown;
+    const n = this.linesShown;
     const bw = width / buckets;
     this.bands.forEach((band, i) => {
       const counts = band.counts;
@@ -633,7 +637,7 @@ export class Timeline {
     const { left, top } = u.cursor;
     if (left === undefined || top === undefined || left < 0 || top < 0 || !this.rows.length) { this.tip.hidden = true; return; }
     const t = u.posToVal(left, 'x');
-    const n = this.bands.length + this.shown;
+    const n = this.linesShown;
     const d = n - 1 - Math.round(u.posToVal(top, 'y'));
     const x = this.at(d);
     if (!x) { this.tip.hidden = true; return; }
