@@ -227,7 +227,7 @@ void StepRecorder::end_iteration() {
 
 namespace detail {
 
-AIO_STEP_HOOK void step_note_await(StepRecorder& r, const char* file, unsigned line, FutureBase* awaited) noexcept {
+void step_note_await(StepRecorder& r, const char* file, unsigned line, FutureBase* awaited) noexcept {
   StepRecorder::Impl& m = *r.impl();
   TaskBase* t = t_current_task;
   if (!t) return;
