@@ -7,7 +7,8 @@
 // (the page's own User Timing measure of the run, from Run to the console's last line) and in a
 // cross-origin embed as its host page measures it (from posting aio:run to receiving aio:done), on
 // the first run after a fresh load (sent the moment the page is ready: no pause for warming up) and
-// on REPS - 1 later runs; the figure is the worst of them, measured/ideal. Below TIME_SCALE 0.1
+// on REPS - 1 later runs; the figure is the worst of them, measured/ideal; and embed.round_trip, the
+// host's round trip to the embed with no run, the floor under every embed figure. Below TIME_SCALE 0.1
 // (scripts/bench --smoke) it runs only gather, at that scale: a check that the machinery works.
 // Usage: node bench/browser.mjs [N] [REPS] [TIME_SCALE] [--only page|fidelity] [--patterns ID,ID...]
 import { existsSync } from 'node:fs';
@@ -43,6 +44,18 @@ const HOST = `<!doctype html><meta charset="utf-8"><title>host</title><link rel=
     const m = e.data;
     if (m.type === 'aio:ready') { window.ready = m.patterns; window.readyAt = performance.now(); }
     else if (m.type === 'aio:done' || m.type === 'aio:error') window.runs.push({ wall: performance.now() - sent, ...m });
+  });
+  // The round trip with no run: a request the embed refuses at once (an unknown pattern), answered by
+  // aio:error. What the message path alone adds to every run the host times.
+  window.roundTrip = () => new Promise((resolve) => {
+    const t0 = performance.now();
+    const on = (e) => {
+      if (e.source !== f.contentWindow || e.data.type !== 'aio:error' || e.data.id !== 'ping') return;
+      removeEventListener('message', on);
+      resolve(performance.now() - t0);
+    };
+    addEventListener('message', on);
+    f.contentWindow.postMessage({ type: 'aio:run', pattern: 'no-such-pattern', params: {}, id: 'ping' }, new URL(f.src).origin);
   });
   f.src = new URLSearchParams(location.search).get('src');
   window.run = (pattern, scale) => {
@@ -106,7 +119,15 @@ async function fidelity(browser, site, later) {
     await probe.waitForFunction(() => window.ready !== undefined, null, { timeout: 60_000 });
     const smoke = Number(scale) < 0.1;
     const ids = (await probe.evaluate(() => window.ready)).filter((id) => (smoke ? id === 'gather' : !chosen || chosen.includes(id)));
+    const trips = [];
+    for (let i = 0; i < 21; ++i) {
+      trips.push(await probe.evaluate(() => window.roundTrip()));
+      await probe.waitForTimeout(20);  // one at a time, the page idle in between, as before a run
+    }
     await probe.close();
+    trips.sort((a, b) => a - b);
+    out('browser.embed.round_trip', 'embed', median(trips).toFixed(1), 'ms', 'lower',
+      `host -> embed -> host with no run (aio:run of an unknown pattern, answered by aio:error), the floor of what a host measures; median of ${trips.length}, ${trips[0].toFixed(1)} - ${trips[trips.length - 1].toFixed(1)}; 1% of a pattern of 0.3 s is 3 ms`);
     const readies = [];
     for (const s of smoke ? [Number(scale)] : [1, 0.1]) {
       for (const surface of ['playground', 'embed']) {
