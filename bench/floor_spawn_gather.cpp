@@ -6,6 +6,10 @@
 // names, no per-task bookkeeping beyond the frame. Real schedulers pay for those; this one is
 // the lower bound the others are compared against.
 //
+// Built twice: floor_spawn_gather as above, and floor_lazy_spawn_gather (FLOOR_LAZY_START) whose tasks
+// start on the next loop turn, as asyncio's create_task has them do (and aio's): two ready-queue passes
+// a task instead of one, a like-for-like floor for a scheduler with asyncio's order.
+//
 // Its frames come from aio's frame pool (the same per-thread size classes over 2 MiB slabs), so
 // that aio's ratio to the floor measures the scheduler, not the allocator: with plain `new`,
 // a million fresh frames cost the floor a page fault every few dozen tasks and aio none.
@@ -37,6 +41,19 @@ struct Loop {
 
 inline Loop* g_loop = nullptr;
 
+#ifdef FLOOR_LAZY_START
+constexpr bool kEagerStart = false;
+#else
+constexpr bool kEagerStart = true;
+#endif
+
+// A new task runs at once up to its first suspension (eager), or is queued for the next turn (lazy).
+struct Start {
+    bool await_ready() noexcept { return kEagerStart; }
+    void await_suspend(std::coroutine_handle<> h) noexcept { g_loop->push(h); }
+    void await_resume() noexcept {}
+};
+
 template <class T>
 struct Task {
     struct promise_type {
@@ -50,7 +67,7 @@ struct Task {
         Task get_return_object() {
             return Task{std::coroutine_handle<promise_type>::from_promise(*this)};
         }
-        std::suspend_never initial_suspend() noexcept { return {}; }  // eager start
+        Start initial_suspend() noexcept { return {}; }
         struct FinalAwaiter {
             bool await_ready() noexcept { return false; }
             std::coroutine_handle<> await_suspend(std::coroutine_handle<promise_type> h) noexcept {
@@ -125,6 +142,7 @@ static Task<long> parent(int n) {
 }
 
 int main(int argc, char** argv) {
+    const char* name = floorsched::kEagerStart ? "floor" : "floor-lazy";
     const long n = bench::arg_n(argc, argv, 1000000);
     bench::reset_peak_rss();
     const long long rss0 = bench::peak_rss_bytes();
@@ -143,10 +161,10 @@ int main(int argc, char** argv) {
     const long long rss1 = bench::peak_rss_bytes();
     const long expect = n * (n - 1) / 2;
     if (sum != expect) {
-        std::fprintf(stderr, "floor: wrong sum %ld, expected %ld\n", sum, expect);
+        std::fprintf(stderr, "%s: wrong sum %ld, expected %ld\n", name, sum, expect);
         return 1;
     }
-    std::printf("RESULT spawn_gather floor n=%ld ns_per_task=%.1f bytes_per_task=%.1f\n", n,
-                (t1 - t0) * 1e9 / n, double(rss1 - rss0) / n);
+    std::printf("RESULT spawn_gather %s n=%ld ns_per_task=%.1f bytes_per_task=%.1f\n",
+                name, n, (t1 - t0) * 1e9 / n, double(rss1 - rss0) / n);
     return 0;
 }
