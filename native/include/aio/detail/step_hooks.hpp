@@ -14,7 +14,7 @@ class FutureBase;
 
 // The hooks cost a task of spawn + gather 3 instructions when nobody records: 344 against 341 with them
 // compiled out (callgrind, clang -O2, 2026-12-02). Clang's preserve_most on the hooks, which once saved
-// 8 of them, saved none any more (344 with it and without), and is gone.
+// 8 of them, saves none now (344 with it and without), and is gone.
 
 // The recorder watching this thread's loop, or null (the usual case).
 inline thread_local StepRecorder* t_steps = nullptr;
