@@ -137,6 +137,33 @@ test('Stop (button and Esc) cancels a running pattern; Ctrl+Enter runs', async (
   await ctx.close();
 });
 
+test('a live run on the real clock redraws its timeline at most 30 times a second', async () => {
+  const { ctx, page, problems } = await newPage();
+  // Every redraw of the chart clears its canvas first: count those.
+  await ctx.addInitScript(() => {
+    window.timelineDraws = [];
+    const clear = CanvasRenderingContext2D.prototype.clearRect;
+    CanvasRenderingContext2D.prototype.clearRect = function (...args) {
+      if (this.canvas.closest?.('.chart-panel .timeline')) window.timelineDraws.push(performance.now());
+      return clear.apply(this, args);
+    };
+  });
+  await openPlayground(page, env.site.url, '?p=timing&scale=0.5');
+  const lines = await runAndWait(page);
+  assert.ok(lines.length > 0);
+  const { start, end, draws } = await page.evaluate(() => {
+    const m = performance.getEntriesByType('measure').find((e) => e.name === 'aio:run timing');
+    return { start: m.startTime, end: m.startTime + m.duration, draws: window.timelineDraws };
+  });
+  const during = draws.filter((t) => t > start && t < end).length;
+  // One redraw when the run begins, then one every 33 ms at most; at every frame it would be twice that.
+  const most = Math.ceil((end - start) / 33) + 2;
+  assert.ok(during > 5, `the live chart was redrawn (${during} times in ${(end - start).toFixed(0)} ms)`);
+  assert.ok(during <= most, `${during} redraws in ${(end - start).toFixed(0)} ms, at most ${most}`);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
 test('Download trace gives Chrome trace-event JSON', async () => {
   const { ctx, page, problems } = await newPage({ acceptDownloads: true });
   await openPlayground(page, env.site.url, '?p=create-task&clock=virtual');
