@@ -37,13 +37,12 @@ const HOST = `<!doctype html><meta charset="utf-8"><title>host</title><link rel=
 <iframe id="f" width="800" height="400" sandbox="allow-scripts allow-same-origin"></iframe>
 <script>
   const f = document.getElementById('f');
-  window.runs = [];
   let next = 1, sent = 0;
   addEventListener('message', (e) => {
     if (e.source !== f.contentWindow) return;
     const m = e.data;
     if (m.type === 'aio:ready') { window.ready = m.patterns; window.readyAt = performance.now(); }
-    else if (m.type === 'aio:done' || m.type === 'aio:error') window.runs.push({ wall: performance.now() - sent, ...m });
+    else if (m.type === 'aio:done' || m.type === 'aio:error') window.aioReport?.({ wall: performance.now() - sent, ...m });
   });
   // The round trip with no run: a request the embed refuses at once (an unknown pattern), answered by
   // aio:error. What the message path alone adds to every run the host times.
@@ -65,6 +64,22 @@ const HOST = `<!doctype html><meta charset="utf-8"><title>host</title><link rel=
   };
 </script>`;
 
+/** The runs a page reports as they end (through a binding it calls): waiting for one polls nothing, so
+ *  the harness gives the page no work while a run is timed. */
+async function reports(page) {
+  const queue = [];
+  let wake = null;
+  await page.exposeFunction('aioReport', (r) => { queue.push(r); wake?.(); });
+  return async (what) => {
+    const deadline = Date.now() + 120_000;
+    while (!queue.length) {
+      if (Date.now() > deadline) throw new Error(`${what}: no report in 120 s`);
+      await new Promise((resolve) => { wake = resolve; setTimeout(resolve, 1000); });
+    }
+    return queue.shift();
+  };
+}
+
 /** One pattern, one surface, one scale: the first run after a fresh load and `later` more runs.
  *  Returns the runs' measured/ideal (wall time over the scaled ideal) and the pattern's ideal. */
 async function fidelityOf(browser, site, host, surface, id, s, later) {
@@ -73,19 +88,23 @@ async function fidelityOf(browser, site, host, surface, id, s, later) {
     const page = await ctx.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    const next = await reports(page);
     const ratios = [];
     const loops = [];  // the loop's own elapsed/ideal: the rest of a ratio is the page's share
     let ideal = 0;
     let readyMs = null;
     if (surface === 'playground') {
+      // The page's User Timing measure of each run, reported as it is made.
+      await page.addInitScript(() => new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (e.name.startsWith('aio:run ')) window.aioReport({ duration: e.duration, ...e.detail });
+      }).observe({ type: 'measure' }));
       await page.goto(`${site.url}index.html?p=${id}&scale=${s}`);
       const run = page.locator('#pattern button.primary', { hasText: 'Run' });
       for (let i = 0; i <= later; ++i) {
         await run.waitFor({ state: 'visible', timeout: 60_000 });
         await page.waitForFunction(() => !document.querySelector('#pattern button.primary')?.disabled, null, { timeout: 60_000, polling: 'raf' });
         await run.click();
-        const m = await page.waitForFunction((k) => performance.getEntriesByType('measure').filter((e) => e.name.startsWith('aio:run '))[k] ?? null,
-          i, { timeout: 120_000, polling: 50 }).then((h) => h.evaluate((e) => ({ duration: e.duration, ...e.detail })));
+        const m = await next(`${id} in the playground`);
         ideal = m.ideal;
         ratios.push(m.duration / 1000 / (m.ideal * s));
         loops.push(m.elapsed / m.ideal);
@@ -97,7 +116,7 @@ async function fidelityOf(browser, site, host, surface, id, s, later) {
       readyMs = await page.evaluate(() => window.readyAt);
       for (let i = 0; i <= later; ++i) {
         await page.evaluate(([p, sc]) => window.run(p, sc), [id, s]);
-        const r = await page.waitForFunction((k) => window.runs[k] ?? null, i, { timeout: 120_000, polling: 50 }).then((h) => h.jsonValue());
+        const r = await next(`${id} in the embed`);
         if (r.type !== 'aio:done') throw new Error(`${id} in the embed: ${r.message}`);
         ideal = r.timings.ideal;
         ratios.push(r.wall / 1000 / (ideal * s));
