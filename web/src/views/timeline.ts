@@ -2,8 +2,8 @@
 // uPlot was chosen for the chart (≈50 KB, canvas, cheap live redraws): it supplies the axes,
 // scales and cursor; the spans and marks are drawn in a `draw` hook. Updates are batched to one
 // redraw per animation frame, and while a run on the real clock is live to one every LIVE_FRAME_MS
-// (see there). uPlot is loaded after the page is up (it is not needed until
-// the first run draws), which keeps its parse and evaluation off the time to ready.
+// (see there). uPlot is loaded after the page is up (it is not needed until the first run draws),
+// which keeps its parse and evaluation off the time to ready.
 //
 // At any task count: the events are taken in as they stream (state/trace.js, TimelineBuilder), and the
 // canvas never grows past ROWS_ALL rows. Beyond that the chart shows, above a window of ROWS_SHOWN rows
