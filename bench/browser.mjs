@@ -7,8 +7,9 @@
 // (the page's own User Timing measure of the run, from Run to the console's last line) and in a
 // cross-origin embed as its host page measures it (from posting aio:run to receiving aio:done), on
 // the first run after a fresh load (sent the moment the page is ready: no pause for warming up) and
-// on REPS - 1 later runs; the figure is the worst of them, measured/ideal; and embed.round_trip, the
-// host's round trip to the embed with no run, the floor under every embed figure. Below TIME_SCALE 0.1
+// on REPS - 1 later runs; the figure is the worst of them, measured/ideal; embed.round_trip, the
+// host's round trip to the embed with no run, the floor under every embed figure; and embed.path, what
+// the embed's runs spent outside the loop, hop by hop (pathRow). Below TIME_SCALE 0.1
 // (scripts/bench --smoke) it runs only gather, at that scale: a check that the machinery works.
 // Usage: node bench/browser.mjs [N] [REPS] [TIME_SCALE] [--only page|fidelity] [--patterns ID,ID...]
 import { existsSync } from 'node:fs';
@@ -37,12 +38,14 @@ const HOST = `<!doctype html><meta charset="utf-8"><title>host</title><link rel=
 <iframe id="f" width="800" height="400" sandbox="allow-scripts allow-same-origin"></iframe>
 <script>
   const f = document.getElementById('f');
-  let next = 1, sent = 0;
+  let next = 1, sent = 0, sentAt = 0;
+  // On the clock all of the browser's processes share (for the path's hops, EMBED_PATH).
+  const shared = () => performance.timeOrigin + performance.now();
   addEventListener('message', (e) => {
     if (e.source !== f.contentWindow) return;
     const m = e.data;
     if (m.type === 'aio:ready') { window.ready = m.patterns; window.readyAt = performance.now(); }
-    else if (m.type === 'aio:done' || m.type === 'aio:error') window.aioReport?.({ wall: performance.now() - sent, ...m });
+    else if (m.type === 'aio:done' || m.type === 'aio:error') window.aioReport?.({ wall: performance.now() - sent, sentAt, at: shared(), ...m });
   });
   // The round trip with no run: a request the embed refuses at once (an unknown pattern), answered by
   // aio:error. What the message path alone adds to every run the host times.
@@ -59,10 +62,37 @@ const HOST = `<!doctype html><meta charset="utf-8"><title>host</title><link rel=
   f.src = new URLSearchParams(location.search).get('src');
   window.run = (pattern, scale) => {
     const m = { type: 'aio:run', pattern, params: { scale: String(scale) }, id: next++ };
+    sentAt = shared();
     sent = performance.now();
     f.contentWindow.postMessage(m, new URL(f.src).origin);
   };
 </script>`;
+
+/** In the embed's frame: when each aio:run arrived, when the run was posted to the loop's worker and
+ *  when its result came back, on the clock the browser's processes share (performance.timeOrigin +
+ *  now()), so that the host's figure can be cut into the hops of its path. A capture listener and a
+ *  Worker that notes two of its messages: microseconds added to a run. */
+const EMBED_PATH = () => {
+  if (!location.pathname.endsWith('/embed.html')) return;
+  const shared = () => performance.timeOrigin + performance.now();
+  const runs = (window.aioPath = []);
+  addEventListener('message', (e) => {
+    if (e.data?.type === 'aio:run' && e.data.id !== 'ping') runs.push({ arrived: shared() });
+  }, true);
+  const Base = window.Worker;
+  window.Worker = class extends Base {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        if (e.data?.type === 'done' && e.data.value?.elapsed !== undefined && runs.length) runs.at(-1).returned = shared();
+      });
+    }
+    postMessage(m, ...rest) {
+      if (m?.type === 'run' && runs.length) runs.at(-1).posted = shared();
+      return super.postMessage(m, ...rest);
+    }
+  };
+};
 
 /** The runs a page reports as they end (through a binding it calls): waiting for one polls nothing, so
  *  the harness gives the page no work while a run is timed. */
@@ -93,6 +123,7 @@ async function fidelityOf(browser, site, host, surface, id, s, later) {
     const loops = [];  // the loop's own elapsed/ideal: the rest of a ratio is the page's share
     let ideal = 0;
     let readyMs = null;
+    const path = [];  // the embed's runs, hop by hop (ms)
     if (surface === 'playground') {
       // The page's User Timing measure of each run, reported as it is made.
       await page.addInitScript(() => new PerformanceObserver((list) => {
@@ -111,6 +142,7 @@ async function fidelityOf(browser, site, host, surface, id, s, later) {
       }
     } else {
       const src = `${site.url}embed.html?p=${id}`;
+      await ctx.addInitScript(EMBED_PATH);
       await page.goto(`${host.url}host.html?src=${encodeURIComponent(src)}`);
       await page.waitForFunction(() => window.ready !== undefined, null, { timeout: 60_000, polling: 'raf' });
       readyMs = await page.evaluate(() => window.readyAt);
@@ -118,16 +150,40 @@ async function fidelityOf(browser, site, host, surface, id, s, later) {
         await page.evaluate(([p, sc]) => window.run(p, sc), [id, s]);
         const r = await next(`${id} in the embed`);
         if (r.type !== 'aio:done') throw new Error(`${id} in the embed: ${r.message}`);
+        const frame = page.frames().find((f) => f !== page.mainFrame());
+        const e = await frame.evaluate((k) => {
+          const m = performance.getEntriesByType('measure').filter((x) => x.name.startsWith('aio:run '))[k];
+          return { ...window.aioPath[k], measured: performance.timeOrigin + m.startTime + m.duration };
+        }, i);
+        path.push({
+          toEmbed: e.arrived - r.sentAt, handling: e.posted - e.arrived,
+          worker: e.returned - e.posted - r.timings.elapsed * s * 1000, toDone: e.measured - e.returned, toHost: r.at - e.measured,
+          total: r.wall - r.timings.elapsed * s * 1000,
+        });
         ideal = r.timings.ideal;
         ratios.push(r.wall / 1000 / (ideal * s));
         loops.push(r.timings.elapsed / ideal);
       }
     }
     if (errors.length) throw new Error(`${id} (${surface}): ${errors.join('; ')}`);
-    return { ratios, loops, ideal, readyMs };
+    return { ratios, loops, ideal, readyMs, path };
   } finally {
     await ctx.close();
   }
+}
+
+/** What the host's figure holds besides the loop's own time, hop by hop: the host's message to the
+ *  embed, the embed's handling until it posts the run to the loop's worker, the worker's round trip
+ *  without the loop's time (two hops, the run's setup and its result), the result's way to aio:done
+ *  (the events dispatched, the measure made), and aio:done's way to the host. The hops between
+ *  processes are told apart by the clocks of two processes, the total by the host's clock alone. */
+function pathRow(paths, s) {
+  const span = (k) => {
+    const xs = paths.map((p) => p[k]);
+    return `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)} - ${Math.max(...xs).toFixed(1)})`;
+  };
+  out('browser.embed.path', `scale ${s}`, median(paths.map((p) => p.total)).toFixed(1), 'ms', 'lower',
+    `the host's figure less the loop's time, median (range) of ${paths.length} runs: host to embed ${span('toEmbed')}, the embed's handling ${span('handling')}, the loop's worker and back without the loop ${span('worker')}, result to aio:done ${span('toDone')}, aio:done to the host ${span('toHost')}; total ${span('total')}`);
 }
 
 async function fidelity(browser, site, later) {
@@ -151,10 +207,12 @@ async function fidelity(browser, site, later) {
     for (const s of smoke ? [Number(scale)] : [1, 0.1]) {
       for (const surface of ['playground', 'embed']) {
         let worst = { ratio: 0, id: '' };
+        const paths = [];
         for (const id of ids) {
           const load0 = load();
-          const { ratios, loops, ideal, readyMs } = await fidelityOf(browser, site, host, surface, id, s, later);
+          const { ratios, loops, ideal, readyMs, path } = await fidelityOf(browser, site, host, surface, id, s, later);
           if (readyMs !== null) readies.push(readyMs);
+          paths.push(...path);
           const max = Math.max(...ratios);
           if (max > worst.ratio) worst = { ratio: max, id };
           const each = (i) => `${ratios[i].toFixed(4)} (loop ${loops[i].toFixed(4)})`;
@@ -163,6 +221,7 @@ async function fidelity(browser, site, later) {
             `worst of: first run ${each(0)}, later ${laterRatios}; ideal ${(ideal * s).toFixed(3)} s; load ${load0}`);
         }
         out('browser.on_time.worst', `${surface}, scale ${s}`, worst.ratio.toFixed(4), 'measured/ideal', 'lower', `${worst.id}; ${ids.length} patterns, first run and ${later} later`);
+        if (paths.length) pathRow(paths, s);
       }
     }
     out('browser.embed.ready', 'embed', median(readies).toFixed(0), 'ms', 'lower',
