@@ -46,4 +46,30 @@ inline long arg_n(int argc, char** argv, long def) {
     return argc > 1 ? std::atol(argv[1]) : def;
 }
 
+// The main of a spawn + gather program: `run(n)` does the whole workload once and returns the sum of
+// the results. It runs twice: first in the fresh process (ns_per_task, and the peak RSS growth per
+// task), then again warm (warm_ns_per_task): frames from the pool the first run filled, on memory
+// already backed. On a VM whose balloon reports free pages to the host, a fresh process's first touch
+// of memory another process freed seconds before pays the hypervisor's faults too (up to 4x the
+// figure); the warm figure is the scheduler's alone. Exits 1 when a sum is wrong.
+template <class Run>
+int spawn_gather_main(const char* peer, long n, Run run) {
+    const long expect = n * (n - 1) / 2;
+    reset_peak_rss();
+    const long long rss0 = peak_rss_bytes();
+    const double t0 = now_s();
+    const long sum = run(n);
+    const double t1 = now_s();
+    const long long rss1 = peak_rss_bytes();
+    const long warm_sum = run(n);
+    const double t2 = now_s();
+    if (sum != expect || warm_sum != expect) {
+        std::fprintf(stderr, "%s: wrong sums %ld and %ld, expected %ld\n", peer, sum, warm_sum, expect);
+        return 1;
+    }
+    std::printf("RESULT spawn_gather %s n=%ld ns_per_task=%.1f bytes_per_task=%.1f warm_ns_per_task=%.1f\n", peer, n,
+                (t1 - t0) * 1e9 / n, double(rss1 - rss0) / n, (t2 - t1) * 1e9 / n);
+    return 0;
+}
+
 }  // namespace bench

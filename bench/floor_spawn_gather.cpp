@@ -14,7 +14,6 @@
 // that aio's ratio to the floor measures the scheduler, not the allocator: with plain `new`,
 // a million fresh frames cost the floor a page fault every few dozen tasks and aio none.
 #include <coroutine>
-#include <cstdio>
 #include <exception>
 #include <utility>
 #include <vector>
@@ -150,24 +149,6 @@ static long run_once(long n) {
     return p.h.promise().value;
 }
 
-// As aio_spawn_gather.cpp: the first run in a fresh process, then the warm one.
 int main(int argc, char** argv) {
-    const char* name = floorsched::kEagerStart ? "floor" : "floor-lazy";
-    const long n = bench::arg_n(argc, argv, 1000000);
-    const long expect = n * (n - 1) / 2;
-    bench::reset_peak_rss();
-    const long long rss0 = bench::peak_rss_bytes();
-    const double t0 = bench::now_s();
-    const long sum = run_once(n);
-    const double t1 = bench::now_s();
-    const long long rss1 = bench::peak_rss_bytes();
-    const long warm_sum = run_once(n);
-    const double t2 = bench::now_s();
-    if (sum != expect || warm_sum != expect) {
-        std::fprintf(stderr, "%s: wrong sums %ld and %ld, expected %ld\n", name, sum, warm_sum, expect);
-        return 1;
-    }
-    std::printf("RESULT spawn_gather %s n=%ld ns_per_task=%.1f bytes_per_task=%.1f warm_ns_per_task=%.1f\n",
-                name, n, (t1 - t0) * 1e9 / n, double(rss1 - rss0) / n, (t2 - t1) * 1e9 / n);
-    return 0;
+    return bench::spawn_gather_main(floorsched::kEagerStart ? "floor" : "floor-lazy", bench::arg_n(argc, argv, 1000000), run_once);
 }
