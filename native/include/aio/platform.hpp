@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -90,6 +91,13 @@ class Platform {
   // virtual clock nothing from the host is delivered during a turn.
   virtual void yield_to_host() {}
 };
+
+// A real clock's reading in loop nanoseconds: `real_ns` of host time since the platform was made, at
+// time scale `scale`. Rounded, not truncated: the host's reading at a deadline's very tick, divided by a
+// scale such as 0.1 (not exact in binary), can come out a hair short of the deadline; truncated, it read
+// one nanosecond early and the timer waited a whole tick more. In the browser, whose performance.now()
+// ticks every 100 us, that made every other wake-up 100 us late (0.5% of a dozen sleeps at scale 0.1).
+inline std::int64_t scaled_loop_ns(double real_ns, double scale) { return std::llround(real_ns / scale); }
 
 // The platform this build runs on (native or browser), with the given clock and time scale.
 std::unique_ptr<Platform> make_platform(ClockKind clock, double time_scale);

@@ -51,17 +51,20 @@ class BrowserPlatform final : public Platform {
   ClockKind clock() const override { return ClockKind::real; }
   double time_scale() const override { return scale_; }
 
-  std::int64_t now() override { return static_cast<std::int64_t>((aio_js_now_ms() - start_ms_) * 1e6 / scale_); }
+  std::int64_t now() override { return scaled_loop_ns((aio_js_now_ms() - start_ms_) * 1e6, scale_); }
 
   void idle_wait(std::optional<std::int64_t> deadline, bool) override {
     if (!woken_ && !browser::run_inline_job()) {
       double ms = -1;
       if (deadline) {
-        ms = start_ms_ + static_cast<double>(*deadline) * scale_ * 1e-6 - aio_js_now_ms();
+        ms = static_cast<double>(*deadline - now()) * scale_ * 1e-6;
         if (ms < 0) ms = 0;
       }
       if (ms >= 0 && ms <= kSpinMs) {
-        aio_js_busy_wait(ms);
+        // On the loop's own clock, as the loop will test the deadline: a spin to a time converted back
+        // to milliseconds could end a rounding short of it.
+        while (now() < *deadline) {
+        }
       } else {
         if (g_before_suspend) g_before_suspend();
         waiting_ = true;

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -27,12 +28,13 @@ class NativePlatform final : public Platform {
 
   std::int64_t now() override {
     auto real = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start_).count();
-    return static_cast<std::int64_t>(static_cast<double>(real) / scale_);
+    return scaled_loop_ns(static_cast<double>(real), scale_);
   }
 
   void idle_wait(std::optional<std::int64_t> deadline, bool) override {
     if (deadline) {
-      auto target = start_ + std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(*deadline) * scale_));
+      // Rounded up: at the target the clock reads the deadline (scaled_loop_ns), not a nanosecond before.
+      auto target = start_ + std::chrono::nanoseconds(static_cast<std::int64_t>(std::ceil(static_cast<double>(*deadline) * scale_)));
       // A deadline this close is cheaper to spin for than to sleep for: a timed wait is a system call
       // and wakes late by the scheduler's latency, which thousands of close timers would add up.
       if (target - Clock::now() < std::chrono::microseconds(50)) {
