@@ -4,7 +4,6 @@
 // the excess is how late the last timers fire: creating, arming and firing N timers must keep up.
 #include <aio/aio.hpp>
 
-#include <cstdio>
 #include <vector>
 
 #include "bench_util.hpp"
@@ -27,18 +26,6 @@ static aio::Coro<long> parent(int n) {
 }
 
 int main(int argc, char** argv) {
-    const long n = bench::arg_n(argc, argv, 1000000);
-    bench::reset_peak_rss();
-    const long long rss0 = bench::peak_rss_bytes();
-    const double t0 = bench::now_s();
-    const long sum = aio::run(parent(static_cast<int>(n)));
-    const double t1 = bench::now_s();
-    const long long rss1 = bench::peak_rss_bytes();
-    if (sum != n * (n - 1) / 2) {
-        std::fprintf(stderr, "aio timers: wrong sum %ld\n", sum);
-        return 1;
-    }
-    std::printf("RESULT timers aio n=%ld wall_s=%.3f bytes_per_timer=%.1f\n", n, t1 - t0,
-                double(rss1 - rss0) / n);
-    return 0;
+    return bench::timers_main("aio", bench::arg_n(argc, argv, 1000000),
+                              [](long n) -> long { return aio::run(parent(static_cast<int>(n))); });
 }

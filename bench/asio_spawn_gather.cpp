@@ -4,7 +4,6 @@
 // then waits on a timer that the last completion handler cancels (Asio has no gather), and
 // collects the results the completion handlers stored in a vector.
 #include <asio.hpp>
-#include <cstdio>
 #include <vector>
 
 #include "bench_util.hpp"
@@ -36,30 +35,18 @@ static asio::awaitable<long> parent(int n) {
     co_return sum;
 }
 
-int main(int argc, char** argv) {
-    const long n = bench::arg_n(argc, argv, 1000000);
-    bench::reset_peak_rss();
-    const long long rss0 = bench::peak_rss_bytes();
-    const double t0 = bench::now_s();
-
+// One whole run on an io_context of its own.
+static long run_once(long n) {
     long sum = -1;
-    {
-        asio::io_context ctx(1);  // concurrency hint: one thread runs it
-        asio::co_spawn(ctx, parent(static_cast<int>(n)), [&](std::exception_ptr e, long s) {
-            if (e) std::rethrow_exception(e);
-            sum = s;
-        });
-        ctx.run();
-    }
+    asio::io_context ctx(1);  // concurrency hint: one thread runs it
+    asio::co_spawn(ctx, parent(static_cast<int>(n)), [&](std::exception_ptr e, long s) {
+        if (e) std::rethrow_exception(e);
+        sum = s;
+    });
+    ctx.run();
+    return sum;
+}
 
-    const double t1 = bench::now_s();
-    const long long rss1 = bench::peak_rss_bytes();
-    const long expect = n * (n - 1) / 2;
-    if (sum != expect) {
-        std::fprintf(stderr, "asio: wrong sum %ld, expected %ld\n", sum, expect);
-        return 1;
-    }
-    std::printf("RESULT spawn_gather asio n=%ld ns_per_task=%.1f bytes_per_task=%.1f\n", n,
-                (t1 - t0) * 1e9 / n, double(rss1 - rss0) / n);
-    return 0;
+int main(int argc, char** argv) {
+    return bench::spawn_gather_main("asio", bench::arg_n(argc, argv, 1000000), run_once);
 }

@@ -46,6 +46,22 @@ inline long arg_n(int argc, char** argv, long def) {
     return argc > 1 ? std::atol(argv[1]) : def;
 }
 
+// One run of `run(n)`: what it returned, its wall time, and the peak RSS growth over it.
+struct Measured {
+    long sum;
+    double seconds;
+    long long bytes;
+};
+template <class Run>
+Measured measure(Run& run, long n) {
+    reset_peak_rss();
+    const long long rss0 = peak_rss_bytes();
+    const double t0 = now_s();
+    const long sum = run(n);
+    const double t1 = now_s();
+    return {sum, t1 - t0, peak_rss_bytes() - rss0};
+}
+
 // The main of a spawn + gather program: `run(n)` does the whole workload once and returns the sum of
 // the results. It runs twice: first in the fresh process (ns_per_task, and the peak RSS growth per
 // task), then again warm (warm_ns_per_task): frames from the pool the first run filled, on memory
@@ -55,20 +71,28 @@ inline long arg_n(int argc, char** argv, long def) {
 template <class Run>
 int spawn_gather_main(const char* peer, long n, Run run) {
     const long expect = n * (n - 1) / 2;
-    reset_peak_rss();
-    const long long rss0 = peak_rss_bytes();
-    const double t0 = now_s();
-    const long sum = run(n);
-    const double t1 = now_s();
-    const long long rss1 = peak_rss_bytes();
-    const long warm_sum = run(n);
-    const double t2 = now_s();
-    if (sum != expect || warm_sum != expect) {
-        std::fprintf(stderr, "%s: wrong sums %ld and %ld, expected %ld\n", peer, sum, warm_sum, expect);
+    const Measured fresh = measure(run, n);
+    const Measured warm = measure(run, n);
+    if (fresh.sum != expect || warm.sum != expect) {
+        std::fprintf(stderr, "%s: wrong sums %ld and %ld, expected %ld\n", peer, fresh.sum, warm.sum, expect);
         return 1;
     }
     std::printf("RESULT spawn_gather %s n=%ld ns_per_task=%.1f bytes_per_task=%.1f warm_ns_per_task=%.1f\n", peer, n,
-                (t1 - t0) * 1e9 / n, double(rss1 - rss0) / n, (t2 - t1) * 1e9 / n);
+                fresh.seconds * 1e9 / n, double(fresh.bytes) / n, warm.seconds * 1e9 / n);
+    return 0;
+}
+
+// The main of a timers program: `run(n)` sets n timers spread over one second, waits for them all and
+// returns the sum of their indices. Prints the whole run's wall time (ideal: 1 s) and the peak RSS growth
+// per timer. Exits 1 when the sum is wrong.
+template <class Run>
+int timers_main(const char* peer, long n, Run run) {
+    const Measured m = measure(run, n);
+    if (m.sum != n * (n - 1) / 2) {
+        std::fprintf(stderr, "%s timers: wrong sum %ld\n", peer, m.sum);
+        return 1;
+    }
+    std::printf("RESULT timers %s n=%ld wall_s=%.3f bytes_per_timer=%.1f\n", peer, n, m.seconds, double(m.bytes) / n);
     return 0;
 }
 
