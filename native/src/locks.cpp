@@ -11,27 +11,6 @@ struct Unlist {
   std::list<Future<>>::iterator it;
   ~Unlist() { list.erase(it); }
 };
-
-// How a wait in line ended: `cancelled` holds the CancelledError of a cancelled wait (null when the
-// future was set); `fut` tells a cancellation that came after the wake-up (fut done, not cancelled).
-struct Waited {
-  std::exception_ptr cancelled;
-  Future<> fut;
-};
-
-// Waits on a new future at the end of `waiters` until it is set or the wait is cancelled; its entry
-// leaves the line either way, before the caller decides what a cancelled waiter owes the next one.
-Coro<Waited> wait_in_line(std::list<Future<>>& waiters) {
-  auto it = waiters.emplace(waiters.end());
-  Waited w{nullptr, *it};
-  Unlist unlist{waiters, it};
-  try {
-    co_await w.fut;
-  } catch (const CancelledError&) {
-    w.cancelled = std::current_exception();
-  }
-  co_return w;
-}
 }  // namespace
 
 void Event::set() {
@@ -43,8 +22,10 @@ void Event::set() {
 
 Coro<bool> Event::wait() {
   if (value_) co_return true;
-  Waited w = co_await wait_in_line(waiters_);
-  if (w.cancelled) std::rethrow_exception(w.cancelled);
+  auto it = waiters_.emplace(waiters_.end());
+  Unlist unlist{waiters_, it};
+  Future<> f = *it;
+  co_await f;
   co_return true;
 }
 
@@ -56,11 +37,21 @@ Coro<bool> Lock::acquire() {
     locked_ = true;
     co_return true;
   }
-  Waited w = co_await wait_in_line(waiters_);
-  if (w.cancelled) {
+  auto it = waiters_.emplace(waiters_.end());
+  Future<> f = *it;
+  std::exception_ptr cancelled;
+  {
+    Unlist unlist{waiters_, it};
+    try {
+      co_await f;
+    } catch (const CancelledError&) {
+      cancelled = std::current_exception();
+    }
+  }
+  if (cancelled) {
     // A wake-up this waiter received but cannot use goes to the next one.
     if (!locked_) wake_up_first();
-    std::rethrow_exception(w.cancelled);
+    std::rethrow_exception(cancelled);
   }
   locked_ = true;
   co_return true;
@@ -99,14 +90,24 @@ Coro<bool> Semaphore::acquire() {
     --value_;
     co_return true;
   }
-  Waited w = co_await wait_in_line(waiters_);
-  if (w.cancelled) {
-    if (!w.fut.cancelled()) {
+  auto it = waiters_.emplace(waiters_.end());
+  Future<> f = *it;
+  std::exception_ptr cancelled;
+  {
+    Unlist unlist{waiters_, it};
+    try {
+      co_await f;
+    } catch (const CancelledError&) {
+      cancelled = std::current_exception();
+    }
+  }
+  if (cancelled) {
+    if (!f.cancelled()) {
       // Woken, then cancelled before it could run: give the permit back and pass it on.
       ++value_;
       wake_up_next();
     }
-    std::rethrow_exception(w.cancelled);
+    std::rethrow_exception(cancelled);
   }
   if (value_ > 0) wake_up_next();
   co_return true;
