@@ -97,7 +97,7 @@ class Platform {
 // scale such as 0.1 (not exact in binary), can come out a hair short of the deadline; truncated, it read
 // one nanosecond early and the timer waited a whole tick more. In the browser, whose performance.now()
 // ticks every 100 us, that made every other wake-up 100 us late (0.5% of a dozen sleeps at scale 0.1).
-inline std::int64_t scaled_loop_ns(double real_ns, double scale) { return std::llround(real_ns / scale); }
+inline std::int64_t scaled_loop_ns(double real_ns, double scale) { return static_cast<std::int64_t>(std::floor(real_ns / scale + 0.5)); }
 
 // The platform this build runs on (native or browser), with the given clock and time scale.
 std::unique_ptr<Platform> make_platform(ClockKind clock, double time_scale);
