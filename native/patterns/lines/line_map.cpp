@@ -97,4 +97,20 @@ LineMap line_map(const std::string& cpp_file, std::string_view cpp, const std::s
   return m;
 }
 
+std::vector<BuiltLineMap> expand_line_maps(std::span<const LineMapRow> rows, std::span<const AwaitLineRow> awaits,
+                                           std::span<const DefLineRow> defs) {
+  std::vector<BuiltLineMap> out;
+  out.reserve(rows.size());
+  std::size_t a = 0, d = 0;
+  for (const LineMapRow& r : rows) {
+    BuiltLineMap& b = out.emplace_back();
+    b.map.cpp_file = r.cpp_file;
+    b.map.py_file = r.py_file;
+    b.error = r.error;
+    for (; a < r.awaits_end; ++a) b.map.await_lines.emplace(awaits[a].cpp_line, awaits[a].py_line);
+    for (; d < r.defs_end; ++d) b.map.defs.emplace(defs[d].function, LineMap::Def{defs[d].cpp_line, defs[d].py_line});
+  }
+  return out;
+}
+
 }  // namespace patterns

@@ -4,7 +4,9 @@
 // per pattern, rather than the files themselves.
 #pragma once
 
+#include <cstddef>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,5 +36,28 @@ struct BuiltLineMap {
 
 // Every pattern's, by C++ file; generated at build time (embed_line_maps.cpp) into the patterns library.
 const std::vector<BuiltLineMap>& built_line_maps();
+
+// The form the build writes them in: constant tables, expanded into maps on first use. (Written as
+// initializer lists of maps and strings they were 26 KB of code in the page's module; as tables they
+// are their numbers and names.) Row i's await lines and definitions are the entries of `awaits` and
+// `defs` from where row i - 1's end up to its own `awaits_end` and `defs_end`.
+struct AwaitLineRow {
+  int cpp_line;
+  int py_line;
+};
+struct DefLineRow {
+  const char* function;
+  int cpp_line;
+  int py_line;
+};
+struct LineMapRow {
+  const char* cpp_file;
+  const char* py_file;
+  std::size_t awaits_end;
+  std::size_t defs_end;
+  const char* error;  // empty when the map was made
+};
+std::vector<BuiltLineMap> expand_line_maps(std::span<const LineMapRow> rows, std::span<const AwaitLineRow> awaits,
+                                           std::span<const DefLineRow> defs);
 
 }  // namespace patterns
