@@ -33,16 +33,16 @@ const std::vector<const Pattern*>& all_patterns() {
   return list;
 }
 
-const Pattern* find_pattern(const std::string& id) {
+const Pattern* find_pattern(std::string_view id) {
   for (const Pattern* p : all_patterns())
     if (p->id == id) return p;
   return nullptr;
 }
 
-const Pattern& pattern_or_throw(const std::string& id) {
+const Pattern& pattern_or_throw(std::string_view id) {
   if (const Pattern* p = find_pattern(id)) return *p;
   std::string known;
-  for (const Pattern* p : all_patterns()) known += (known.empty() ? "" : ", ") + p->id;
+  for (const Pattern* p : all_patterns()) (known += known.empty() ? "" : ", ") += p->id;
   throw ParamError("unknown pattern " + quoted(id) + " (known: " + known + ")");
 }
 
@@ -157,7 +157,7 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 // Checks one value against its spec; returns it normalised (list items without spaces).
 std::string validate(const Pattern& p, const ParamSpec& s, const std::string& value) {
-  const std::string what = p.id + " parameter '" + s.key + "'";
+  const std::string what = std::string(p.id) + " parameter '" + std::string(s.key) + "'";
   if (value.size() > kMaxValueLength)
     throw ParamError(what + ": value is too long (" + std::to_string(value.size()) + " characters)");
   if (s.optional && value == "none") return value;
@@ -165,7 +165,7 @@ std::string validate(const Pattern& p, const ParamSpec& s, const std::string& va
     for (const auto& c : s.choices)
       if (c == value) return value;
     std::string allowed;
-    for (const auto& c : s.choices) allowed += (allowed.empty() ? "" : ", ") + c;
+    for (const auto& c : s.choices) (allowed += allowed.empty() ? "" : ", ") += c;
     throw ParamError(what + ": " + quoted(value) + " is not one of " + allowed);
   }
   if (s.type == ParamType::list) {
@@ -194,15 +194,15 @@ double parse_time_scale(const std::string& text, std::string_view what) {
 
 Params parse_params(const Pattern& p, const std::vector<std::pair<std::string, std::string>>& given) {
   Params out;
-  for (const auto& s : p.params) out.values_[s.key] = s.default_value;
+  for (const auto& s : p.params) out.values_[std::string(s.key)] = s.default_value;
   for (const auto& [key, value] : given) {
     const ParamSpec* spec = nullptr;
     for (const auto& s : p.params)
       if (s.key == key) spec = &s;
     if (!spec) {
       std::string known;
-      for (const auto& s : p.params) known += (known.empty() ? "" : ", ") + s.key;
-      throw ParamError(p.id + " has no parameter " + quoted(key) + " (it has: " + known + ")");
+      for (const auto& s : p.params) (known += known.empty() ? "" : ", ") += s.key;
+      throw ParamError(std::string(p.id) + " has no parameter " + quoted(key) + " (it has: " + known + ")");
     }
     out.values_[key] = validate(p, *spec, value);
   }

@@ -41,17 +41,20 @@ const char* to_string(ParamType t) noexcept;
 // One parameter of a pattern, written with designated initialisers in each pattern's file:
 //   {.key = "users", .label = "Users", .type = ParamType::integer, .default_value = "5",
 //    .min = 0, .max = 100000, .help = "How many users to fetch."}
+// Its texts are views of string literals (as are a Pattern's, and its functions are plain pointers): the
+// registry then starts up by copying constants, where strings and std::functions made at start-up were
+// 42 KB of the page module's code.
 struct ParamSpec {
-  std::string key;
-  std::string label;
+  std::string_view key;
+  std::string_view label;
   ParamType type = ParamType::number;  // a list is comma-separated numbers, each in [min, max]
-  std::string default_value;
+  std::string_view default_value;
   double min = 0;
   double max = 0;
   int max_items = 0;  // lists
-  std::vector<std::string> choices;
+  std::vector<std::string_view> choices;
   bool optional = false;  // accepts "none"
-  std::string help;
+  std::string_view help;
 };
 
 // Bad input: the message names the parameter and what is allowed.
@@ -75,13 +78,13 @@ class Params {
 };
 
 struct Pattern {
-  std::string id;
-  std::string title;
-  std::string summary;
-  std::string group;  // the heading the page lists the pattern under: one of the k*Group names below
+  std::string_view id;
+  std::string_view title;
+  std::string_view summary;
+  std::string_view group;  // the heading the page lists the pattern under: one of the k*Group names below
   std::vector<ParamSpec> params;
-  std::function<double(const Params&)> ideal;
-  std::function<aio::Coro<>(const Params&)> main;
+  double (*ideal)(const Params&) = nullptr;
+  aio::Coro<> (*main)(const Params&) = nullptr;
 };
 
 // Seconds as the virtual clock counts them: each sleep is a whole number of nanoseconds
@@ -96,9 +99,9 @@ inline constexpr const char* kMoreGroup = "More of asyncio";
 
 const std::vector<const Pattern*>& all_patterns();
 // nullptr for an unknown id.
-const Pattern* find_pattern(const std::string& id);
+const Pattern* find_pattern(std::string_view id);
 // Throws ParamError naming the pattern's ids.
-const Pattern& pattern_or_throw(const std::string& id);
+const Pattern& pattern_or_throw(std::string_view id);
 
 // The limits every entry point applies — the CLI, the browser bindings and the page (which reads them
 // from limits_json()) — stated once, here.

@@ -5,7 +5,7 @@
 namespace patterns {
 
 std::string cpp_file_of(const Pattern& p) {
-  std::string f = p.id;
+  std::string f(p.id);
   for (char& c : f)
     if (c == '-') c = '_';
   return f + ".cpp";
@@ -18,7 +18,8 @@ const LineMap& line_map(const Pattern& p) {
     if (!b.error.empty()) throw std::runtime_error(b.error);
     return b.map;
   }
-  throw std::runtime_error("pattern " + p.id + ": its sources (" + cpp_file + ", " + p.id + ".py) are not built in");
+  const std::string id(p.id);
+  throw std::runtime_error("pattern " + id + ": its sources (" + cpp_file + ", " + id + ".py) are not built in");
 }
 
 StepsRun::StepsRun(const Pattern& p, const Params& params, const std::function<void(const std::string&)>& on_record)

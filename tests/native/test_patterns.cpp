@@ -20,7 +20,7 @@ namespace {
 
 using Given = std::vector<std::pair<std::string, std::string>>;
 
-patterns::RunResult run_virtual(const std::string& id, const Given& given = {}) {
+patterns::RunResult run_virtual(std::string_view id, const Given& given = {}) {
   const patterns::Pattern& p = patterns::pattern_or_throw(id);
   patterns::RunConfig c;
   c.clock = aio::ClockKind::virtual_time;
