@@ -20,37 +20,39 @@
 namespace {
 
 [[noreturn]] void finding(const patterns::Pattern& p, const std::string& what) {
-  std::fprintf(stderr, "fuzz_params (%s): %s\n", p.id.c_str(), what.c_str());
+  std::fprintf(stderr, "fuzz_params (%.*s): %s\n", static_cast<int>(p.id.size()), p.id.data(), what.c_str());
   std::abort();
 }
 
 void check_number(const patterns::Pattern& p, const patterns::ParamSpec& s, const patterns::Number& n) {
-  if (!std::isfinite(n.value)) finding(p, s.key + ": accepted a non-finite number");
-  if (n.value < s.min || n.value > s.max) finding(p, s.key + ": accepted " + n.str() + " out of range");
+  const std::string key(s.key);
+  if (!std::isfinite(n.value)) finding(p, key + ": accepted a non-finite number");
+  if (n.value < s.min || n.value > s.max) finding(p, key + ": accepted " + n.str() + " out of range");
   if (s.type == patterns::ParamType::integer && (!n.is_int || n.value != std::floor(n.value)))
-    finding(p, s.key + ": accepted a non-integer");
+    finding(p, key + ": accepted a non-integer");
 }
 
 void check(const patterns::Pattern& p, const patterns::Params& params) {
   if (params.values().size() != p.params.size()) finding(p, "values hold keys the pattern does not have");
   for (const auto& s : p.params) {
-    auto it = params.values().find(s.key);
-    if (it == params.values().end()) finding(p, "missing key " + s.key);
+    const std::string key(s.key);
+    auto it = params.values().find(key);
+    if (it == params.values().end()) finding(p, "missing key " + key);
     const std::string& v = it->second;
     if (s.optional && v == "none") continue;
     if (s.type == patterns::ParamType::choice) {
       bool found = false;
       for (const auto& c : s.choices) found |= c == v;
-      if (!found) finding(p, s.key + ": accepted choice '" + v + "'");
+      if (!found) finding(p, key + ": accepted choice '" + v + "'");
     } else if (s.type == patterns::ParamType::list) {
-      auto items = params.list(s.key);
-      if (items.size() > static_cast<std::size_t>(s.max_items)) finding(p, s.key + ": accepted too many items");
+      auto items = params.list(key);
+      if (items.size() > static_cast<std::size_t>(s.max_items)) finding(p, key + ": accepted too many items");
       std::size_t commas = 0;
       for (char c : v) commas += c == ',';
-      if (!v.empty() && items.size() != commas + 1) finding(p, s.key + ": '" + v + "' has items that do not read back");
+      if (!v.empty() && items.size() != commas + 1) finding(p, key + ": '" + v + "' has items that do not read back");
       for (const auto& n : items) check_number(p, s, n);
     } else {
-      check_number(p, s, params.number(s.key));
+      check_number(p, s, params.number(key));
     }
   }
   double ideal = p.ideal(params);
