@@ -150,5 +150,6 @@ static long run_once(long n) {
 }
 
 int main(int argc, char** argv) {
-    return bench::spawn_gather_main(floorsched::kEagerStart ? "floor" : "floor-lazy", bench::arg_n(argc, argv, 1000000), run_once);
+    return bench::spawn_gather_main(floorsched::kEagerStart ? "floor" : "floor-lazy", bench::arg_n(argc, argv, 1000000),
+                                    run_once);
 }

@@ -25,6 +25,14 @@ extern const Pattern event;
 extern const Pattern lock;
 extern const Pattern retry;
 
+namespace {
+// Adds `item` to a list as error messages show one: "a, b, c".
+void append_listed(std::string& list, std::string_view item) {
+  if (!list.empty()) list += ", ";
+  list += item;
+}
+}  // namespace
+
 const std::vector<const Pattern*>& all_patterns() {
   static const std::vector<const Pattern*> list{
       &create_task, &gather, &timing, &as_completed, &wait, &task_group, &chaining, &executor,
@@ -42,7 +50,7 @@ const Pattern* find_pattern(std::string_view id) {
 const Pattern& pattern_or_throw(std::string_view id) {
   if (const Pattern* p = find_pattern(id)) return *p;
   std::string known;
-  for (const Pattern* p : all_patterns()) (known += known.empty() ? "" : ", ") += p->id;
+  for (const Pattern* p : all_patterns()) append_listed(known, p->id);
   throw ParamError("unknown pattern " + quoted(id) + " (known: " + known + ")");
 }
 
@@ -165,7 +173,7 @@ std::string validate(const Pattern& p, const ParamSpec& s, const std::string& va
     for (const auto& c : s.choices)
       if (c == value) return value;
     std::string allowed;
-    for (const auto& c : s.choices) (allowed += allowed.empty() ? "" : ", ") += c;
+    for (const auto& c : s.choices) append_listed(allowed, c);
     throw ParamError(what + ": " + quoted(value) + " is not one of " + allowed);
   }
   if (s.type == ParamType::list) {
@@ -201,7 +209,7 @@ Params parse_params(const Pattern& p, const std::vector<std::pair<std::string, s
       if (s.key == key) spec = &s;
     if (!spec) {
       std::string known;
-      for (const auto& s : p.params) (known += known.empty() ? "" : ", ") += s.key;
+      for (const auto& s : p.params) append_listed(known, s.key);
       throw ParamError(std::string(p.id) + " has no parameter " + quoted(key) + " (it has: " + known + ")");
     }
     out.values_[key] = validate(p, *spec, value);
